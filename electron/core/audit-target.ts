@@ -1,0 +1,33 @@
+import type { OperationName } from '../../shared/contract';
+
+/** What an audited write acted on, and who asked, read from its (validated) input. */
+export function auditSubject(
+  operation: OperationName,
+  input: unknown,
+): { target: string; actor?: string; details?: string } {
+  const i = (input ?? {}) as Record<string, unknown>;
+  const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+  const actor = str(i.actor_id);
+  const withWs = (id: unknown) =>
+    str(i.workspace_id) ? `${str(i.workspace_id)}/${String(id ?? '')}` : String(id ?? '');
+  switch (operation) {
+    case 'setFlag':
+      return { target: `new_schema=${str(i.value)}`, actor };
+    case 'enqueueMany':
+      return { target: `${Array.isArray(i.jobs) ? i.jobs.length : 0} jobs`, actor };
+    case 'updateStatus':
+      return {
+        target: withWs(i.job_id),
+        actor,
+        details: [
+          `status=${str(i.status)}`,
+          i.force ? 'forced' : '',
+          str(i.reason) ? `reason: ${str(i.reason)}` : '',
+        ]
+          .filter(Boolean)
+          .join('; '),
+      };
+    default:
+      return { target: withWs(i.job_id ?? i.workspace_id ?? ''), actor };
+  }
+}

@@ -1,0 +1,54 @@
+import type { Redis } from 'ioredis';
+import type { FlagValue } from '../../shared/contract';
+import type { DualWriteFailures } from './telemetry/dual-write-failures';
+
+export interface CoreConfig {
+  /** Refuse every write with READ_ONLY before touching Redis. */
+  readOnly: boolean;
+  /** The flag's value while `ai:flags:new_schema` is absent (env AI_JOBS_NEW_SCHEMA). */
+  defaultFlag: FlagValue;
+  /** Largest serialized params/result accepted, bytes. */
+  maxJsonBytes: number;
+  idempotencyTtlSec: number;
+  /** How long per-minute dual-write buckets are kept. */
+  metricsRetentionSec: number;
+  /** Approximate cap of the audit stream (XADD MAXLEN ~). */
+  auditMaxLen: number;
+}
+
+export const DEFAULT_CONFIG: CoreConfig = {
+  readOnly: false,
+  defaultFlag: 'off',
+  maxJsonBytes: 1024 * 1024,
+  idempotencyTtlSec: 86_400,
+  metricsRetentionSec: 8 * 86_400,
+  auditMaxLen: 10_000,
+};
+
+/** What every operation of the core works with. */
+export interface CoreContext {
+  readonly redis: Redis;
+  readonly config: CoreConfig;
+  readonly failures: DualWriteFailures;
+  /** The flag as last seen by a write script; used to attribute failures when Redis cannot be asked. */
+  lastFlag: FlagValue | null;
+}
+
+export interface Progress {
+  phase: string;
+  done: number;
+  total: number | null;
+  eta_s?: number | null;
+}
+
+/** Per-call options the doors pass in: cancellation, progress, and who triggered the call. */
+export interface CallContext {
+  signal?: AbortSignal;
+  onProgress?: (progress: Progress) => void;
+  /** Set by the doors (IPC, HTTP, CLI) for person-triggered calls; writes are then audited. */
+  actor?: string;
+}
+
+export function flagFromEnv(value: string | undefined): FlagValue {
+  return value?.trim().toLowerCase() === 'on' ? 'on' : 'off';
+}

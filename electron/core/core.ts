@@ -1,0 +1,127 @@
+import type { Redis } from 'ioredis';
+import type { ApiError, Contract, OperationName, OutputOf } from '../../shared/contract';
+import { contract } from '../../shared/contract';
+import { auditSubject } from './audit-target';
+import {
+  DEFAULT_CONFIG,
+  flagFromEnv,
+  type CallContext,
+  type CoreConfig,
+  type CoreContext,
+} from './context';
+import { ReadOnlyError } from './errors';
+import { toApiError } from './error-mapping';
+import { createHandlers, type Handlers } from './handlers';
+import { EnqueueBatcher } from './jobs/enqueue';
+import { createRedisClient, type ConnectionOptions } from './redis/connection';
+import { registerScripts } from './scripts';
+import { appendAudit } from './telemetry/audit';
+import { DualWriteFailures } from './telemetry/dual-write-failures';
+import { validate } from './validate';
+
+export interface CoreOptions extends Partial<CoreConfig> {
+  /** An existing client (tests, the demo), or connection settings for a new one. */
+  redis?: Redis;
+  connection?: ConnectionOptions;
+}
+
+/**
+ * The queue core: every operation of the contract over one Redis connection. Imports nothing from
+ * Electron or React, so the app, the web host, the CLI and the tests all use it as is.
+ */
+export class QueueCore {
+  readonly redis: Redis;
+  readonly config: CoreConfig;
+  private readonly ctx: CoreContext;
+  private readonly handlers: Handlers;
+  private readonly ownsClient: boolean;
+
+  constructor(options: CoreOptions = {}) {
+    this.config = {
+      ...DEFAULT_CONFIG,
+      defaultFlag: options.defaultFlag ?? flagFromEnv(process.env.AI_JOBS_NEW_SCHEMA),
+      ...stripUndefined(options),
+    };
+    this.ownsClient = !options.redis;
+    this.redis =
+      options.redis ??
+      createRedisClient(
+        options.connection ?? { url: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' },
+      );
+    registerScripts(this.redis);
+    const failures = new DualWriteFailures(this.config.metricsRetentionSec);
+    this.ctx = { redis: this.redis, config: this.config, failures, lastFlag: null };
+    this.handlers = createHandlers(this.ctx, new EnqueueBatcher(this.ctx));
+    this.redis.on('ready', () => void failures.flush(this.redis));
+  }
+
+  get readOnly(): boolean {
+    return this.config.readOnly;
+  }
+
+  /** Dual-write failures counted while Redis could not take them. */
+  get unflushedFailures(): number {
+    return this.ctx.failures.unflushed;
+  }
+
+  /**
+   * The one entry point of every door: validates with the contract schema, refuses writes on a
+   * read-only core before any Redis call, runs the handler, and audits person-triggered writes.
+   */
+  async invoke<K extends OperationName>(
+    name: K,
+    input: unknown,
+    call: CallContext = {},
+  ): Promise<OutputOf<Contract[K]>> {
+    const op = contract[name];
+    if (!op) throw new Error(`unknown operation ${String(name)}`);
+    const parsed = validate(op.input, input);
+    if (op.writes && this.config.readOnly) throw new ReadOnlyError(name);
+    const handler = this.handlers[name] as (
+      input: unknown,
+      call: CallContext,
+    ) => Promise<OutputOf<Contract[K]>>;
+    if (!op.writes || call.actor === undefined) return handler(parsed, call);
+    try {
+      const output = await handler(parsed, call);
+      await this.audit(name, parsed, call, 'ok');
+      return output;
+    } catch (error) {
+      await this.audit(name, parsed, call, toApiError(error));
+      throw error;
+    }
+  }
+
+  private async audit(
+    name: OperationName,
+    input: unknown,
+    call: CallContext,
+    outcome: 'ok' | ApiError,
+  ): Promise<void> {
+    const subject = auditSubject(name, input);
+    const record = {
+      actor: subject.actor ?? call.actor ?? 'unknown',
+      operation: name,
+      target: subject.target,
+      outcome: outcome === 'ok' ? 'ok' : `${outcome.code}: ${outcome.message}`,
+      ...(subject.details ? { details: subject.details } : {}),
+    };
+    // The audit trail must not turn a completed write into a reported failure, nor hide the real error.
+    await appendAudit(this.ctx, record).catch(() => undefined);
+  }
+
+  async close(): Promise<void> {
+    await this.ctx.failures.flush(this.redis);
+    if (this.ownsClient) this.redis.disconnect();
+  }
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(
+    Object.entries(o).filter(([k, v]) => v !== undefined && k !== 'redis' && k !== 'connection'),
+  ) as Partial<T>;
+}
+
+export function createCore(options: CoreOptions = {}): QueueCore {
+  return new QueueCore(options);
+}

@@ -1,0 +1,36 @@
+import type { Contract, OperationName, OutputOf, ParsedInputOf } from '../../shared/contract';
+import type { CallContext, CoreContext } from './context';
+import { enqueue, enqueueMany, type EnqueueBatcher } from './jobs/enqueue';
+import { listJobs, listWorkspaces } from './jobs/list';
+import { getJob, inspectJob } from './jobs/read-job';
+import { retry } from './jobs/retry';
+import { updateStatus } from './jobs/update-status';
+import { getFlag, setFlag } from './migration/flags';
+import { readAudit } from './telemetry/audit';
+import { prometheusText, readMetrics } from './telemetry/metrics';
+
+export type Handler<K extends OperationName> = (
+  input: ParsedInputOf<Contract[K]>,
+  call: CallContext,
+) => Promise<OutputOf<Contract[K]>>;
+
+export type Handlers = { [K in OperationName]: Handler<K> };
+
+/** One handler per contract operation; input arrives already validated by the contract schema. */
+export function createHandlers(ctx: CoreContext, batcher: EnqueueBatcher): Handlers {
+  return {
+    enqueue: (input) => enqueue(ctx, batcher, input),
+    enqueueMany: (input) => enqueueMany(ctx, input.jobs),
+    updateStatus: (input) => updateStatus(ctx, input),
+    getJob: (input) => getJob(ctx, input.job_id, input.workspace_id),
+    inspectJob: (input) => inspectJob(ctx, input.job_id, input.workspace_id),
+    retry: (input) => retry(ctx, input.job_id, input.workspace_id, input.actor_id),
+    listWorkspaces: () => listWorkspaces(ctx),
+    listJobs: (input) => listJobs(ctx, input),
+    getFlag: () => getFlag(ctx),
+    setFlag: (input) => setFlag(ctx, input.value),
+    metrics: (input) => readMetrics(ctx, input.window, input.workspace_id),
+    metricsPrometheus: async () => ({ text: await prometheusText(ctx) }),
+    audit: (input) => readAudit(ctx, input.limit, input.contains),
+  };
+}

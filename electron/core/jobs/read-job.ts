@@ -1,0 +1,59 @@
+import type { Job, Schema } from '../../../shared/contract';
+import type { CoreContext } from '../context';
+import { decodeJob, differingFields } from '../job-codec';
+import { keys } from '../keys';
+
+async function readHash(ctx: CoreContext, key: string): Promise<Record<string, string> | null> {
+  const type = await ctx.redis.type(key);
+  if (type === 'none') return null;
+  if (type !== 'hash') return { __wrong_type__: type };
+  return ctx.redis.hgetall(key);
+}
+
+function toJob(hash: Record<string, string> | null, jobId: string): Job | null {
+  if (!hash) return null;
+  if ('__wrong_type__' in hash)
+    return { job_id: jobId, status: '', extra: { wrong_type: hash.__wrong_type__! } };
+  return decodeJob(hash, jobId);
+}
+
+export async function readFlag(
+  ctx: CoreContext,
+): Promise<{ value: 'on' | 'off'; source: 'redis' | 'env' }> {
+  const raw = await ctx.redis.get(keys.flag);
+  if (raw === null) return { value: ctx.config.defaultFlag, source: 'env' };
+  return { value: raw === 'on' ? 'on' : 'off', source: 'redis' };
+}
+
+/** SPEC get_job: the new copy while the flag is on and a workspace is given (falling back), else the old. */
+export async function getJob(
+  ctx: CoreContext,
+  jobId: string,
+  workspaceId?: string,
+): Promise<{ job: Job; source: Schema } | null> {
+  if (workspaceId && (await readFlag(ctx)).value === 'on') {
+    const fromNew = toJob(await readHash(ctx, keys.newJob(workspaceId, jobId)), jobId);
+    if (fromNew) return { job: fromNew, source: 'new' };
+  }
+  const fromOld = toJob(await readHash(ctx, keys.oldJob(jobId)), jobId);
+  return fromOld ? { job: fromOld, source: 'old' } : null;
+}
+
+export async function inspectJob(ctx: CoreContext, jobId: string, workspaceId: string) {
+  const [oldHash, newHash] = await Promise.all([
+    readHash(ctx, keys.oldJob(jobId)),
+    readHash(ctx, keys.newJob(workspaceId, jobId)),
+  ]);
+  const differences = oldHash && newHash ? differingFields(oldHash, newHash) : [];
+  return { old: toJob(oldHash, jobId), new: toJob(newHash, jobId), differences };
+}
+
+/** The job as it stands after a write, from the schema a reader would use. */
+export async function readBack(
+  ctx: CoreContext,
+  jobId: string,
+  workspaceId?: string,
+): Promise<Job> {
+  const found = await getJob(ctx, jobId, workspaceId);
+  return found?.job ?? { job_id: jobId, status: '', extra: {} };
+}

@@ -1,0 +1,52 @@
+import type { Job } from '../../../shared/contract';
+import type { CoreContext } from '../context';
+import { ConflictError, InternalError, NotFoundError } from '../errors';
+import { keys } from '../keys';
+import { orderKeys, runScript, scripts } from '../scripts';
+import { readBack } from './read-job';
+
+/** SPEC retry: only a failed job is requeued, atomically, in each schema where it exists. */
+export async function retry(
+  ctx: CoreContext,
+  jobId: string,
+  workspaceId: string,
+  actor: string,
+): Promise<Job> {
+  const keyList = orderKeys(scripts.retry, {
+    old: keys.oldJob(jobId),
+    new: keys.newJob(workspaceId, jobId),
+    queue: keys.queue,
+  });
+  const reply = (await runScript(ctx.redis, scripts.retry, keyList, [
+    jobId,
+    new Date().toISOString(),
+    actor,
+  ])) as [number, string?];
+  switch (reply[0]) {
+    case 1:
+      return readBack(ctx, jobId, workspaceId);
+    case -1:
+      throw new InternalError(
+        `Redis key ${reply[1]} holds another type than expected (WRONGTYPE); nothing was written.`,
+        {
+          key: reply[1],
+          redis_error: 'WRONGTYPE',
+        },
+      );
+    case -3:
+      throw new NotFoundError(
+        `Job ${jobId} was not found in workspace ${workspaceId} or the old schema.`,
+        { job_id: jobId },
+      );
+    case -4:
+      throw new ConflictError(
+        `Job ${jobId} is ${reply[1] || 'without a status'}, not failed; only failed jobs can be retried (it may have been retried already).`,
+        {
+          job_id: jobId,
+          current_status: reply[1],
+        },
+      );
+    default:
+      throw new InternalError(`retry script answered ${JSON.stringify(reply)}`);
+  }
+}

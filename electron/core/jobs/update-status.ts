@@ -1,0 +1,68 @@
+import type { Job, JobStatus } from '../../../shared/contract';
+import type { CoreContext } from '../context';
+import { ConflictError, InternalError, NotFoundError, ValidationError } from '../errors';
+import { keys } from '../keys';
+import { orderKeys, runScript, scripts } from '../scripts';
+import { serializeJsonObject } from './prepare-job';
+import { readBack } from './read-job';
+
+export interface UpdateStatusInput {
+  job_id: string;
+  status: JobStatus;
+  workspace_id?: string | undefined;
+  result?: Record<string, unknown> | undefined;
+  force?: boolean | undefined;
+}
+
+/** SPEC update_status: both copies in one script; unknown jobs are reported, never created. */
+export async function updateStatus(ctx: CoreContext, input: UpdateStatusInput): Promise<Job> {
+  const result =
+    input.result === undefined
+      ? ''
+      : serializeJsonObject('result', input.result, ctx.config.maxJsonBytes);
+  const keyList = orderKeys(scripts.updateStatus, {
+    old: keys.oldJob(input.job_id),
+    flag: keys.flag,
+    new: input.workspace_id ? keys.newJob(input.workspace_id, input.job_id) : '',
+  });
+  const reply = (await runScript(ctx.redis, scripts.updateStatus, keyList, [
+    ctx.config.defaultFlag,
+    input.status,
+    input.force ? '1' : '0',
+    new Date().toISOString(),
+    result,
+  ])) as [number, string?];
+  switch (reply[0]) {
+    case 1:
+      return readBack(ctx, input.job_id, input.workspace_id);
+    case -1:
+      throw new InternalError(
+        `Redis key ${reply[1]} is not a hash (WRONGTYPE); nothing was written. Inspect or remove that key.`,
+        {
+          key: reply[1],
+          redis_error: 'WRONGTYPE',
+        },
+      );
+    case -3:
+      throw new NotFoundError(
+        `Job ${input.job_id} was not found in either schema; nothing was written. Check the job id${input.workspace_id ? '' : ' and pass its workspace'}.`,
+        {
+          job_id: input.job_id,
+        },
+      );
+    case -4:
+      throw new ConflictError(
+        `Job ${input.job_id} is ${reply[1] || 'without a status'}; it cannot move to ${input.status}. Allowed: pending→running, running→completed|failed|pending. An operator can force it.`,
+        { job_id: input.job_id, current_status: reply[1], requested_status: input.status },
+      );
+    case -5:
+      throw new ValidationError(
+        'workspace_id is required while dual-write (the new schema flag) is on, so both copies stay in step.',
+        {
+          field: 'workspace_id',
+        },
+      );
+    default:
+      throw new InternalError(`update-status script answered ${JSON.stringify(reply)}`);
+  }
+}

@@ -1,0 +1,31 @@
+/**
+ * Every Redis key Queuescope reads or writes, built in one place (SPEC section 1 plus our own under ai:qs:).
+ * Documented in the README's "Redis keys" table; keep the two in step.
+ */
+export const keys = {
+  oldJob: (jobId: string) => `ai:jobs:${jobId}`,
+  newJob: (workspaceId: string, jobId: string) => `ai:job:${workspaceId}:${jobId}`,
+  queue: 'ai:queue:pending',
+  idempotency: (workspaceId: string, requestId: string) =>
+    `ai:idempotency:${workspaceId}:${requestId}`,
+  flag: 'ai:flags:new_schema',
+
+  /** Set of every workspace id Queuescope has seen. */
+  workspaces: 'ai:qs:workspaces',
+  /** Sorted set of a workspace's job ids scored by enqueue time (ms). */
+  workspaceIndex: (workspaceId: string) => `ai:qs:idx:${workspaceId}`,
+  /** Per-minute dual-write attempt counts, hash "{ws}|succeeded" / "{ws}|failed". */
+  metricsBucket: (minuteMs: number) => `ai:qs:dw:${minuteMs}`,
+  /** All-time dual-write attempt totals (Prometheus counters), same fields as a bucket. */
+  metricsTotal: 'ai:qs:dw:total',
+  /** Stream of operator actions. */
+  audit: 'ai:qs:audit',
+} as const;
+
+export const OLD_JOB_PREFIX = 'ai:jobs:';
+export const NEW_JOB_PREFIX = 'ai:job:';
+
+/** Start of the minute holding `ms`, the id of a metrics bucket. */
+export function minuteOf(ms: number): number {
+  return ms - (ms % 60_000);
+}

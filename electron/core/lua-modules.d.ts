@@ -1,0 +1,4 @@
+declare module '*.lua?raw' {
+  const source: string;
+  export default source;
+}

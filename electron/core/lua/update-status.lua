@@ -1,0 +1,58 @@
+#!lua
+--[[
+  Move a job to a new status in the old hash and, iff it exists, the new hash, in one atomic step.
+  Never creates a key: an unknown job is reported, not written (a bare HSET would make a junk hash).
+
+  Input:
+    KEYS[1] old      ai:jobs:{job_id}
+    KEYS[2] flag     ai:flags:new_schema
+    KEYS[3] new      ai:job:{workspace_id}:{job_id}, or "" when no workspace was given
+
+    ARGV[1] default flag value when KEYS[2] is absent ("on" / "off")
+    ARGV[2] new status
+    ARGV[3] "1" to skip the transition rules (forced by an operator), else "0"
+    ARGV[4] timestamp (ISO-8601 UTC) for started_at / finished_at
+    ARGV[5] result JSON text, or "" to leave result untouched
+
+  Output:
+    { 1, previous_status }        updated
+    { -1, key }                   wrong type at key
+    { -3 }                        not found in either schema
+    { -4, current_status }        transition not allowed
+    { -5 }                        workspace_id required: the flag is on and none was given
+]]
+local rcall = redis.call
+local oldKey, flagKey, newKey = KEYS[1], KEYS[2], KEYS[3]
+local status, force, now, result = ARGV[2], ARGV[3] == '1', ARGV[4], ARGV[5]
+
+local tFlag = rcall('TYPE', flagKey).ok
+if tFlag ~= 'none' and tFlag ~= 'string' then return { -1, flagKey } end
+local flag = rcall('GET', flagKey) or ARGV[1]
+if flag == 'on' and newKey == '' then return { -5 } end
+
+local tOld = rcall('TYPE', oldKey).ok
+if tOld ~= 'none' and tOld ~= 'hash' then return { -1, oldKey } end
+local tNew = 'none'
+if newKey ~= '' then
+  tNew = rcall('TYPE', newKey).ok
+  if tNew ~= 'none' and tNew ~= 'hash' then return { -1, newKey } end
+end
+if tOld == 'none' and tNew == 'none' then return { -3 } end
+
+local current = rcall('HGET', (tOld == 'hash') and oldKey or newKey, 'status') or ''
+local allowed = {
+  pending = { running = true },
+  running = { completed = true, failed = true, pending = true },
+}
+if not force and not (allowed[current] and allowed[current][status]) then return { -4, current } end
+
+local fields = { 'status', status }
+if status == 'running' then
+  fields[#fields + 1] = 'started_at'; fields[#fields + 1] = now
+elseif status == 'completed' or status == 'failed' then
+  fields[#fields + 1] = 'finished_at'; fields[#fields + 1] = now
+  if result ~= '' then fields[#fields + 1] = 'result'; fields[#fields + 1] = result end
+end
+if tOld == 'hash' then rcall('HSET', oldKey, unpack(fields)) end
+if tNew == 'hash' then rcall('HSET', newKey, unpack(fields)) end
+return { 1, current }

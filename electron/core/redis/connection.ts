@@ -1,0 +1,30 @@
+import { Redis, type RedisOptions } from 'ioredis';
+
+export interface ConnectionOptions {
+  url: string;
+  /** Fail a command that got no answer after this long (a paused or wedged server). */
+  commandTimeoutMs?: number;
+  connectTimeoutMs?: number;
+  username?: string;
+  password?: string;
+  tls?: boolean;
+}
+
+/**
+ * An ioredis client whose every failure mode is bounded: a refused, dropped or paused server turns
+ * into an error within a few seconds instead of a hang, and the client keeps reconnecting behind it.
+ */
+export function createRedisClient(options: ConnectionOptions): Redis {
+  const redisOptions: RedisOptions = {
+    connectTimeout: options.connectTimeoutMs ?? 3000,
+    commandTimeout: options.commandTimeoutMs ?? 5000,
+    maxRetriesPerRequest: 1,
+    retryStrategy: (times) => Math.min(100 * 2 ** Math.min(times, 5), 2000),
+    enableAutoPipelining: true,
+    lazyConnect: false,
+  };
+  if (options.username) redisOptions.username = options.username;
+  if (options.password) redisOptions.password = options.password;
+  if (options.tls) redisOptions.tls = {};
+  return new Redis(options.url, redisOptions);
+}

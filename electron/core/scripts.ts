@@ -1,0 +1,86 @@
+import type { Redis } from 'ioredis';
+import enqueueLua from './lua/enqueue.lua?raw';
+import retryLua from './lua/retry.lua?raw';
+import updateStatusLua from './lua/update-status.lua?raw';
+
+/**
+ * A Lua script and the names of the KEYS it takes, in order. The names must match the script's
+ * header (a unit test reads both), and wrappers build their key arrays from `keys` alone.
+ */
+export interface ScriptDef<K extends string = string, P extends string = string> {
+  /** ioredis command name; versioned so two versions of Queuescope can share one Redis. */
+  readonly command: string;
+  readonly file: string;
+  readonly lua: string;
+  readonly keys: readonly K[];
+  /** Keys repeated once per item of a batch, after `keys`. */
+  readonly perItemKeys: readonly P[];
+}
+
+function script<K extends string, P extends string = never>(def: ScriptDef<K, P>): ScriptDef<K, P> {
+  return def;
+}
+
+export const scripts = {
+  enqueue: script({
+    command: 'qs_enqueue_v1',
+    file: 'enqueue.lua',
+    lua: enqueueLua,
+    keys: ['queue', 'flag', 'metricsBucket', 'metricsTotal', 'workspaces'],
+    perItemKeys: ['old', 'new', 'index', 'idempotency'],
+  }),
+  updateStatus: script({
+    command: 'qs_update_status_v1',
+    file: 'update-status.lua',
+    lua: updateStatusLua,
+    keys: ['old', 'flag', 'new'],
+    perItemKeys: [],
+  }),
+  retry: script({
+    command: 'qs_retry_v1',
+    file: 'retry.lua',
+    lua: retryLua,
+    keys: ['old', 'new', 'queue'],
+    perItemKeys: [],
+  }),
+};
+
+export type ScriptName = keyof typeof scripts;
+
+const registered = new WeakSet<Redis>();
+
+/** Registers every script once per client (EVALSHA with a transparent EVAL fallback). */
+export function registerScripts(redis: Redis): void {
+  if (registered.has(redis)) return;
+  for (const def of Object.values(scripts) as ScriptDef[])
+    redis.defineCommand(def.command, { lua: def.lua });
+  registered.add(redis);
+}
+
+/** Orders named keys as the script's header declares them. */
+export function orderKeys<K extends string>(
+  def: ScriptDef<K, string>,
+  named: Record<K, string>,
+): string[] {
+  return def.keys.map((k) => named[k]);
+}
+
+export function orderItemKeys<P extends string>(
+  def: ScriptDef<string, P>,
+  named: Record<P, string>,
+): string[] {
+  return def.perItemKeys.map((k) => named[k]);
+}
+
+type ScriptCall = (numKeys: number, ...args: Array<string | number>) => Promise<unknown>;
+
+export function runScript(
+  redis: Redis,
+  def: ScriptDef,
+  keyList: string[],
+  argv: Array<string | number>,
+): Promise<unknown> {
+  const call = (redis as unknown as Record<string, ScriptCall>)[def.command];
+  if (!call) throw new Error(`script ${def.command} is not registered on this client`);
+  return call.call(redis, keyList.length, ...keyList, ...argv);
+}

@@ -1,0 +1,66 @@
+import type { AuditEntry } from '../../../shared/contract';
+import type { CoreContext } from '../context';
+import { keys } from '../keys';
+
+export interface AuditRecord {
+  actor: string;
+  operation: string;
+  target: string;
+  outcome: string;
+  details?: string;
+}
+
+/** Appends one operator action to the capped audit stream. */
+export async function appendAudit(ctx: CoreContext, record: AuditRecord): Promise<void> {
+  const fields = [
+    'time',
+    new Date().toISOString(),
+    'actor',
+    record.actor,
+    'operation',
+    record.operation,
+    'target',
+    record.target,
+    'outcome',
+    record.outcome,
+  ];
+  if (record.details) fields.push('details', record.details);
+  await ctx.redis.xadd(keys.audit, 'MAXLEN', '~', ctx.config.auditMaxLen, '*', ...fields);
+}
+
+export async function readAudit(
+  ctx: CoreContext,
+  limit: number,
+  contains?: string,
+): Promise<AuditEntry[]> {
+  const needle = contains?.toLowerCase();
+  const entries: AuditEntry[] = [];
+  let end = '+';
+  // Page backwards so a filter can still fill `limit` entries without reading the whole stream at once.
+  while (entries.length < limit) {
+    const page = await ctx.redis.xrevrange(keys.audit, end, '-', 'COUNT', 500);
+    for (const [id, flat] of page) {
+      const entry = toEntry(id, flat);
+      if (!needle || JSON.stringify(entry).toLowerCase().includes(needle)) entries.push(entry);
+      if (entries.length >= limit) break;
+    }
+    if (page.length < 500) break;
+    end = `(${page[page.length - 1]![0]}`;
+  }
+  return entries;
+}
+
+function toEntry(id: string, flat: string[]): AuditEntry {
+  const f: Record<string, string> = {};
+  for (let i = 0; i + 1 < flat.length; i += 2) f[flat[i]!] = flat[i + 1]!;
+  const entry: AuditEntry = {
+    id,
+    time: f.time ?? new Date(Number(id.split('-')[0])).toISOString(),
+    actor: f.actor ?? '',
+    operation: f.operation ?? '',
+    target: f.target ?? '',
+    outcome: f.outcome ?? '',
+  };
+  if (f.details) entry.details = f.details;
+  return entry;
+}

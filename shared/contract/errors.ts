@@ -1,0 +1,32 @@
+/** The one error shape that crosses every door (IPC, HTTP, CLI JSON): SPEC section 4. */
+export const ERROR_CODES = [
+  'VALIDATION',
+  'NOT_FOUND',
+  'CONFLICT',
+  'READ_ONLY',
+  'REDIS_UNAVAILABLE',
+  'INTERNAL',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export interface ApiError {
+  code: ErrorCode;
+  message: string;
+  details?: Record<string, unknown>;
+}
+
+/** How each error code surfaces at each door; the only place this mapping lives. */
+export const ERROR_SURFACES: Record<ErrorCode, { exitCode: number; httpStatus: number }> = {
+  VALIDATION: { exitCode: 2, httpStatus: 400 },
+  NOT_FOUND: { exitCode: 3, httpStatus: 404 },
+  CONFLICT: { exitCode: 3, httpStatus: 409 },
+  READ_ONLY: { exitCode: 5, httpStatus: 403 },
+  REDIS_UNAVAILABLE: { exitCode: 4, httpStatus: 503 },
+  INTERNAL: { exitCode: 5, httpStatus: 500 },
+};
+
+export function isApiError(value: unknown): value is ApiError {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return typeof v.message === 'string' && (ERROR_CODES as readonly unknown[]).includes(v.code);
+}

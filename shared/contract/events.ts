@@ -1,0 +1,22 @@
+import type { FlagValue } from './migration';
+
+export type ConnectionState = 'connecting' | 'ready' | 'reconnecting' | 'down';
+
+/** Events pushed from the main process (or web host) to the console. */
+export interface EventMap {
+  connection: { state: ConnectionState; detail?: string; read_only: boolean; label: string };
+  flag: { new_schema: FlagValue };
+  /** Something about jobs changed; the console refetches what it shows. */
+  jobs: { workspace_id?: string };
+  /** Progress of a long-running operation started with an operation id. */
+  progress: {
+    operation_id: string;
+    phase: string;
+    done: number;
+    total: number | null;
+    eta_s?: number | null;
+  };
+}
+
+export type EventName = keyof EventMap;
+export const EVENT_NAMES: EventName[] = ['connection', 'flag', 'jobs', 'progress'];

@@ -1,0 +1,59 @@
+import { z } from 'zod';
+
+/** SPEC 2: 1–128 chars of [A-Za-z0-9._-], first char alphanumeric. Keeps ids inside the key schema. */
+export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+const ID_RULE =
+  "1–128 characters of letters, digits, '.', '_' or '-', starting with a letter or digit";
+
+function identifier(field: string) {
+  return z
+    .string({
+      error: (issue) => `${field} must be a string of ${ID_RULE} (got ${describe(issue.input)})`,
+    })
+    .regex(ID_PATTERN, {
+      error: (issue) => `${field} must be ${ID_RULE} (got ${describe(issue.input)})`,
+    });
+}
+
+export function describe(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (value === null) return 'null';
+  if (typeof value === 'string')
+    return value.length > 40 ? `"${value.slice(0, 40)}…"` : JSON.stringify(value);
+  return typeof value;
+}
+
+export const workspaceId = identifier('workspace_id');
+export const jobId = identifier('job_id');
+export const clientRequestId = identifier('client_request_id');
+
+export function shortText(field: string) {
+  return z
+    .string({
+      error: (issue) => `${field} must be a non-empty string (got ${describe(issue.input)})`,
+    })
+    .min(1, { error: `${field} must not be empty` })
+    .max(256, { error: `${field} must be at most 256 characters` });
+}
+
+export const actionProvider = shortText('action_provider');
+export const actionName = shortText('action_name');
+export const actorId = shortText('actor_id');
+
+export const JOB_STATUSES = ['pending', 'running', 'completed', 'failed'] as const;
+export type JobStatus = (typeof JOB_STATUSES)[number];
+export const jobStatus = z.enum(JOB_STATUSES, {
+  error: (issue) =>
+    `status must be one of ${JOB_STATUSES.join(', ')} (got ${describe(issue.input)})`,
+});
+
+/** A JSON object (params/result). The serialized size limit is enforced by the core, which knows its config. */
+export function jsonObject(field: string) {
+  return z.custom<Record<string, unknown>>(
+    (value) => typeof value === 'object' && value !== null && !Array.isArray(value),
+    {
+      error: (issue) =>
+        `${field} must be a JSON object (got ${Array.isArray(issue.input) ? 'array' : describe(issue.input)})`,
+    },
+  );
+}

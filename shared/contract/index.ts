@@ -1,0 +1,30 @@
+import { jobOperations } from './jobs';
+import { migrationOperations } from './migration';
+import { telemetryOperations } from './telemetry';
+import type { InputOf, OutputOf } from './operation';
+
+/** Every operation of Queuescope, declared once. Every door (IPC, HTTP, CLI, renderer) derives from this. */
+export const contract = {
+  ...jobOperations,
+  ...migrationOperations,
+  ...telemetryOperations,
+};
+
+export type Contract = typeof contract;
+export type OperationName = keyof Contract;
+export const OPERATION_NAMES = Object.keys(contract) as OperationName[];
+
+/** The client shape both transports implement: one async method per operation. */
+export type QueuescopeApi = {
+  [K in OperationName]: (input: InputOf<Contract[K]>) => Promise<OutputOf<Contract[K]>>;
+};
+
+export * from './errors';
+export * from './ids';
+export * from './job';
+export * from './jobs';
+export * from './migration';
+export * from './telemetry';
+export * from './operation';
+export * from './events';
+export * from './transport';

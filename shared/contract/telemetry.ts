@@ -1,0 +1,68 @@
+import { z } from 'zod';
+import { describe, workspaceId } from './ids';
+import { operation } from './operation';
+
+export const METRIC_WINDOWS = ['15m', '1h', '6h', '24h', '7d'] as const;
+export type MetricWindow = (typeof METRIC_WINDOWS)[number];
+
+export interface MetricPoint {
+  /** Start of the minute, epoch milliseconds. */
+  minute: number;
+  succeeded: number;
+  failed: number;
+}
+
+export interface MetricsReport {
+  window: MetricWindow;
+  workspace_id: string | null;
+  points: MetricPoint[];
+  succeeded: number;
+  failed: number;
+  /** failed / (succeeded + failed); 0 when there were no attempts. */
+  failure_rate: number;
+  by_workspace: Array<{ workspace_id: string; succeeded: number; failed: number }>;
+  queue_depth: number;
+}
+
+export interface AuditEntry {
+  id: string;
+  time: string;
+  actor: string;
+  operation: string;
+  target: string;
+  outcome: string;
+  details?: string;
+}
+
+export const telemetryOperations = {
+  metrics: operation<MetricsReport>()({
+    summary: 'Dual-write attempts per minute (succeeded, failed) and the failure rate.',
+    writes: false,
+    input: z
+      .object({
+        window: z
+          .enum(METRIC_WINDOWS, {
+            error: (i) =>
+              `window must be one of ${METRIC_WINDOWS.join(', ')} (got ${describe(i.input)})`,
+          })
+          .default('1h'),
+        workspace_id: workspaceId.optional(),
+      })
+      .default({ window: '1h' }),
+  }),
+  metricsPrometheus: operation<{ text: string }>()({
+    summary: 'Dual-write attempt totals as Prometheus text.',
+    writes: false,
+    input: z.object({}).optional(),
+  }),
+  audit: operation<AuditEntry[]>()({
+    summary: 'The newest operator actions from the audit stream.',
+    writes: false,
+    input: z
+      .object({
+        limit: z.number().int().min(1).max(10000).default(200),
+        contains: z.string().max(200).optional(),
+      })
+      .default({ limit: 200 }),
+  }),
+};

@@ -1,0 +1,47 @@
+import { afterAll, beforeAll, beforeEach } from 'vitest';
+import type { Redis } from 'ioredis';
+import { QueueCore, type CoreOptions } from '../../electron/core/core';
+import { startRedisServer, type RedisServer, type RedisServerOptions } from './redis-server';
+
+/** Per test file: a private redis-server, flushed before each test, and a way to make cores on it. */
+export function useRedis(options: RedisServerOptions = {}) {
+  const state: { server: RedisServer; redis: Redis; cores: QueueCore[] } = {} as never;
+  beforeAll(async () => {
+    state.server = await startRedisServer(options);
+    state.redis = state.server.client();
+    state.cores = [];
+  });
+  beforeEach(async () => {
+    await state.redis.flushall();
+  });
+  afterAll(async () => {
+    await Promise.all(state.cores.map((c) => c.close()));
+    await state.server?.stop();
+  });
+  return {
+    get server() {
+      return state.server;
+    },
+    get redis() {
+      return state.redis;
+    },
+    core(opts: CoreOptions = {}): QueueCore {
+      const core = new QueueCore({
+        connection: { url: state.server.url },
+        defaultFlag: 'off',
+        ...opts,
+      });
+      state.cores.push(core);
+      return core;
+    },
+  };
+}
+
+export const sampleJob = (overrides: Record<string, unknown> = {}) => ({
+  workspace_id: 'ws-1',
+  action_provider: 'google',
+  action_name: 'gmail.send',
+  actor_id: 'user-1',
+  params: { to: 'a@example.com' },
+  ...overrides,
+});

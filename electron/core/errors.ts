@@ -57,3 +57,7 @@ export class InternalError extends QueuescopeError {
     super('INTERNAL', message, details);
   }
 }
+
+export function notYet(operation: string): never {
+  throw new InternalError(`${operation} is not available in this build.`);
+}

@@ -5,6 +5,7 @@ import { listJobs, listWorkspaces } from './jobs/list';
 import { getJob, inspectJob } from './jobs/read-job';
 import { retry } from './jobs/retry';
 import { updateStatus } from './jobs/update-status';
+import { notYet } from './errors';
 import { getFlag, setFlag } from './migration/flags';
 import { readAudit } from './telemetry/audit';
 import { prometheusText, readMetrics } from './telemetry/metrics';
@@ -32,5 +33,9 @@ export function createHandlers(ctx: CoreContext, batcher: EnqueueBatcher): Handl
     metrics: (input) => readMetrics(ctx, input.window, input.workspace_id),
     metricsPrometheus: async () => ({ text: await prometheusText(ctx) }),
     audit: (input) => readAudit(ctx, input.limit, input.contains),
+    divergenceCheck: () => notYet('divergenceCheck'),
+    repair: () => notYet('repair'),
+    divergenceReports: async () => [],
+    divergenceReport: async () => null,
   };
 }

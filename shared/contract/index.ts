@@ -1,3 +1,4 @@
+import { divergenceOperations } from './divergence';
 import { jobOperations } from './jobs';
 import { migrationOperations } from './migration';
 import { telemetryOperations } from './telemetry';
@@ -7,6 +8,7 @@ import type { InputOf, OutputOf } from './operation';
 export const contract = {
   ...jobOperations,
   ...migrationOperations,
+  ...divergenceOperations,
   ...telemetryOperations,
 };
 
@@ -19,6 +21,7 @@ export type QueuescopeApi = {
   [K in OperationName]: (input: InputOf<Contract[K]>) => Promise<OutputOf<Contract[K]>>;
 };
 
+export * from './divergence';
 export * from './errors';
 export * from './ids';
 export * from './job';

@@ -1,0 +1,98 @@
+import { z } from 'zod';
+import { actorId, workspaceId } from './ids';
+import { operation } from './operation';
+
+export const DIVERGENCE_CATEGORIES = [
+  'missing_in_new',
+  /** Missing in new, but enqueued while the flag was off: legitimate until backfilled. */
+  'awaiting_backfill',
+  'missing_in_old',
+  'mismatch',
+  'workspace_mismatch',
+  /** An ai:queue:pending entry whose job hash is missing. */
+  'orphan_queue_entry',
+  /** An idempotency key pointing to a missing job. */
+  'orphan_idempotency_key',
+] as const;
+export type DivergenceCategory = (typeof DIVERGENCE_CATEGORIES)[number];
+
+export interface DivergenceItem {
+  category: DivergenceCategory;
+  job_id: string;
+  workspace_id: string | null;
+  /** Differing fields (mismatch). */
+  fields?: string[];
+  /** The workspace the old hash names (workspace_mismatch). */
+  old_workspace?: string;
+  /** The Redis key concerned (orphans). */
+  key?: string;
+}
+
+export interface DivergenceReport {
+  id: string;
+  workspace_id: string | null;
+  state: 'running' | 'completed' | 'cancelled' | 'failed';
+  started_at: string;
+  finished_at: string | null;
+  /** Jobs compared so far and the estimate of the total. */
+  scanned: number;
+  estimated_total: number | null;
+  in_sync: number;
+  counts: Record<DivergenceCategory, number>;
+  /** Suspects that were equal when re-checked (a live write between the two reads). */
+  settled_on_recheck: number;
+  /** The divergent jobs, capped; `truncated` says when there were more. */
+  items: DivergenceItem[];
+  truncated: boolean;
+}
+
+export interface RepairResult {
+  dry_run: boolean;
+  /** What was (or, in a dry run, would be) done, one line per fix. */
+  planned: Array<{
+    job_id: string;
+    workspace_id: string | null;
+    category: DivergenceCategory;
+    action: string;
+  }>;
+  applied: number;
+  /** Fixes skipped because a copy changed since it was checked (compare-and-set failed) or could not be fixed. */
+  skipped: Array<{ job_id: string; reason: string }>;
+  report_id: string | null;
+}
+
+const categoryList = z.array(z.enum(DIVERGENCE_CATEGORIES)).optional();
+
+export const divergenceOperations = {
+  divergenceCheck: operation<DivergenceReport>()({
+    summary: 'Compare both schemas (both directions), classify every job, and keep the report.',
+    writes: false,
+    longRunning: true,
+    input: z
+      .object({ workspace_id: workspaceId.optional(), resume: z.boolean().optional() })
+      .default({}),
+  }),
+  repair: operation<RepairResult>()({
+    summary:
+      'Make both copies equal from the old schema (compare-and-set per job); dry_run only plans.',
+    writes: true,
+    longRunning: true,
+    input: z.object({
+      workspace_id: workspaceId.optional(),
+      report_id: z.string().max(100).optional(),
+      categories: categoryList,
+      dry_run: z.boolean().default(false),
+      actor_id: actorId,
+    }),
+  }),
+  divergenceReports: operation<DivergenceReport[]>()({
+    summary: 'Kept divergence reports, newest first (items omitted), for the trend.',
+    writes: false,
+    input: z.object({ limit: z.number().int().min(1).max(500).default(50) }).default({ limit: 50 }),
+  }),
+  divergenceReport: operation<DivergenceReport | null>()({
+    summary: 'One kept divergence report with its items.',
+    writes: false,
+    input: z.object({ id: z.string().min(1).max(100) }),
+  }),
+};

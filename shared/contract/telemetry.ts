@@ -6,10 +6,12 @@ export const METRIC_WINDOWS = ['15m', '1h', '6h', '24h', '7d'] as const;
 export type MetricWindow = (typeof METRIC_WINDOWS)[number];
 
 export interface MetricPoint {
-  /** Start of the minute, epoch milliseconds. */
+  /** Start of the step (a minute, or a coarser step in long windows), epoch milliseconds. */
   minute: number;
   succeeded: number;
   failed: number;
+  /** Length of ai:queue:pending sampled in that step (the maximum); absent when nobody sampled it. */
+  queue_depth?: number;
 }
 
 export interface MetricsReport {

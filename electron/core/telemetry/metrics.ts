@@ -1,17 +1,22 @@
 import { Registry, Counter } from 'prom-client';
 import type { MetricPoint, MetricsReport, MetricWindow } from '../../../shared/contract';
 import type { CoreContext } from '../context';
-import { keys, minuteOf } from '../keys';
+import { keys } from '../keys';
+import { MINUTE_MS, QUEUE_DEPTH_FIELD, readSteps, sampleQueueDepth } from './metric-buckets';
 
-const WINDOW_MINUTES: Record<MetricWindow, number> = {
-  '15m': 15,
-  '1h': 60,
-  '6h': 360,
-  '24h': 1440,
-  '7d': 10080,
+/** Each window's span and step: minute points up to 1 h, coarser rollups beyond, ~100–170 points at most. */
+const WINDOWS: Record<MetricWindow, { minutes: number; stepMinutes: number }> = {
+  '15m': { minutes: 15, stepMinutes: 1 },
+  '1h': { minutes: 60, stepMinutes: 1 },
+  '6h': { minutes: 360, stepMinutes: 5 },
+  '24h': { minutes: 1440, stepMinutes: 15 },
+  '7d': { minutes: 10080, stepMinutes: 60 },
 };
 
-/** Dual-write attempts per minute from the shared Redis buckets, so every producer's attempts count. */
+/**
+ * Dual-write attempts per step from the shared Redis buckets, so every producer's attempts count.
+ * A point's `minute` is the start of its step; steps are one minute for 15m/1h, coarser beyond.
+ */
 export async function readMetrics(
   ctx: CoreContext,
   window: MetricWindow,
@@ -19,25 +24,28 @@ export async function readMetrics(
   now = Date.now(),
 ): Promise<MetricsReport> {
   await ctx.failures.flush(ctx.redis);
-  const minutes = WINDOW_MINUTES[window];
-  const last = minuteOf(now);
-  const starts = Array.from({ length: minutes }, (_, i) => last - (minutes - 1 - i) * 60_000);
-  const pipeline = ctx.redis.pipeline();
-  for (const minute of starts) pipeline.hgetall(keys.metricsBucket(minute));
-  pipeline.llen(keys.queue);
-  const replies = (await pipeline.exec()) ?? [];
+  const { minutes, stepMinutes } = WINDOWS[window];
+  const stepMs = stepMinutes * MINUTE_MS;
+  const lastStep = now - (now % stepMs);
+  const count = minutes / stepMinutes;
+  const starts = Array.from({ length: count }, (_, i) => lastStep - (count - 1 - i) * stepMs);
+  const depth = await ctx.redis.llen(keys.queue).catch(() => null);
+  if (depth !== null) await sampleQueueDepth(ctx, depth, now);
+  const hashes = await readSteps(ctx, starts, stepMs, now);
   const byWorkspace = new Map<string, { succeeded: number; failed: number }>();
   const points: MetricPoint[] = starts.map((minute, i) => {
-    const [error, hash] = replies[i] ?? [null, {}];
-    const point = { minute, succeeded: 0, failed: 0 };
-    if (error) return point;
-    for (const [field, count] of Object.entries((hash ?? {}) as Record<string, string>)) {
+    const point: MetricPoint = { minute, succeeded: 0, failed: 0 };
+    for (const [field, value] of Object.entries(hashes[i]!)) {
+      if (field === QUEUE_DEPTH_FIELD) {
+        point.queue_depth = Number(value) || 0;
+        continue;
+      }
       const sep = field.lastIndexOf('|');
       const ws = field.slice(0, sep);
       const status = field.slice(sep + 1);
       if ((workspaceId && ws !== workspaceId) || (status !== 'succeeded' && status !== 'failed'))
         continue;
-      const n = Number(count) || 0;
+      const n = Number(value) || 0;
       point[status] += n;
       const totals = byWorkspace.get(ws) ?? { succeeded: 0, failed: 0 };
       totals[status] += n;
@@ -45,9 +53,9 @@ export async function readMetrics(
     }
     return point;
   });
+  if (depth !== null) points[points.length - 1]!.queue_depth = depth;
   const succeeded = points.reduce((s, p) => s + p.succeeded, 0);
   const failed = points.reduce((s, p) => s + p.failed, 0);
-  const depthReply = replies[starts.length];
   return {
     window,
     workspace_id: workspaceId ?? null,
@@ -58,7 +66,7 @@ export async function readMetrics(
     by_workspace: [...byWorkspace]
       .map(([ws, t]) => ({ workspace_id: ws, ...t }))
       .sort((a, b) => a.workspace_id.localeCompare(b.workspace_id)),
-    queue_depth: depthReply && !depthReply[0] ? Number(depthReply[1]) : 0,
+    queue_depth: depth ?? 0,
   };
 }
 

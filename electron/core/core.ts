@@ -10,7 +10,7 @@ import {
   type CoreContext,
 } from './context';
 import { ReadOnlyError } from './errors';
-import { toApiError } from './error-mapping';
+import { toQueuescopeError } from './error-mapping';
 import { createHandlers, type Handlers } from './handlers';
 import { EnqueueBatcher } from './jobs/enqueue';
 import { createRedisClient, type ConnectionOptions } from './redis/connection';
@@ -81,14 +81,16 @@ export class QueueCore {
       input: unknown,
       call: CallContext,
     ) => Promise<OutputOf<Contract[K]>>;
-    if (!op.writes || call.actor === undefined) return handler(parsed, call);
+    const audited = op.writes && call.actor !== undefined;
     try {
       const output = await handler(parsed, call);
-      await this.audit(name, parsed, call, 'ok');
+      if (audited) await this.audit(name, parsed, call, 'ok');
       return output;
     } catch (error) {
-      await this.audit(name, parsed, call, toApiError(error));
-      throw error;
+      // Callers see only the SPEC 4 error classes, whatever Redis or the client threw.
+      const coreError = toQueuescopeError(error);
+      if (audited) await this.audit(name, parsed, call, coreError.toJSON());
+      throw coreError;
     }
   }
 

@@ -1,5 +1,12 @@
 import type { ApiError } from '../../shared/contract';
-import { QueuescopeError } from './errors';
+import {
+  ConflictError,
+  InternalError,
+  NotFoundError,
+  QueuescopeError,
+  RedisUnavailableError,
+  ValidationError,
+} from './errors';
 
 const UNAVAILABLE_PATTERNS = [
   /ECONNREFUSED/,
@@ -25,17 +32,48 @@ export function toApiError(error: unknown): ApiError {
   if (UNAVAILABLE_PATTERNS.some((p) => p.test(message))) {
     return {
       code: 'REDIS_UNAVAILABLE',
-      message: `Redis did not answer (${message}). Check that the server is running and reachable, then retry: nothing was written by this attempt unless it reported success.`,
+      // A command whose answer was lost may still have run: the caller cannot know, so say how to
+      // find out safely instead of claiming nothing was written.
+      message: `Redis did not answer (${message}). Check that the server is running and reachable, then retry: a retry with the same client_request_id never enqueues twice, and every other write either fully happened or not at all.`,
     };
   }
   if (error instanceof Error && error.name === 'ReplyError') {
+    const redisError = message.split(' ')[0] ?? '';
     return {
       code: 'INTERNAL',
-      message: `Redis refused the command: ${message}`,
-      details: { redis_error: message.split(' ')[0] },
+      message:
+        redisError === 'OOM'
+          ? `Redis is out of memory (maxmemory reached, ${message}); nothing was written. Free memory or raise maxmemory, then retry.`
+          : `Redis refused the command: ${message}`,
+      details: { redis_error: redisError },
     };
   }
   return { code: 'INTERNAL', message: `Unexpected error: ${message}` };
+}
+
+/** The same mapping as an error the core can throw: callers of QueueCore only ever see these classes. */
+export function toQueuescopeError(error: unknown): QueuescopeError {
+  if (error instanceof QueuescopeError) return error;
+  const api = toApiError(error);
+  const made = errorOfCode(api);
+  // Keep what Redis or the client actually said, for logs and debugging.
+  Object.defineProperty(made, 'cause', { value: error, enumerable: false });
+  return made;
+}
+
+function errorOfCode(api: ApiError): QueuescopeError {
+  switch (api.code) {
+    case 'REDIS_UNAVAILABLE':
+      return new RedisUnavailableError(api.message, api.details);
+    case 'VALIDATION':
+      return new ValidationError(api.message, api.details);
+    case 'NOT_FOUND':
+      return new NotFoundError(api.message, api.details);
+    case 'CONFLICT':
+      return new ConflictError(api.message, api.details);
+    default:
+      return new InternalError(api.message, api.details);
+  }
 }
 
 export function isUnavailable(error: unknown): boolean {

@@ -22,9 +22,16 @@ export function createRedisClient(options: ConnectionOptions): Redis {
     retryStrategy: (times) => Math.min(100 * 2 ** Math.min(times, 5), 2000),
     enableAutoPipelining: true,
     lazyConnect: false,
+    // A command cut off by a dropped connection may already be rejected (timed out) when the client
+    // reconnects; replaying it then would apply a write its caller was told had failed.
+    autoResendUnfulfilledCommands: false,
   };
   if (options.username) redisOptions.username = options.username;
   if (options.password) redisOptions.password = options.password;
   if (options.tls) redisOptions.tls = {};
-  return new Redis(options.url, redisOptions);
+  const client = new Redis(options.url, redisOptions);
+  // Connection errors reach every caller as a failed command (REDIS_UNAVAILABLE); without a
+  // listener ioredis would also print each reconnect attempt's error to stderr.
+  client.on('error', () => undefined);
+  return client;
 }

@@ -1,0 +1,4 @@
+/** Stands in until the divergence check and repair panel lands. */
+export function DivergencePanel() {
+  return null;
+}

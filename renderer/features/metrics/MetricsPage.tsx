@@ -1,0 +1,164 @@
+import { useMemo } from 'react';
+import { workspacesQueryOptions } from '../workspaces/queries';
+import { useQuery } from '@tanstack/react-query';
+import { ErrorNote } from '../../ui/ErrorNote';
+import { formatCount, formatPercent, toChartSeries } from './chart-data';
+import { AttemptsChart, FailureRateChart, QueueDepthChart } from './MetricsCharts';
+import {
+  RANGES,
+  useMetricsActions,
+  useMetricsRange,
+  useMetricsWorkspace,
+} from './metrics-ui-store';
+import { useMetrics } from './queries';
+import './metrics.css';
+
+export function MetricsPage() {
+  const range = useMetricsRange();
+  const workspace = useMetricsWorkspace();
+  const actions = useMetricsActions();
+  const metrics = useMetrics(range, workspace);
+  const workspaces = useQuery(workspacesQueryOptions());
+  const report = metrics.data;
+  const series = useMemo(() => (report ? toChartSeries(report) : null), [report]);
+  const workspaceIds = useMemo(() => {
+    const ids = new Set((workspaces.data ?? []).map((w) => w.workspace_id));
+    for (const row of report?.by_workspace ?? []) ids.add(row.workspace_id);
+    if (workspace) ids.add(workspace);
+    return [...ids].sort();
+  }, [workspaces.data, report, workspace]);
+  const stale = metrics.isError && report !== undefined;
+
+  return (
+    <div className="page metrics-page">
+      <h1 className="page-title">Metrics</h1>
+      <div className="toolbar">
+        <label className="field-inline">
+          <span>Workspace</span>
+          <select
+            className="input"
+            aria-label="Workspace"
+            value={workspace}
+            onChange={(event) => actions.workspaceChosen(event.target.value)}
+          >
+            <option value="">All workspaces</option>
+            {workspaceIds.map((id) => (
+              <option key={id} value={id}>
+                {id}
+              </option>
+            ))}
+          </select>
+        </label>
+        <div className="segmented" role="radiogroup" aria-label="Range">
+          {RANGES.map((r) => (
+            <button
+              key={r.window}
+              type="button"
+              role="radio"
+              aria-checked={range === r.window}
+              className={range === r.window ? 'segment segment-on' : 'segment'}
+              onClick={() => actions.rangeChosen(r.window)}
+            >
+              {r.label}
+            </button>
+          ))}
+        </div>
+        {(metrics.isFetching || metrics.isPlaceholderData) && (
+          <span className="muted">Updating…</span>
+        )}
+        {stale && <span className="stale-mark">Stale: the last refresh failed</span>}
+      </div>
+      <ErrorNote error={metrics.error} prefix="Could not read the metrics." />
+      {report && series && (
+        <>
+          <dl className="stat-row" aria-label="Dual-write totals">
+            <Stat label="Succeeded" value={formatCount(report.succeeded)} tone="ok" />
+            <Stat label="Failed" value={formatCount(report.failed)} tone="danger" />
+            <Stat
+              label="Failure rate"
+              value={formatPercent(report.failure_rate)}
+              tone={report.failure_rate > 0 ? 'danger' : 'ok'}
+            />
+            <Stat label="Queue depth" value={formatCount(report.queue_depth)} />
+          </dl>
+          <section className="panel" aria-labelledby="attempts-title">
+            <h2 id="attempts-title" className="panel-title">
+              Dual-write attempts per minute
+              <span className="muted panel-sub">
+                {workspace || 'all workspaces'} ·{' '}
+                {series.stepMinutes > 1 ? `${series.stepMinutes}-minute steps` : 'per minute'}
+              </span>
+            </h2>
+            {report.succeeded + report.failed === 0 && (
+              <p className="muted chart-note">
+                No dual-write attempt in this range. Attempts are counted while the flag is on.
+              </p>
+            )}
+            <AttemptsChart series={series} />
+          </section>
+          <div className="chart-grid">
+            <section className="panel" aria-labelledby="rate-title">
+              <h2 id="rate-title" className="panel-title">
+                Failure rate
+              </h2>
+              <FailureRateChart series={series} />
+            </section>
+            <section className="panel" aria-labelledby="depth-title">
+              <h2 id="depth-title" className="panel-title">
+                Queue depth over time
+                <span className="muted panel-sub">sampled while a console shows metrics</span>
+              </h2>
+              <QueueDepthChart series={series} />
+            </section>
+          </div>
+          {!workspace && report.by_workspace.length > 0 && (
+            <section className="panel" aria-labelledby="by-ws-title">
+              <h2 id="by-ws-title" className="panel-title">
+                By workspace
+              </h2>
+              <table className="table" aria-label="Dual-write attempts by workspace">
+                <thead>
+                  <tr>
+                    <th scope="col">Workspace</th>
+                    <th scope="col">Succeeded</th>
+                    <th scope="col">Failed</th>
+                    <th scope="col">Failure rate</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {report.by_workspace.map((row) => (
+                    <tr key={row.workspace_id}>
+                      <td>
+                        <button
+                          type="button"
+                          className="link-button"
+                          onClick={() => actions.workspaceChosen(row.workspace_id)}
+                        >
+                          {row.workspace_id}
+                        </button>
+                      </td>
+                      <td className="num">{formatCount(row.succeeded)}</td>
+                      <td className="num">{formatCount(row.failed)}</td>
+                      <td className="num">
+                        {formatPercent(row.failed / Math.max(1, row.succeeded + row.failed))}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </section>
+          )}
+        </>
+      )}
+    </div>
+  );
+}
+
+function Stat({ label, value, tone }: { label: string; value: string; tone?: 'ok' | 'danger' }) {
+  return (
+    <div className={`stat ${tone ? `stat-${tone}` : ''}`}>
+      <dt>{label}</dt>
+      <dd>{value}</dd>
+    </div>
+  );
+}

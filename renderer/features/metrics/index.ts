@@ -1,0 +1,1 @@
+export { MetricsPage } from './MetricsPage';

@@ -1,8 +1,13 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { App } from './app/App';
+import './styles/theme.css';
+import './styles/base.css';
+import './styles/layout.css';
+import './styles/jobs.css';
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <h1>Queuescope</h1>
+    <App />
   </StrictMode>,
 );

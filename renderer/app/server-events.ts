@@ -1,0 +1,39 @@
+import { useQueryClient } from '@tanstack/react-query';
+import { useEffect } from 'react';
+import { subscribe } from '../api/client';
+import { connectionKeys, type ConnectionInfo } from './connection';
+import { jobKeys } from '../features/jobs/queries';
+import { workspaceKeys } from '../features/workspaces/queries';
+
+/**
+ * Feeds pushed events into the query cache: the connection state is stored as data, recovery
+ * refetches everything that went stale while Redis was away, and job changes mark lists stale
+ * without refetching at once (the live refresh interval decides when), which keeps an idle
+ * console's Redis traffic low however busy the workers are.
+ */
+export function useServerEvents(): void {
+  const queryClient = useQueryClient();
+  useEffect(
+    () =>
+      subscribe((event) => {
+        if (event.name === 'connection') {
+          const payload = event.payload as ConnectionInfo;
+          const previous = queryClient.getQueryData<ConnectionInfo>(connectionKeys.all);
+          const changed = previous?.state !== payload.state;
+          queryClient.setQueryData<ConnectionInfo>(connectionKeys.all, {
+            ...payload,
+            since: changed || !previous ? Date.now() : previous.since,
+          });
+          if (payload.state === 'ready' && previous && previous.state !== 'ready') {
+            void queryClient.invalidateQueries({
+              predicate: (query) => query.queryKey[0] !== connectionKeys.all[0],
+            });
+          }
+        } else if (event.name === 'jobs') {
+          void queryClient.invalidateQueries({ queryKey: jobKeys.all, refetchType: 'none' });
+          void queryClient.invalidateQueries({ queryKey: workspaceKeys.all, refetchType: 'none' });
+        }
+      }),
+    [queryClient],
+  );
+}

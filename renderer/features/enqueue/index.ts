@@ -1,0 +1,1 @@
+export { EnqueueForm } from './EnqueueForm';

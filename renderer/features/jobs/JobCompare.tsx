@@ -1,0 +1,104 @@
+import type { Job } from '../../../shared/contract';
+import { JsonView } from '../../ui/JsonView';
+import { StatusChip } from '../../ui/StatusChip';
+import { Time } from '../../ui/Time';
+
+const FIELDS = [
+  'status',
+  'action_provider',
+  'action_name',
+  'workspace_id',
+  'actor_id',
+  'enqueued_at',
+  'started_at',
+  'finished_at',
+  'attempts',
+  'retried_at',
+  'retried_by',
+] as const;
+const TIME_FIELDS = new Set(['enqueued_at', 'started_at', 'finished_at', 'retried_at']);
+
+function fieldValue(job: Job | null, field: string) {
+  if (!job) return null;
+  const value = field in job ? job[field as keyof Job] : job.extra[field];
+  if (value === undefined || value === '') return <span className="muted">—</span>;
+  if (field === 'status') return <StatusChip status={String(value)} />;
+  if (TIME_FIELDS.has(field)) return <Time iso={String(value)} />;
+  return <span className="mono">{String(value)}</span>;
+}
+
+/** Both copies of a job side by side; rows the core reports as different are highlighted. */
+export function JobCompare({
+  old: oldJob,
+  new: newJob,
+  differences,
+}: {
+  old: Job | null;
+  new: Job | null;
+  differences: string[];
+}) {
+  const differs = new Set(differences);
+  const extraFields = [
+    ...new Set([...Object.keys(oldJob?.extra ?? {}), ...Object.keys(newJob?.extra ?? {})]),
+  ].sort();
+  const rows = [...FIELDS, ...extraFields];
+  return (
+    <div className="compare">
+      <table className="compare-table" aria-label="Old and new copies">
+        <thead>
+          <tr>
+            <th scope="col">Field</th>
+            <th scope="col">Old schema</th>
+            <th scope="col">New schema</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((field) => (
+            <tr
+              key={field}
+              className={differs.has(field) ? 'differs' : undefined}
+              data-field={field}
+            >
+              <th scope="row">
+                {field}
+                {differs.has(field) && (
+                  <span className="differs-mark" title="The two copies differ">
+                    differs
+                  </span>
+                )}
+              </th>
+              <td>{oldJob ? fieldValue(oldJob, field) : <em className="muted">no copy</em>}</td>
+              <td>{newJob ? fieldValue(newJob, field) : <em className="muted">no copy</em>}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {(['params', 'result'] as const).map((field) => (
+        <section key={field} className={`json-pair${differs.has(field) ? ' differs' : ''}`}>
+          <h3>
+            {field}
+            {differs.has(field) && <span className="differs-mark">differs</span>}
+          </h3>
+          <div className="json-columns">
+            <div>
+              <div className="json-side">Old</div>
+              {oldJob ? (
+                <JsonView value={oldJob[field]} label={`${field} (old)`} />
+              ) : (
+                <em className="muted">no copy</em>
+              )}
+            </div>
+            <div>
+              <div className="json-side">New</div>
+              {newJob ? (
+                <JsonView value={newJob[field]} label={`${field} (new)`} />
+              ) : (
+                <em className="muted">no copy</em>
+              )}
+            </div>
+          </div>
+        </section>
+      ))}
+    </div>
+  );
+}

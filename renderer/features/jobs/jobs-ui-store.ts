@@ -1,0 +1,73 @@
+import { create } from 'zustand';
+import type { JobStatus } from '../../../shared/contract';
+
+export interface JobFilters {
+  status: JobStatus | '';
+  action: string;
+  actor: string;
+  prefix: string;
+}
+
+const NO_FILTERS: JobFilters = { status: '', action: '', actor: '', prefix: '' };
+
+interface JobsUiState {
+  workspace: string | null;
+  filters: JobFilters;
+  selected: ReadonlySet<string>;
+  openJobId: string | null;
+  activeIndex: number;
+  actions: {
+    /** Entering another workspace starts from a clean slate: no selection, no open job. */
+    workspaceEntered(workspace: string): void;
+    filterChanged(patch: Partial<JobFilters>): void;
+    filtersCleared(): void;
+    selectionToggled(jobId: string): void;
+    selectionReplaced(jobIds: string[]): void;
+    selectionCleared(): void;
+    jobOpened(jobId: string, index?: number): void;
+    jobClosed(): void;
+    activeRowMoved(delta: number, rowCount: number): void;
+  };
+}
+
+const useJobsUiStore = create<JobsUiState>()((set) => ({
+  workspace: null,
+  filters: NO_FILTERS,
+  selected: new Set(),
+  openJobId: null,
+  activeIndex: -1,
+  actions: {
+    workspaceEntered: (workspace) =>
+      set((s) =>
+        s.workspace === workspace
+          ? s
+          : { workspace, selected: new Set(), openJobId: null, activeIndex: -1 },
+      ),
+    filterChanged: (patch) =>
+      set((s) => ({ filters: { ...s.filters, ...patch }, activeIndex: -1, selected: new Set() })),
+    filtersCleared: () => set({ filters: NO_FILTERS, activeIndex: -1, selected: new Set() }),
+    selectionToggled: (jobId) =>
+      set((s) => {
+        const next = new Set(s.selected);
+        if (next.has(jobId)) next.delete(jobId);
+        else next.add(jobId);
+        return { selected: next };
+      }),
+    selectionReplaced: (jobIds) => set({ selected: new Set(jobIds) }),
+    selectionCleared: () => set({ selected: new Set() }),
+    jobOpened: (jobId, index) =>
+      set((s) => ({ openJobId: jobId, activeIndex: index ?? s.activeIndex })),
+    jobClosed: () => set({ openJobId: null }),
+    activeRowMoved: (delta, rowCount) =>
+      set((s) => ({
+        activeIndex: Math.max(0, Math.min(rowCount - 1, s.activeIndex + delta)),
+      })),
+  },
+}));
+
+export const useJobFilters = () => useJobsUiStore((s) => s.filters);
+export const useSelectedJobs = () => useJobsUiStore((s) => s.selected);
+export const useIsJobSelected = (jobId: string) => useJobsUiStore((s) => s.selected.has(jobId));
+export const useOpenJobId = () => useJobsUiStore((s) => s.openJobId);
+export const useActiveIndex = () => useJobsUiStore((s) => s.activeIndex);
+export const useJobsUiActions = () => useJobsUiStore((s) => s.actions);

@@ -1,0 +1,97 @@
+import {
+  infiniteQueryOptions,
+  queryOptions,
+  useInfiniteQuery,
+  useQuery,
+} from '@tanstack/react-query';
+import { api } from '../../api/client';
+import { useLiveRefetch } from '../../app/live-refresh';
+import type { JobFilters } from './jobs-ui-store';
+
+/** Rows per listJobs call; the core reads a batch of this order per call anyway. */
+export const PAGE_SIZE = 200;
+/** Live refresh re-reads every loaded page, so it pauses once the user has scrolled far down. */
+export const LIVE_PAGES = 2;
+
+export const jobKeys = {
+  all: ['jobs'] as const,
+  lists: () => [...jobKeys.all, 'list'] as const,
+  list: (workspace: string, filters: JobFilters) =>
+    [...jobKeys.lists(), workspace, filters] as const,
+  details: () => [...jobKeys.all, 'detail'] as const,
+  detail: (workspace: string, jobId: string) => [...jobKeys.details(), workspace, jobId] as const,
+};
+
+/** The contract rejects empty filter strings, so blanks are left out rather than sent. */
+export function listInput(workspace: string, filters: JobFilters) {
+  return {
+    workspace_id: workspace,
+    ...(filters.status ? { status: filters.status } : {}),
+    ...(filters.action.trim() ? { action: filters.action.trim() } : {}),
+    ...(filters.actor.trim() ? { actor: filters.actor.trim() } : {}),
+    ...(filters.prefix.trim() ? { job_id_prefix: filters.prefix.trim() } : {}),
+  };
+}
+
+export const jobListOptions = (workspace: string, filters: JobFilters) =>
+  infiniteQueryOptions({
+    queryKey: jobKeys.list(workspace, filters),
+    queryFn: ({ pageParam }) =>
+      api.listJobs({
+        ...listInput(workspace, filters),
+        limit: PAGE_SIZE,
+        ...(pageParam ? { cursor: pageParam } : {}),
+      }),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.next_cursor,
+  });
+
+export const jobDetailOptions = (workspace: string, jobId: string) =>
+  queryOptions({
+    queryKey: jobKeys.detail(workspace, jobId),
+    queryFn: () => api.inspectJob({ job_id: jobId, workspace_id: workspace }),
+  });
+
+export function useJobList(workspace: string, filters: JobFilters) {
+  const live = useLiveRefetch();
+  return useInfiniteQuery({
+    ...jobListOptions(workspace, filters),
+    ...live,
+    refetchInterval: (query) =>
+      (query.state.data?.pages.length ?? 0) <= LIVE_PAGES ? live.refetchInterval : false,
+    placeholderData: (previous, previousQuery) =>
+      previousQuery?.queryKey[2] === workspace ? previous : undefined,
+  });
+}
+
+export function useJobDetail(workspace: string, jobId: string) {
+  return useQuery({ ...jobDetailOptions(workspace, jobId), ...useLiveRefetch() });
+}
+
+/** Every failed job id of a workspace, read fresh each time the bulk retry dialog opens. */
+export const failedJobIdsOptions = (workspace: string) =>
+  queryOptions({
+    queryKey: [...jobKeys.all, 'failed-ids', workspace] as const,
+    queryFn: () => fetchFailedJobIds(workspace),
+    staleTime: 0,
+    gcTime: 0,
+  });
+
+/** Every failed job id of a workspace, page by page, for "Retry all failed". */
+export async function fetchFailedJobIds(workspace: string): Promise<string[]> {
+  const ids: string[] = [];
+  let cursor: string | null = null;
+  do {
+    const page = await api.listJobs({
+      workspace_id: workspace,
+      status: 'failed',
+      limit: 1000,
+      ...(cursor ? { cursor } : {}),
+    });
+    for (const row of page.rows) {
+      if (row.old_status === 'failed' || row.new_status === 'failed') ids.push(row.job_id);
+    }
+    cursor = page.next_cursor;
+  } while (cursor);
+  return ids;
+}

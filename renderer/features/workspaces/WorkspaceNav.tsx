@@ -1,0 +1,87 @@
+import type { StatusCounts, WorkspaceSummary } from '../../../shared/contract';
+import { useNavigationActions, useSelectedWorkspace } from '../../app/navigation';
+import { ErrorNote } from '../../ui/ErrorNote';
+import { useWorkspaces } from './queries';
+
+const ORDER = ['pending', 'running', 'completed', 'failed'] as const;
+
+function CountsLine({ schema, counts }: { schema: 'old' | 'new'; counts: StatusCounts }) {
+  const total = ORDER.reduce((sum, s) => sum + counts[s], counts.other);
+  return (
+    <div className="ws-counts" aria-label={`${schema} schema counts`}>
+      <span className="ws-schema">{schema}</span>
+      {total === 0 ? (
+        <span className="muted">no jobs</span>
+      ) : (
+        ORDER.map((status) => (
+          <span
+            key={status}
+            className={`count count-${status}${counts[status] === 0 ? ' count-zero' : ''}`}
+            title={`${counts[status]} ${status} in the ${schema} schema`}
+          >
+            {counts[status].toLocaleString()}
+          </span>
+        ))
+      )}
+    </div>
+  );
+}
+
+function WorkspaceItem({ ws, selected }: { ws: WorkspaceSummary; selected: boolean }) {
+  const { workspaceSelected } = useNavigationActions();
+  return (
+    <li>
+      <button
+        type="button"
+        className={`ws-item${selected ? ' ws-item-selected' : ''}`}
+        aria-current={selected ? 'page' : undefined}
+        onClick={() => workspaceSelected(ws.workspace_id)}
+      >
+        <span className="ws-name">
+          <span className="ws-id">{ws.workspace_id}</span>
+          {ws.divergent !== undefined && ws.divergent > 0 && (
+            <span
+              className="diverge-marker"
+              title={`${ws.divergent} jobs differ between the schemas (last divergence check)`}
+              aria-label={`${ws.divergent} divergent`}
+            >
+              ≠ {ws.divergent.toLocaleString()}
+            </span>
+          )}
+        </span>
+        <CountsLine schema="old" counts={ws.old} />
+        <CountsLine schema="new" counts={ws.new} />
+      </button>
+    </li>
+  );
+}
+
+/** The "Workspaces" navigation: every workspace with its per-status counts in both schemas. */
+export function WorkspaceNav() {
+  const query = useWorkspaces();
+  const selected = useSelectedWorkspace();
+  return (
+    <nav aria-label="Workspaces" className="ws-nav">
+      <h2 className="nav-heading">
+        Workspaces
+        {query.data && <span className="muted"> {query.data.length}</span>}
+      </h2>
+      <div className="ws-legend" aria-hidden="true">
+        <span className="count count-pending">pending</span>
+        <span className="count count-running">running</span>
+        <span className="count count-completed">done</span>
+        <span className="count count-failed">failed</span>
+      </div>
+      {query.isPending && <p className="muted pad">Loading…</p>}
+      {query.isError && !query.data && <ErrorNote error={query.error} />}
+      {query.data?.length === 0 && (
+        <p className="muted pad">No workspaces yet. Enqueue a job or run `queuescope demo`.</p>
+      )}
+      <ul className="ws-list">
+        {query.data?.map((ws) => (
+          <WorkspaceItem key={ws.workspace_id} ws={ws} selected={ws.workspace_id === selected} />
+        ))}
+      </ul>
+    </nav>
+  );
+}

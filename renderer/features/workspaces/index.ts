@@ -1,0 +1,2 @@
+export { WorkspaceNav } from './WorkspaceNav';
+export { workspaceKeys, workspacesQueryOptions, useWorkspaces } from './queries';

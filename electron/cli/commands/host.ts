@@ -1,0 +1,100 @@
+import type { Command } from 'commander';
+import {
+  assertDemoTarget,
+  demoWorkspaces,
+  seedDemo,
+  startDemoWorker,
+  type SeedSummary,
+} from '../../demo';
+import { serve } from '../../server/serve';
+import { untilAborted, writeLines } from '../io';
+import { numberFlag, parsePort } from '../parse';
+import type { CliSession } from '../session';
+import { ValidationError } from '../../core/errors';
+
+/** serve (the web host) and demo (sample data and a worker): both run until Ctrl-C. */
+export function addHostCommands(program: Command, session: CliSession): void {
+  program
+    .command('serve')
+    .description('Serve the console and every operation over HTTP on 127.0.0.1 (token in the URL).')
+    .option('--port <n>', 'port to listen on (default: a free one)')
+    .action(async (opts, cmd: Command) => {
+      session.use(cmd);
+      const port = parsePort(opts.port);
+      const host = await serve({
+        redisUrl: session.redisUrl,
+        readOnly: session.readOnly,
+        ...(port === undefined ? {} : { port }),
+      });
+      session.output({ url: host.url }, () => `Queuescope console: ${host.url}\nCtrl-C to stop.`);
+      await untilAborted(session.io.signal);
+      await host.close();
+    });
+
+  program
+    .command('demo')
+    .description('Fill Redis with sample workspaces and jobs, then run a worker until Ctrl-C.')
+    .option('--workspaces <n>', 'how many sample workspaces (1–8)', '4')
+    .option('--rate <r>', 'new jobs per second while the worker runs', '2')
+    .option('--once', 'seed and exit, without the worker')
+    .option('--seed <n>', 'repeatable random choices')
+    .option('--force', 'fill a Redis that already holds other jobs')
+    .action(async (opts, cmd: Command) => {
+      session.use(cmd);
+      const workspaces = demoWorkspaces(Number(numberFlag(opts.workspaces)));
+      const rate = Number(opts.rate);
+      if (!Number.isFinite(rate) || rate < 0 || rate > 1000) {
+        throw new ValidationError(
+          `--rate must be a number of jobs per second from 0 to 1000 (got ${JSON.stringify(opts.rate)}).`,
+          {
+            field: 'rate',
+            flag: '--rate',
+          },
+        );
+      }
+      const seed = opts.seed === undefined ? undefined : Number(numberFlag(opts.seed));
+      const core = session.core();
+      if (!opts.force) await assertDemoTarget(core);
+      const summary = await seedDemo(core, {
+        workspaces: workspaces.length,
+        ...(seed === undefined || Number.isNaN(seed) ? {} : { seed }),
+      });
+      if (opts.once) return session.output(summary, () => seedText(summary));
+      if (!session.json)
+        writeLines(
+          session.io.stdout,
+          `${seedText(summary)}\nWorker running, ${rate} new jobs/s. Ctrl-C to stop.`,
+        );
+      let lastError = 0;
+      const worker = startDemoWorker(core, {
+        rate,
+        workspaces,
+        onError: (error) => {
+          // One line every few seconds at most: a Redis outage would otherwise flood the terminal.
+          if (Date.now() - lastError < 5000) return;
+          lastError = Date.now();
+          session.io.stderr.write(
+            `worker: ${error instanceof Error ? error.message : String(error)}\n`,
+          );
+        },
+      });
+      await untilAborted(session.io.signal);
+      await worker.stop();
+      const s = worker.stats;
+      session.output(
+        { seed: summary, worker: s },
+        () =>
+          `Worker stopped: ${s.enqueued} enqueued, ${s.started} started, ${s.completed} completed, ${s.failed} failed.`,
+      );
+    });
+}
+
+function seedText(s: SeedSummary): string {
+  return [
+    `Demo data in ${s.workspaces.join(', ')}:`,
+    `  ${s.old_only.length} jobs written before dual-write was on (old schema only)`,
+    `  ${s.dual_written.length} jobs dual-written after the flag was turned on (audited as demo)`,
+    `  ${s.divergent.length} deliberately divergent: ${s.divergent.map((d) => `${d.kind} ${d.workspace_id}/${d.job_id}`).join(', ')}`,
+    `  ${s.failed.length} failed jobs, ${s.retried.length} retried, ${s.failed_dual_writes} failed dual writes`,
+  ].join('\n');
+}

@@ -1,0 +1,174 @@
+import type { Command } from 'commander';
+import { contract, JOB_STATUSES, ID_PATTERN } from '../../../shared/contract';
+import { NotFoundError } from '../../core/errors';
+import { fieldList } from '../format/table';
+import { jobRows, sideBySide, singleJob } from '../format/job';
+import { workspacesText } from '../format/reports';
+import { numberFlag, parseJsonFlag } from '../parse';
+import type { CliSession } from '../session';
+
+/** enqueue, get, inspect, status, retry, workspaces, list: flag mapping and formatting only. */
+export function addJobCommands(program: Command, session: CliSession): void {
+  program
+    .command('enqueue')
+    .description(contract.enqueue.summary)
+    .requiredOption('--workspace <id>', 'workspace id')
+    .requiredOption('--provider <name>', 'action provider, e.g. google')
+    .requiredOption('--action <name>', 'action name, e.g. gmail.send')
+    .requiredOption('--actor <user>', 'who enqueues it (audited)')
+    .option('--params <json>', 'the action parameters, a JSON object')
+    .option('--request-id <id>', 'client request id: a repeat with the same id is a duplicate')
+    .option('--job-id <id>', 'the job id (generated, time-sortable, when omitted)')
+    .action(async (opts, cmd: Command) => {
+      session.use(cmd);
+      const out = await session.invoke(
+        'enqueue',
+        {
+          workspace_id: opts.workspace,
+          action_provider: opts.provider,
+          action_name: opts.action,
+          actor_id: opts.actor,
+          params: parseJsonFlag('--params', 'params', opts.params),
+          client_request_id: opts.requestId,
+          job_id: opts.jobId,
+        },
+        { actor: opts.actor, flags: { job_id: '--job-id' } },
+      );
+      session.output(out, () =>
+        out.outcome === 'enqueued'
+          ? `Enqueued job ${out.job_id} in workspace ${opts.workspace}.`
+          : `Duplicate: request ${opts.requestId} was already enqueued as job ${out.job_id}; nothing new was written.`,
+      );
+    });
+
+  program
+    .command('get')
+    .description(contract.getJob.summary)
+    .argument('<JOB_ID>', 'job id')
+    .option('--workspace <id>', 'workspace id (reads the new copy while dual-write is on)')
+    .action(async (jobId: string, opts, cmd: Command) => {
+      session.use(cmd);
+      const found = await session.invoke('getJob', { job_id: jobId, workspace_id: opts.workspace });
+      if (!found) throw notFound(jobId, opts.workspace);
+      if (session.json) return session.output(found, () => '');
+      const ws = opts.workspace ?? found.job.workspace_id;
+      const header = `Job ${jobId}, read from the ${found.source} schema.`;
+      if (!ws || !ID_PATTERN.test(ws))
+        return session.output(found, () => `${header}\n${singleJob(found.job)}`);
+      const both = await session.invoke('inspectJob', { job_id: jobId, workspace_id: ws });
+      session.output(found, () => `${header}\n${sideBySide(both.old, both.new, both.differences)}`);
+    });
+
+  program
+    .command('inspect')
+    .description(contract.inspectJob.summary)
+    .argument('<JOB_ID>', 'job id')
+    .requiredOption('--workspace <id>', 'workspace id of the new copy')
+    .action(async (jobId: string, opts, cmd: Command) => {
+      session.use(cmd);
+      const out = await session.invoke('inspectJob', {
+        job_id: jobId,
+        workspace_id: opts.workspace,
+      });
+      if (!out.old && !out.new) throw notFound(jobId, opts.workspace);
+      session.output(
+        out,
+        () =>
+          `Job ${jobId}, workspace ${opts.workspace}.\n${sideBySide(out.old, out.new, out.differences)}`,
+      );
+    });
+
+  program
+    .command('status')
+    .description(contract.updateStatus.summary)
+    .argument('<JOB_ID>', 'job id')
+    .argument('<STATUS>', `new status: ${JOB_STATUSES.join(', ')}`)
+    .option('--workspace <id>', 'workspace id (required while dual-write is on)')
+    .option('--result <json>', 'the result, a JSON object (completed/failed)')
+    .option('--force', 'override the transition rules (audited)')
+    .option('--reason <text>', 'why, for the audit trail (with --force)')
+    .option('--actor <user>', 'who makes the change (audited; default: the local user)')
+    .action(async (jobId: string, status: string, opts, cmd: Command) => {
+      session.use(cmd);
+      const actor = opts.actor ?? session.defaultActor;
+      const job = await session.invoke(
+        'updateStatus',
+        {
+          job_id: jobId,
+          status,
+          workspace_id: opts.workspace,
+          result: parseJsonFlag('--result', 'result', opts.result),
+          force: opts.force === true ? true : undefined,
+          reason: opts.reason,
+          actor_id: actor,
+        },
+        { actor },
+      );
+      session.output(job, () => `Job ${jobId} is now ${job.status}.\n${singleJob(job)}`);
+    });
+
+  program
+    .command('retry')
+    .description(contract.retry.summary)
+    .argument('<JOB_ID>', 'job id')
+    .requiredOption('--workspace <id>', 'workspace id')
+    .requiredOption('--actor <user>', 'who retries it (audited)')
+    .action(async (jobId: string, opts, cmd: Command) => {
+      session.use(cmd);
+      const job = await session.invoke(
+        'retry',
+        { job_id: jobId, workspace_id: opts.workspace, actor_id: opts.actor },
+        { actor: opts.actor },
+      );
+      session.output(
+        job,
+        () => `Job ${jobId} requeued (attempt ${job.attempts ?? 1}); it is ${job.status} again.`,
+      );
+    });
+
+  program
+    .command('workspaces')
+    .description(contract.listWorkspaces.summary)
+    .action(async (_opts, cmd: Command) => {
+      session.use(cmd);
+      const list = await session.invoke('listWorkspaces', {});
+      session.output(list, () => workspacesText(list));
+    });
+
+  program
+    .command('list')
+    .description(contract.listJobs.summary)
+    .requiredOption('--workspace <id>', 'workspace id')
+    .option(
+      '--status <status>',
+      `only jobs with this status in either schema: ${JOB_STATUSES.join(', ')}`,
+    )
+    .option('--limit <n>', 'rows per page (1–1000, default 100)')
+    .option('--cursor <cursor>', 'continue where the previous page stopped')
+    .action(async (opts, cmd: Command) => {
+      session.use(cmd);
+      const page = await session.invoke('listJobs', {
+        workspace_id: opts.workspace,
+        status: opts.status,
+        limit: numberFlag(opts.limit),
+        cursor: opts.cursor,
+      });
+      session.output(page, () => {
+        if (page.rows.length === 0) return `No jobs in workspace ${opts.workspace} match.`;
+        const more = page.next_cursor
+          ? `Next page: queuescope list --workspace ${opts.workspace} --cursor ${page.next_cursor}${opts.status ? ` --status ${opts.status}` : ''}`
+          : 'End of list.';
+        return `${jobRows(page.rows)}\n\n${fieldList([
+          ['shown', String(page.rows.length)],
+          ['in workspace', String(page.total)],
+        ])}\n${more}`;
+      });
+    });
+}
+
+function notFound(jobId: string, workspace: string | undefined): NotFoundError {
+  return new NotFoundError(
+    `Job ${jobId} was not found${workspace ? ` in workspace ${workspace} or the old schema` : ' in the old schema'}. Check the id${workspace ? '' : ', or pass --workspace to read the new copy'}.`,
+    { job_id: jobId, ...(workspace ? { workspace_id: workspace } : {}) },
+  );
+}

@@ -1,0 +1,89 @@
+import { Argument, type Command } from 'commander';
+import { contract, type DivergenceReport } from '../../../shared/contract';
+import { InternalError } from '../../core/errors';
+import { divergenceText, divergentCount, repairText } from '../format/reports';
+import type { CliSession } from '../session';
+
+/** Exit code of `divergence` when the check found divergent jobs (SPEC 5). */
+export const EXIT_DIVERGED = 1;
+
+/** flags get/set, divergence, repair. */
+export function addMigrationCommands(program: Command, session: CliSession): void {
+  const flags = program
+    .command('flags')
+    .description('The migration flag (dual-write to the new schema).');
+  flags
+    .command('get')
+    .description(contract.getFlag.summary)
+    .action(async (_opts, cmd: Command) => {
+      session.use(cmd);
+      const state = await session.invoke('getFlag', {});
+      session.output(
+        state,
+        () =>
+          `new-schema: ${state.new_schema} (${state.source === 'redis' ? 'set in Redis' : 'ai:flags:new_schema is absent; from AI_JOBS_NEW_SCHEMA'})`,
+      );
+    });
+  flags
+    .command('set')
+    .description(contract.setFlag.summary)
+    .addArgument(new Argument('<FLAG>', 'the flag to set').choices(['new-schema']))
+    .addArgument(new Argument('<VALUE>', 'on or off'))
+    .requiredOption('--actor <user>', 'who changes it (audited)')
+    .action(async (_flag: string, value: string, opts, cmd: Command) => {
+      session.use(cmd);
+      const state = await session.invoke(
+        'setFlag',
+        { value, actor_id: opts.actor },
+        { actor: opts.actor },
+      );
+      session.output(
+        state,
+        () =>
+          `new-schema is now ${state.new_schema}: ${state.new_schema === 'on' ? 'every enqueue writes both schemas' : 'enqueues write the old schema only'} (audited as ${opts.actor}).`,
+      );
+    });
+
+  program
+    .command('divergence')
+    .description(`${contract.divergenceCheck.summary} Exit 0 in sync, 1 diverged.`)
+    .option('--workspace <id>', 'check one workspace only')
+    .action(async (opts, cmd: Command) => {
+      session.use(cmd);
+      const report = await session.invoke(
+        'divergenceCheck',
+        { workspace_id: opts.workspace },
+        { progress: true },
+      );
+      throwUnlessFinished(report);
+      session.output(report, () => divergenceText(report));
+      session.exitCode = divergentCount(report) > 0 ? EXIT_DIVERGED : 0;
+    });
+
+  program
+    .command('repair')
+    .description(contract.repair.summary)
+    .option('--workspace <id>', 'repair one workspace only')
+    .option('--dry-run', 'print the plan and write nothing')
+    .requiredOption('--actor <user>', 'who repairs (audited)')
+    .action(async (opts, cmd: Command) => {
+      session.use(cmd);
+      const result = await session.invoke(
+        'repair',
+        { workspace_id: opts.workspace, dry_run: opts.dryRun === true, actor_id: opts.actor },
+        { actor: opts.actor, progress: true },
+      );
+      session.output(result, () => repairText(result));
+    });
+}
+
+function throwUnlessFinished(report: DivergenceReport): void {
+  if (report.state === 'completed') return;
+  const where = `after ${report.scanned}${report.estimated_total ? ` of ~${report.estimated_total}` : ''} jobs`;
+  throw new InternalError(
+    report.state === 'cancelled'
+      ? `The divergence check was cancelled ${where}; nothing can be concluded. Run it again to finish.`
+      : `The divergence check failed ${where}. Run it again; if it keeps failing, check the Redis logs.`,
+    { report_id: report.id, state: report.state },
+  );
+}

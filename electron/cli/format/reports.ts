@@ -1,0 +1,134 @@
+import type {
+  DivergenceCategory,
+  DivergenceReport,
+  MetricsReport,
+  RepairResult,
+  StatusCounts,
+  WorkspaceSummary,
+} from '../../../shared/contract';
+import { DIVERGENCE_CATEGORIES } from '../../../shared/contract';
+import { percent, table } from './table';
+
+const STATUS_COLUMNS = ['pending', 'running', 'completed', 'failed', 'other'] as const;
+
+export function workspacesText(list: WorkspaceSummary[]): string {
+  if (list.length === 0) return 'No workspaces yet. Enqueue a job, or run `queuescope demo`.';
+  const counts = (c: StatusCounts) => STATUS_COLUMNS.map((s) => String(c[s]));
+  const rows = list.flatMap((w) => [
+    [w.workspace_id, 'old', ...counts(w.old), w.divergent === undefined ? '' : String(w.divergent)],
+    ['', 'new', ...counts(w.new), ''],
+  ]);
+  return table(
+    ['WORKSPACE', 'SCHEMA', ...STATUS_COLUMNS.map((s) => s.toUpperCase()), 'DIVERGENT'],
+    rows,
+  );
+}
+
+const SPARK = '▁▂▃▄▅▆▇█';
+
+function sparkline(values: number[]): string {
+  const max = Math.max(0, ...values);
+  if (max === 0) return '';
+  return values.map((v) => SPARK[Math.min(7, Math.floor((v / max) * 7.999))]).join('');
+}
+
+export function metricsText(m: MetricsReport): string {
+  const attempts = m.succeeded + m.failed;
+  const lines = [
+    `Dual-write attempts, last ${m.window}${m.workspace_id ? `, workspace ${m.workspace_id}` : ', all workspaces'}:`,
+    `  succeeded ${m.succeeded}, failed ${m.failed}, failure rate ${percent(m.failure_rate)}${attempts === 0 ? ' (no attempts: the flag may be off)' : ''}`,
+    `  queue depth (ai:queue:pending): ${m.queue_depth}`,
+  ];
+  const spark = sparkline(m.points.map((p) => p.succeeded + p.failed));
+  if (spark) lines.push(`  per minute: ${spark}`);
+  if (m.by_workspace.length) {
+    lines.push(
+      '',
+      table(
+        ['WORKSPACE', 'SUCCEEDED', 'FAILED', 'FAILURE RATE'],
+        m.by_workspace.map((w) => {
+          const total = w.succeeded + w.failed;
+          return [
+            w.workspace_id,
+            String(w.succeeded),
+            String(w.failed),
+            percent(total ? w.failed / total : 0),
+          ];
+        }),
+      ),
+    );
+  }
+  return lines.join('\n');
+}
+
+const CATEGORY_TEXT: Record<DivergenceCategory, string> = {
+  missing_in_new: 'missing in new',
+  awaiting_backfill: 'awaiting backfill (enqueued while the flag was off; not a divergence)',
+  missing_in_old: 'missing in old',
+  mismatch: 'fields differ',
+  workspace_mismatch: 'new copy under another workspace',
+  orphan_queue_entry: 'queue entries without a job',
+  orphan_idempotency_key: 'idempotency keys without a job',
+};
+
+/** Categories that count as divergence; jobs awaiting backfill are legitimate (SPEC 3). */
+export const DIVERGENT_CATEGORIES = DIVERGENCE_CATEGORIES.filter((c) => c !== 'awaiting_backfill');
+
+export function divergentCount(report: DivergenceReport): number {
+  return DIVERGENT_CATEGORIES.reduce((n, c) => n + (report.counts[c] ?? 0), 0);
+}
+
+export function divergenceText(r: DivergenceReport): string {
+  const found = divergentCount(r);
+  const lines = [
+    `Divergence check ${r.id} (${r.workspace_id ? `workspace ${r.workspace_id}` : 'all workspaces'}): ${r.state}, ${r.scanned} jobs compared, ${r.in_sync} in sync.`,
+  ];
+  for (const c of DIVERGENCE_CATEGORIES) {
+    if (r.counts[c]) lines.push(`  ${String(r.counts[c]).padStart(7)}  ${CATEGORY_TEXT[c]}`);
+  }
+  if (r.settled_on_recheck)
+    lines.push(`  ${r.settled_on_recheck} suspects were equal on a second read (live writes).`);
+  if (r.items.length) {
+    lines.push(
+      '',
+      table(
+        ['CATEGORY', 'WORKSPACE', 'JOB ID', 'DETAIL'],
+        r.items.map((i) => [
+          i.category,
+          i.workspace_id ?? '-',
+          i.job_id,
+          i.fields?.join(', ') ??
+            (i.old_workspace ? `old copy says ${i.old_workspace}` : (i.key ?? '')),
+        ]),
+      ),
+    );
+    if (r.truncated) lines.push(`(first ${r.items.length} listed; --json has the same list)`);
+  }
+  lines.push(
+    '',
+    found
+      ? `${found} divergent. Preview the fixes with \`queuescope repair --dry-run --actor YOU\`.`
+      : 'In sync.',
+  );
+  return lines.join('\n');
+}
+
+export function repairText(r: RepairResult): string {
+  const lines: string[] = [];
+  if (r.planned.length) {
+    lines.push(
+      table(
+        ['CATEGORY', 'WORKSPACE', 'JOB ID', r.dry_run ? 'WOULD' : 'ACTION'],
+        r.planned.map((p) => [p.category, p.workspace_id ?? '-', p.job_id, p.action]),
+      ),
+      '',
+    );
+  }
+  if (r.dry_run) {
+    lines.push(`Dry run: ${r.planned.length} fixes planned, nothing written.`);
+  } else {
+    lines.push(`${r.applied} of ${r.planned.length} fixes applied, ${r.skipped.length} skipped.`);
+  }
+  for (const s of r.skipped) lines.push(`  skipped ${s.job_id}: ${s.reason}`);
+  return lines.join('\n');
+}

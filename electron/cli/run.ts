@@ -1,0 +1,86 @@
+import { Command, CommanderError } from 'commander';
+import type { ApiError } from '../../shared/contract';
+import { ERROR_SURFACES } from '../../shared/contract';
+import { toApiError } from '../core/error-mapping';
+import { addHostCommands } from './commands/host';
+import { addJobCommands } from './commands/jobs';
+import { addMigrationCommands } from './commands/migration';
+import { addTelemetryCommands } from './commands/telemetry';
+import { writeError, type CliIo } from './io';
+import { CliSession } from './session';
+
+const USAGE_EXIT = ERROR_SURFACES.VALIDATION.exitCode;
+
+/** The whole `queuescope` program, wired to one session. */
+export function buildProgram(session: CliSession): Command {
+  const program = new Command('queuescope')
+    .description(
+      'Inspect and operate the AI jobs Redis queue in both schemas during the migration.',
+    )
+    .option('--redis <url>', 'Redis URL (default: env REDIS_URL, else redis://127.0.0.1:6379)')
+    .option('--json', 'print one JSON document on stdout; errors as JSON on stderr')
+    .option('--read-only', 'refuse every write before it reaches Redis')
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => session.io.stdout.write(text),
+      writeErr: (text) => session.io.stderr.write(text),
+      // Usage errors are printed by run() in the one error shape; commander stays quiet.
+      outputError: () => undefined,
+    });
+  addJobCommands(program, session);
+  addMigrationCommands(program, session);
+  addTelemetryCommands(program, session);
+  addHostCommands(program, session);
+  for (const command of allCommands(program)) {
+    command.exitOverride().configureOutput(program.configureOutput());
+  }
+  return program;
+}
+
+function allCommands(command: Command): Command[] {
+  return command.commands.flatMap((c) => [c, ...allCommands(c)]);
+}
+
+/**
+ * Runs the command line with the given arguments (without `node` and the script) and returns the
+ * exit code: 0 ok, 1 divergence found, else ERROR_SURFACES[code].exitCode of the error.
+ */
+export async function run(argv: readonly string[], io: CliIo): Promise<number> {
+  const session = new CliSession(io, argv);
+  const program = buildProgram(session);
+  try {
+    if (argv.length === 0) {
+      program.outputHelp({ error: true });
+      return USAGE_EXIT;
+    }
+    await program.parseAsync([...argv], { from: 'user' });
+    return session.exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) return usageError(error, session, io);
+    const apiError = explain(toApiError(error), io);
+    writeError(io, apiError, session.json);
+    return ERROR_SURFACES[apiError.code].exitCode;
+  } finally {
+    await session.close().catch(() => undefined);
+  }
+}
+
+function usageError(error: CommanderError, session: CliSession, io: CliIo): number {
+  // --help and --version end here too, successfully.
+  if (error.exitCode === 0 || error.code === 'commander.helpDisplayed') return 0;
+  if (error.code === 'commander.help') return 0;
+  const message = `${error.message.replace(/^error: /, '').replace(/\.$/, '')}. See queuescope --help.`;
+  writeError(io, { code: 'VALIDATION', message, details: { usage: error.code } }, session.json);
+  return USAGE_EXIT;
+}
+
+function explain(error: ApiError, io: CliIo): ApiError {
+  if (io.signal?.aborted && error.code === 'INTERNAL' && /abort/i.test(error.message)) {
+    return {
+      code: 'INTERNAL',
+      message: 'Cancelled (Ctrl-C) before the operation finished; nothing further was done.',
+    };
+  }
+  return error;
+}

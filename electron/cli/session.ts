@@ -1,0 +1,138 @@
+import { userInfo } from 'node:os';
+import type { Command } from 'commander';
+import type { Contract, OperationName, OutputOf } from '../../shared/contract';
+import { flagFromEnv } from '../core/context';
+import { QueueCore } from '../core/core';
+import { QueuescopeError, ValidationError } from '../core/errors';
+import { writeJson, writeLines, type CliIo } from './io';
+import { parseRedisUrl } from './parse';
+import { startProgress } from './progress';
+
+export interface GlobalOptions {
+  redis?: string;
+  json?: boolean;
+  readOnly?: boolean;
+}
+
+/** Contract input fields and the flags that set them, so a validation error names what the user typed. */
+const FLAG_OF_FIELD: Record<string, string> = {
+  workspace_id: '--workspace',
+  action_provider: '--provider',
+  action_name: '--action',
+  actor_id: '--actor',
+  params: '--params',
+  result: '--result',
+  client_request_id: '--request-id',
+  job_id: 'JOB_ID',
+  status: 'STATUS',
+  limit: '--limit',
+  cursor: '--cursor',
+  window: '--since',
+  value: 'on|off',
+  reason: '--reason',
+};
+
+export interface InvokeOptions {
+  /** Who the write is audited as (defaults to the local user). */
+  actor?: string;
+  /** Overrides of FLAG_OF_FIELD for this command (e.g. job_id set by --job-id). */
+  flags?: Record<string, string>;
+  /** Draw a progress bar on a terminal while the operation reports progress. */
+  progress?: boolean;
+}
+
+/** One run of the command line: its global options, its (lazily connected) core, its exit code. */
+export class CliSession {
+  exitCode = 0;
+  private globals: GlobalOptions;
+  private coreInstance: QueueCore | null = null;
+
+  constructor(
+    readonly io: CliIo,
+    argv: readonly string[],
+  ) {
+    // Known before commander has parsed anything, so usage errors honour --json too.
+    this.globals = { json: argv.includes('--json') };
+  }
+
+  /** Called first by every action with its commander command, to pick up the global options. */
+  use(command: Command): this {
+    this.globals = command.optsWithGlobals<GlobalOptions>();
+    return this;
+  }
+
+  get json(): boolean {
+    return this.globals.json === true;
+  }
+
+  get readOnly(): boolean {
+    return this.globals.readOnly === true;
+  }
+
+  get redisUrl(): string {
+    return parseRedisUrl(this.globals.redis ?? this.io.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+  }
+
+  /** The local user, for writes that take no --actor. */
+  get defaultActor(): string {
+    try {
+      return `cli:${userInfo().username}`;
+    } catch {
+      return 'cli';
+    }
+  }
+
+  core(): QueueCore {
+    if (!this.coreInstance) {
+      this.coreInstance = new QueueCore({
+        connection: { url: this.redisUrl },
+        readOnly: this.readOnly,
+        defaultFlag: flagFromEnv(this.io.env.AI_JOBS_NEW_SCHEMA),
+      });
+      // Connection failures surface as the failing command's error; the event itself is noise here.
+      this.coreInstance.redis.on('error', () => undefined);
+    }
+    return this.coreInstance;
+  }
+
+  /** Calls one contract operation through the core, the way every other door does. */
+  async invoke<K extends OperationName>(
+    op: K,
+    input: unknown,
+    options: InvokeOptions = {},
+  ): Promise<OutputOf<Contract[K]>> {
+    const progress =
+      options.progress && !this.json && this.io.stderr.isTTY ? startProgress(this.io.stderr) : null;
+    try {
+      return await this.core().invoke(op, input, {
+        actor: options.actor ?? this.defaultActor,
+        ...(this.io.signal ? { signal: this.io.signal } : {}),
+        ...(progress ? { onProgress: progress.update } : {}),
+      });
+    } catch (error) {
+      throw nameTheFlag(error, { ...FLAG_OF_FIELD, ...options.flags });
+    } finally {
+      progress?.stop();
+    }
+  }
+
+  /** Prints a command's result: the value as JSON with --json, else the human text. */
+  output(value: unknown, human: () => string): void {
+    if (this.json) writeJson(this.io, value);
+    else writeLines(this.io.stdout, human());
+  }
+
+  async close(): Promise<void> {
+    const core = this.coreInstance;
+    this.coreInstance = null;
+    if (core) await core.close();
+  }
+}
+
+function nameTheFlag(error: unknown, flags: Record<string, string>): unknown {
+  if (!(error instanceof QueuescopeError) || error.code !== 'VALIDATION') return error;
+  const field = typeof error.details?.field === 'string' ? error.details.field : '';
+  const flag = flags[field.split('.')[0] ?? ''];
+  if (!flag || error.details?.flag) return error;
+  return new ValidationError(`${flag}: ${error.message}`, { ...error.details, flag });
+}

@@ -1,0 +1,101 @@
+import type { InvokeRequest, InvokeResponse, OperationName } from '../../shared/contract';
+import { contract } from '../../shared/contract';
+import type { QueueCore } from '../core/core';
+import { ValidationError } from '../core/errors';
+import { toApiError } from '../core/error-mapping';
+import type { EventSink } from './event-hub';
+
+export interface DispatcherOptions {
+  /** The core of the current connection; a function because the desktop app swaps it per profile. */
+  core: () => QueueCore;
+  /** Who the writes made through this door are audited as. */
+  actor: () => string;
+  events: EventSink;
+}
+
+export interface Dispatcher {
+  invoke(request: InvokeRequest): Promise<InvokeResponse>;
+  /** Aborts a running long operation; unknown ids are ignored (it may have finished already). */
+  cancel(operationId: string): void;
+  /** Operation ids still running. */
+  readonly running: number;
+}
+
+const OPERATION_ID = /^[A-Za-z0-9._-]{1,128}$/;
+
+function isOperationName(op: unknown): op is OperationName {
+  return typeof op === 'string' && Object.prototype.hasOwnProperty.call(contract, op);
+}
+
+/**
+ * The one place IPC and HTTP turn a request into a core call: it resolves the operation, gives
+ * long-running calls a cancel handle and progress events, and returns the contract's result shape.
+ * Validation, read-only refusal and auditing happen inside QueueCore.invoke.
+ */
+export function createDispatcher(options: DispatcherOptions): Dispatcher {
+  const controllers = new Map<string, AbortController>();
+
+  async function run(request: InvokeRequest): Promise<unknown> {
+    const { op, input, operation_id: operationId } = request;
+    if (!isOperationName(op)) {
+      throw new ValidationError(
+        `Unknown operation ${JSON.stringify(op)}. Known operations: ${Object.keys(contract).join(', ')}.`,
+        { field: 'op' },
+      );
+    }
+    const longRunning = contract[op].longRunning === true;
+    if (!longRunning || operationId === undefined) {
+      return options.core().invoke(op, input, { actor: options.actor() });
+    }
+    if (typeof operationId !== 'string' || !OPERATION_ID.test(operationId)) {
+      throw new ValidationError(
+        'operation_id must be 1-128 characters of letters, digits, ".", "_" or "-".',
+        { field: 'operation_id' },
+      );
+    }
+    if (controllers.has(operationId)) {
+      throw new ValidationError(
+        `operation_id ${operationId} is already running; use a new id per call.`,
+        { field: 'operation_id' },
+      );
+    }
+    const controller = new AbortController();
+    controllers.set(operationId, controller);
+    try {
+      return await options.core().invoke(op, input, {
+        actor: options.actor(),
+        signal: controller.signal,
+        onProgress: (progress) =>
+          options.events.emit('progress', { operation_id: operationId, ...progress }),
+      });
+    } finally {
+      controllers.delete(operationId);
+    }
+  }
+
+  return {
+    async invoke(request) {
+      try {
+        const data = await run(request);
+        if (isOperationName(request.op) && contract[request.op].writes) {
+          options.events.jobsChanged(workspaceOf(request.input));
+        }
+        return { ok: true, data };
+      } catch (error) {
+        return { ok: false, error: toApiError(error) };
+      }
+    },
+    cancel(operationId) {
+      controllers.get(operationId)?.abort();
+    },
+    get running() {
+      return controllers.size;
+    },
+  };
+}
+
+function workspaceOf(input: unknown): string | undefined {
+  if (typeof input !== 'object' || input === null) return undefined;
+  const ws = (input as Record<string, unknown>).workspace_id;
+  return typeof ws === 'string' ? ws : undefined;
+}

@@ -1,0 +1,69 @@
+import type { QueueCore } from '../core/core';
+import { watchConnection, type ConnectionWatch } from './connection-watch';
+import { createDispatcher, type Dispatcher } from './dispatch';
+import { EventHub } from './event-hub';
+import { watchFlag } from './flag-watch';
+
+export interface HostSessionOptions {
+  core: QueueCore;
+  /** How the connection is named in the console, e.g. "local sandbox" or "redis 10.0.0.5:6379". */
+  label: string;
+  /** Who writes through this host are audited as. */
+  actor: string;
+}
+
+/**
+ * What both hosts (the Electron main process and the web host) run for one console: the dispatcher,
+ * the event hub, and the watchers that feed it. The core can be swapped (profile switch, unlock)
+ * without the console resubscribing.
+ */
+export interface HostSession {
+  readonly hub: EventHub;
+  readonly dispatcher: Dispatcher;
+  readonly core: QueueCore;
+  readonly label: string;
+  /** Uses another core from now on; the caller closes the previous one. */
+  replaceCore(core: QueueCore, label: string): void;
+  close(): void;
+}
+
+export function createHostSession(options: HostSessionOptions): HostSession {
+  const hub = new EventHub();
+  let core = options.core;
+  let label = options.label;
+  const watch = (): ConnectionWatch =>
+    watchConnection(core.redis, hub, () => ({ label, read_only: core.readOnly }));
+  let connection = watch();
+  const stopFlag = watchFlag(() => core, hub);
+  const dispatcher = createDispatcher({
+    core: () => core,
+    actor: () => options.actor,
+    events: hub,
+  });
+  return {
+    hub,
+    dispatcher,
+    get core() {
+      return core;
+    },
+    get label() {
+      return label;
+    },
+    replaceCore(next, nextLabel) {
+      const sameClient = next.redis === core.redis;
+      core = next;
+      label = nextLabel;
+      if (sameClient) {
+        connection.refresh();
+        return;
+      }
+      connection.stop();
+      connection = watch();
+    },
+    close() {
+      connection.stop();
+      stopFlag();
+      hub.close();
+    },
+  };
+}

@@ -76,10 +76,10 @@ function errorField(error: unknown): Field | null {
 
 function Outcome({ outcome, workspace }: { outcome: EnqueueOutcome; workspace: string }) {
   const { workspaceSelected } = useNavigationActions();
-  const { jobOpened } = useJobsUiActions();
+  const { jobLinked } = useJobsUiActions();
   const open = () => {
+    jobLinked(workspace, outcome.job_id);
     workspaceSelected(workspace);
-    jobOpened(outcome.job_id);
   };
   const link = (
     <a

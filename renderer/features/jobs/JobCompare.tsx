@@ -29,15 +29,20 @@ function fieldValue(job: Job | null, field: string) {
 
 /** Both copies of a job side by side; rows the core reports as different are highlighted. */
 export function JobCompare({
+  workspace,
   old: oldJob,
   new: newJob,
   differences,
 }: {
+  workspace: string;
   old: Job | null;
   new: Job | null;
   differences: string[];
 }) {
   const differs = new Set(differences);
+  // A copy naming another workspace than the one it is listed under is a divergence too.
+  if ([oldJob, newJob].some((job) => job?.workspace_id && job.workspace_id !== workspace))
+    differs.add('workspace_id');
   const extraFields = [
     ...new Set([...Object.keys(oldJob?.extra ?? {}), ...Object.keys(newJob?.extra ?? {})]),
   ].sort();

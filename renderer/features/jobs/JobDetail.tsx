@@ -90,7 +90,12 @@ export function JobDetail({ workspace, jobId }: { workspace: string; jobId: stri
       {query.isError && !data && <ErrorNote error={query.error} />}
       {missing && <p className="pad">No copy of {jobId} exists in either schema any more.</p>}
       {data && !missing && (
-        <JobCompare old={data.old} new={data.new} differences={data.differences} />
+        <JobCompare
+          workspace={workspace}
+          old={data.old}
+          new={data.new}
+          differences={data.differences}
+        />
       )}
       <SetStatusDialog
         open={statusOpen}

@@ -74,13 +74,13 @@ const Row = memo(function Row({ row, index, top, active, open }: RowProps) {
         <StatusChip status={row.new_status} />
       </div>
       <div role="cell" className="cell-time">
-        <Time iso={row.enqueued_at} />
+        <Time iso={row.enqueued_at} compact />
       </div>
       <div role="cell" className="cell-time">
-        <Time iso={row.started_at} />
+        <Time iso={row.started_at} compact />
       </div>
       <div role="cell" className="cell-time">
-        <Time iso={row.finished_at} />
+        <Time iso={row.finished_at} compact />
       </div>
       <div role="cell" className="cell-num">
         {row.attempts}

@@ -26,6 +26,8 @@ interface JobsUiState {
     selectionCleared(): void;
     jobOpened(jobId: string, index?: number): void;
     jobClosed(): void;
+    /** A link to a job from elsewhere (the enqueue outcome): its workspace with the job open. */
+    jobLinked(workspace: string, jobId: string): void;
     activeRowMoved(delta: number, rowCount: number): void;
   };
 }
@@ -58,6 +60,14 @@ const useJobsUiStore = create<JobsUiState>()((set) => ({
     jobOpened: (jobId, index) =>
       set((s) => ({ openJobId: jobId, activeIndex: index ?? s.activeIndex })),
     jobClosed: () => set({ openJobId: null }),
+    jobLinked: (workspace, jobId) =>
+      set({
+        workspace,
+        openJobId: jobId,
+        activeIndex: -1,
+        selected: new Set(),
+        filters: NO_FILTERS,
+      }),
     activeRowMoved: (delta, rowCount) =>
       set((s) => ({
         activeIndex: Math.max(0, Math.min(rowCount - 1, s.activeIndex + delta)),

@@ -1,0 +1,219 @@
+// The console's figures: time to the first rows of a 100,000-job workspace, and the Redis traffic
+// of an idle console. Prints one line per figure, then one JSON object as the last line.
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Redis } from 'ioredis';
+import { chromium, type Browser } from '@playwright/test';
+import { QueueCore } from '../../electron/core/core';
+import { serve, type WebHost } from '../../electron/server/serve';
+import { startRedisServer, type RedisServer } from '../helpers/redis-server';
+
+const WORKSPACE = 'bench-ws';
+const JOBS = 100_000;
+const BATCH = 1000;
+const IDLE_SECONDS = Number(process.env.BENCH_IDLE_SECONDS ?? 30);
+const NAV_RUNS = 3;
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-dev-shm-usage',
+];
+
+const log = (line: string) => process.stdout.write(`${line}\n`);
+
+async function commandStats(admin: Redis): Promise<Map<string, number>> {
+  const info = await admin.info('commandstats');
+  const calls = new Map<string, number>();
+  for (const m of info.matchAll(/cmdstat_([^:]+):calls=(\d+)/g)) calls.set(m[1]!, Number(m[2]));
+  return calls;
+}
+
+/** Commands sent by everyone but this script's own INFO probes between two snapshots. */
+function delta(before: Map<string, number>, after: Map<string, number>) {
+  const byCommand: Record<string, number> = {};
+  let total = 0;
+  for (const [name, n] of after) {
+    const d = n - (before.get(name) ?? 0);
+    if (d <= 0 || name === 'info') continue;
+    byCommand[name] = d;
+    total += d;
+  }
+  return { total, byCommand };
+}
+
+async function loadWorkspace(core: QueueCore): Promise<number> {
+  const started = performance.now();
+  for (let start = 0; start < JOBS; start += BATCH) {
+    const jobs = Array.from({ length: BATCH }, (_, i) => ({
+      workspace_id: WORKSPACE,
+      job_id: `bench-${String(start + i).padStart(6, '0')}`,
+      action_provider: 'google',
+      action_name: i % 3 ? 'gmail.send' : 'calendar.create',
+      actor_id: `user-${i % 17}`,
+      params: { to: `person${i}@example.com`, n: start + i },
+    }));
+    await core.invoke('enqueueMany', { jobs });
+  }
+  return performance.now() - started;
+}
+
+/** From navigation to the first job row of the workspace, through the "Workspaces" navigation. */
+async function timeToFirstRows(browser: Browser, url: string) {
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  const started = performance.now();
+  await page.goto(url);
+  const entry = page
+    .getByRole('navigation', { name: 'Workspaces' })
+    .getByRole('button', { name: new RegExp(WORKSPACE) });
+  await entry.waitFor({ timeout: 60_000 });
+  const navShown = performance.now() - started;
+  const clicked = performance.now();
+  await entry.click();
+  await page.locator('[data-job-id]').first().waitFor({ timeout: 60_000 });
+  const done = performance.now();
+  return { page, totalMs: done - started, navMs: navShown, rowsAfterClickMs: done - clicked };
+}
+
+/** The same first page of rows fetched straight from the web host's API: the floor for the UI. */
+async function apiFirstPageMs(host: WebHost): Promise<number> {
+  const url = new URL(host.url);
+  const token = url.searchParams.get('token') ?? '';
+  const started = performance.now();
+  const response = await fetch(new URL('/api/listJobs', url), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-queuescope-token': token },
+    body: JSON.stringify({ workspace_id: WORKSPACE, limit: 100 }),
+  });
+  await response.json();
+  return performance.now() - started;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+async function main() {
+  const rendererDir = resolve('dist/renderer');
+  if (!existsSync(resolve(rendererDir, 'index.html'))) {
+    throw new Error('dist/renderer is missing: run `npm run build` first (npm run bench:ui does).');
+  }
+  let server: RedisServer | undefined;
+  let core: QueueCore | undefined;
+  let host: WebHost | undefined;
+  let browser: Browser | undefined;
+  try {
+    server = await startRedisServer();
+    const admin = server.client();
+    core = new QueueCore({ connection: { url: server.url }, defaultFlag: 'on' });
+    await admin.set('ai:flags:new_schema', 'on');
+    const loadMs = await loadWorkspace(core);
+    log(
+      `loaded ${JOBS.toLocaleString('en-US')} jobs into ${WORKSPACE} in ${round(loadMs / 1000, 2)} s`,
+    );
+
+    host = await serve({
+      core,
+      readOnly: false,
+      rendererDir,
+      actor: 'bench',
+      log: () => undefined,
+    });
+    const apiMs = [];
+    for (let i = 0; i < NAV_RUNS; i++) apiMs.push(await apiFirstPageMs(host));
+    log(
+      `API baseline: first page of 100 rows in ${round(median(apiMs))} ms (median of ${NAV_RUNS})`,
+    );
+
+    // Traffic of the host with no console open, the floor the idle console is compared with.
+    const hostIdleSeconds = Math.min(10, IDLE_SECONDS);
+    const h0 = await commandStats(admin);
+    await new Promise((r) => setTimeout(r, hostIdleSeconds * 1000));
+    const hostIdle = delta(h0, await commandStats(admin));
+    const hostIdlePerSec = hostIdle.total / hostIdleSeconds;
+    log(`host with no console: ${round(hostIdlePerSec, 2)} Redis commands/s`);
+
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    const runs = [];
+    for (let i = 0; i < NAV_RUNS; i++) {
+      const run = await timeToFirstRows(browser, host.url);
+      runs.push(run);
+      if (i < NAV_RUNS - 1) await run.page.close();
+    }
+    const first = runs[0]!;
+    const totalMs = median(runs.map((r) => r.totalMs));
+    const afterClickMs = median(runs.map((r) => r.rowsAfterClickMs));
+    log(
+      `navigation to first rows of a ${JOBS.toLocaleString('en-US')}-job workspace: ${round(totalMs)} ms median of ${NAV_RUNS} (first ${round(first.totalMs)} ms; navigation list shown after ${round(median(runs.map((r) => r.navMs)))} ms, rows ${round(afterClickMs)} ms after the click) [target <= 1000 ms]`,
+    );
+    log(`  ratio to the API baseline: ${round(afterClickMs / median(apiMs), 1)}x`);
+
+    // The last page stays open on the workspace: an idle console with its live refresh.
+    const page = runs[runs.length - 1]!.page;
+    const refreshMs = await page.evaluate(() => {
+      const stored = localStorage.getItem('queuescope-live-refresh');
+      return stored
+        ? (JSON.parse(stored) as { state?: { intervalMs?: number } }).state?.intervalMs
+        : null;
+    });
+    await new Promise((r) => setTimeout(r, 2000));
+    const before = await commandStats(admin);
+    const idleStarted = performance.now();
+    await new Promise((r) => setTimeout(r, IDLE_SECONDS * 1000));
+    const idle = delta(before, await commandStats(admin));
+    const idleSeconds = (performance.now() - idleStarted) / 1000;
+    const idlePerSec = idle.total / idleSeconds;
+    const top = Object.entries(idle.byCommand)
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 6)
+      .map(([name, n]) => `${name} ${round(n / idleSeconds, 2)}/s`)
+      .join(', ');
+    log(
+      `idle console with ${WORKSPACE} open for ${round(idleSeconds)} s: ${round(idlePerSec, 2)} Redis commands/s (${top || 'none'}; live refresh ${refreshMs ?? 'the default'} ms) [target <= 20/s]`,
+    );
+    log(
+      `  ratio to the host with no console: ${round(idlePerSec / Math.max(hostIdlePerSec, 0.01), 1)}x`,
+    );
+    const keysCalls = (await commandStats(admin)).get('keys') ?? 0;
+    log(`KEYS calls since redis-server started: ${keysCalls} [must be 0]`);
+
+    const result = {
+      bench: 'ui',
+      jobs: JOBS,
+      load_s: round(loadMs / 1000, 2),
+      first_rows_ms: round(totalMs),
+      first_rows_first_run_ms: round(first.totalMs),
+      rows_after_click_ms: round(afterClickMs),
+      api_first_page_ms: round(median(apiMs)),
+      idle_commands_per_s: round(idlePerSec, 2),
+      idle_seconds: round(idleSeconds),
+      idle_by_command: idle.byCommand,
+      host_no_console_commands_per_s: round(hostIdlePerSec, 2),
+      keys_calls: keysCalls,
+      targets: {
+        first_rows_ms: 1000,
+        idle_commands_per_s: 20,
+        keys_calls: 0,
+      },
+      met: {
+        first_rows: totalMs <= 1000,
+        idle_commands: idlePerSec <= 20,
+        keys: keysCalls === 0,
+      },
+    };
+    log(JSON.stringify(result));
+  } finally {
+    await browser?.close().catch(() => undefined);
+    await host?.close().catch(() => undefined);
+    await core?.close().catch(() => undefined);
+    await server?.stop().catch(() => undefined);
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `bench:ui failed: ${error instanceof Error ? error.stack : String(error)}\n`,
+  );
+  process.exit(1);
+});

@@ -11,6 +11,7 @@ import {
 } from './audit-ui-store';
 import { auditToCsv, downloadText, isFailure } from './csv';
 import { useAudit } from './queries';
+import '../../ui/screen.css';
 import './audit.css';
 
 export function AuditPage() {
@@ -34,8 +35,8 @@ export function AuditPage() {
   };
 
   return (
-    <div className="page audit-page">
-      <h1 className="page-title">Audit</h1>
+    <div className="screen audit-page">
+      <h1 className="screen-title">Audit</h1>
       <p className="muted">
         Every write a person made through Queuescope (console or command line), newest first.
       </p>
@@ -71,7 +72,7 @@ export function AuditPage() {
       </div>
       <ErrorNote error={audit.error} prefix="Could not read the audit trail." />
       <div className="table-scroll">
-        <table className="table audit-table" aria-label="Audit">
+        <table className="data-table audit-table" aria-label="Audit">
           <thead>
             <tr>
               <th scope="col">Time</th>

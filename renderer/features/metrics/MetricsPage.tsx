@@ -11,6 +11,7 @@ import {
   useMetricsWorkspace,
 } from './metrics-ui-store';
 import { useMetrics } from './queries';
+import '../../ui/screen.css';
 import './metrics.css';
 
 export function MetricsPage() {
@@ -30,8 +31,8 @@ export function MetricsPage() {
   const stale = metrics.isError && report !== undefined;
 
   return (
-    <div className="page metrics-page">
-      <h1 className="page-title">Metrics</h1>
+    <div className="screen metrics-page">
+      <h1 className="screen-title">Metrics</h1>
       <div className="toolbar">
         <label className="field-inline">
           <span>Workspace</span>
@@ -116,7 +117,7 @@ export function MetricsPage() {
               <h2 id="by-ws-title" className="panel-title">
                 By workspace
               </h2>
-              <table className="table" aria-label="Dual-write attempts by workspace">
+              <table className="data-table" aria-label="Dual-write attempts by workspace">
                 <thead>
                   <tr>
                     <th scope="col">Workspace</th>

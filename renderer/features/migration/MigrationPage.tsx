@@ -1,11 +1,12 @@
 import { DivergencePanel } from '../divergence';
 import { FlagSwitch } from './FlagSwitch';
+import '../../ui/screen.css';
 import './migration.css';
 
 export function MigrationPage() {
   return (
-    <div className="page migration-page">
-      <h1 className="page-title">Migration</h1>
+    <div className="screen migration-page">
+      <h1 className="screen-title">Migration</h1>
       <FlagSwitch />
       <DivergencePanel />
     </div>

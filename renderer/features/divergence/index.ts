@@ -2,3 +2,7 @@
 export function DivergencePanel() {
   return null;
 }
+
+export function DivergencePage() {
+  return null;
+}

@@ -24,7 +24,8 @@ export function buildProgram(session: CliSession): Command {
     .exitOverride()
     .configureOutput({
       writeOut: (text) => session.io.stdout.write(text),
-      writeErr: (text) => session.io.stderr.write(text),
+      // With --json, stderr carries only the error document: no help text around it.
+      writeErr: (text) => (session.json ? undefined : session.io.stderr.write(text)),
       // Usage errors are printed by run() in the one error shape; commander stays quiet.
       outputError: () => undefined,
     });
@@ -50,10 +51,6 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const session = new CliSession(io, argv);
   const program = buildProgram(session);
   try {
-    if (argv.length === 0) {
-      program.outputHelp({ error: true });
-      return USAGE_EXIT;
-    }
     await program.parseAsync([...argv], { from: 'user' });
     return session.exitCode;
   } catch (error) {
@@ -67,10 +64,12 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
 }
 
 function usageError(error: CommanderError, session: CliSession, io: CliIo): number {
-  // --help and --version end here too, successfully.
-  if (error.exitCode === 0 || error.code === 'commander.helpDisplayed') return 0;
-  if (error.code === 'commander.help') return 0;
-  const message = `${error.message.replace(/^error: /, '').replace(/\.$/, '')}. See queuescope --help.`;
+  // --help, `help` and --version end here too, successfully.
+  if (error.exitCode === 0) return 0;
+  const message =
+    error.code === 'commander.help'
+      ? 'A command is required. See queuescope --help.'
+      : `${error.message.replace(/^error: /, '').replace(/\.$/, '')}. See queuescope --help.`;
   writeError(io, { code: 'VALIDATION', message, details: { usage: error.code } }, session.json);
   return USAGE_EXIT;
 }

@@ -90,9 +90,14 @@ for i = 0, jobs - 1 do
 end
 
 if #queued > 0 then rcall('RPUSH', queueKey, unpack(queued)) end
+-- The jobs are written by now and Redis cannot roll a script back: a counter value another client
+-- corrupted (HINCRBY on "abc") must not fail the call, so such a count restarts from this call's.
+local function addCount(key, field, n)
+  if type(redis.pcall('HINCRBY', key, field, n)) == 'table' then rcall('HSET', key, field, n) end
+end
 for ws, n in pairs(perWorkspace) do
-  rcall('HINCRBY', bucketKey, ws .. '|succeeded', n)
-  rcall('HINCRBY', totalKey, ws .. '|succeeded', n)
+  addCount(bucketKey, ws .. '|succeeded', n)
+  addCount(totalKey, ws .. '|succeeded', n)
 end
 if next(perWorkspace) then rcall('EXPIRE', bucketKey, bucketTtl) end
 return out

@@ -7,7 +7,7 @@ import { keys, minuteOf } from '../keys';
  */
 export class DualWriteFailures {
   private readonly pending = new Map<number, Map<string, number>>();
-  private flushing = false;
+  private inFlight: Promise<void> | null = null;
 
   constructor(private readonly retentionSec: number) {}
 
@@ -24,29 +24,35 @@ export class DualWriteFailures {
     return n;
   }
 
-  /** Writes what is pending; on failure keeps it for the next try. Never throws. */
+  /**
+   * Writes what is pending; on failure keeps it for the next try. Never throws. Resolves only once
+   * everything recorded before the call was written (or kept), so a reader that flushes first sees it.
+   */
   async flush(redis: Redis): Promise<void> {
-    if (this.flushing || this.pending.size === 0 || redis.status !== 'ready') return;
-    this.flushing = true;
+    while (this.inFlight) await this.inFlight;
+    if (this.pending.size === 0 || redis.status !== 'ready') return;
+    this.inFlight = this.write(redis).finally(() => (this.inFlight = null));
+    await this.inFlight;
+  }
+
+  private async write(redis: Redis): Promise<void> {
     const batch = new Map(this.pending);
     this.pending.clear();
     try {
-      const pipeline = redis.multi();
+      const transaction = redis.multi();
       for (const [minute, byWorkspace] of batch) {
         const bucket = keys.metricsBucket(minute);
         for (const [ws, count] of byWorkspace) {
-          pipeline.hincrby(bucket, `${ws}|failed`, count);
-          pipeline.hincrby(keys.metricsTotal, `${ws}|failed`, count);
+          transaction.hincrby(bucket, `${ws}|failed`, count);
+          transaction.hincrby(keys.metricsTotal, `${ws}|failed`, count);
         }
-        pipeline.expire(bucket, this.retentionSec);
+        transaction.expire(bucket, this.retentionSec);
       }
-      await pipeline.exec();
+      await transaction.exec();
     } catch {
       for (const [minute, byWorkspace] of batch) {
         for (const [ws, count] of byWorkspace) this.record(ws, count, minute);
       }
-    } finally {
-      this.flushing = false;
     }
   }
 }

@@ -18,7 +18,16 @@ export function serializeJsonObject(
   value: Record<string, unknown> | undefined,
   maxBytes: number,
 ): string {
-  const text = JSON.stringify(value ?? {});
+  let text: string;
+  try {
+    text = JSON.stringify(value ?? {});
+  } catch (error) {
+    // BigInts and cycles have no JSON form: that is bad input (VALIDATION), not a fault of the core.
+    throw new ValidationError(
+      `${field} cannot be written as JSON (${(error as Error).message}). Pass plain JSON values only.`,
+      { field },
+    );
+  }
   // A UTF-16 length under a third of the limit cannot exceed it in UTF-8; skip the exact count then.
   if (text.length * 3 > maxBytes && Buffer.byteLength(text) > maxBytes) {
     throw new ValidationError(

@@ -144,7 +144,9 @@ describe('demo seeding', () => {
     const jobs = await env.redis.zcard('ai:qs:idx:acme');
     expect(jobs).toBe(after);
     expect(
-      await env.redis.exists(`ai:job:acme:${(await env.redis.zrange('ai:qs:idx:acme', '0', '0'))[0]}`),
+      await env.redis.exists(
+        `ai:job:acme:${(await env.redis.zrange('ai:qs:idx:acme', '0', '0'))[0]}`,
+      ),
     ).toBe(1);
   });
 });

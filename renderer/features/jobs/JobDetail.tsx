@@ -52,7 +52,7 @@ export function JobDetail({ workspace, jobId }: { workspace: string; jobId: stri
               });
             }}
           >
-            Retry
+            {retry.isPending ? 'Retrying…' : 'Retry'}
           </Button>
           <Button
             disabledReason={blocked}

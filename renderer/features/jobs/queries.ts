@@ -7,6 +7,7 @@ import {
 import { api } from '../../api/client';
 import { useLiveRefetch } from '../../app/live-refresh';
 import type { JobFilters } from './jobs-ui-store';
+import { listInput } from './list-input';
 
 /** Rows per listJobs call; the core reads a batch of this order per call anyway. */
 export const PAGE_SIZE = 200;
@@ -21,17 +22,6 @@ export const jobKeys = {
   details: () => [...jobKeys.all, 'detail'] as const,
   detail: (workspace: string, jobId: string) => [...jobKeys.details(), workspace, jobId] as const,
 };
-
-/** The contract rejects empty filter strings, so blanks are left out rather than sent. */
-export function listInput(workspace: string, filters: JobFilters) {
-  return {
-    workspace_id: workspace,
-    ...(filters.status ? { status: filters.status } : {}),
-    ...(filters.action.trim() ? { action: filters.action.trim() } : {}),
-    ...(filters.actor.trim() ? { actor: filters.actor.trim() } : {}),
-    ...(filters.prefix.trim() ? { job_id_prefix: filters.prefix.trim() } : {}),
-  };
-}
 
 export const jobListOptions = (workspace: string, filters: JobFilters) =>
   infiniteQueryOptions({

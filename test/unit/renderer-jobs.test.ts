@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { checkParams } from '../../renderer/features/enqueue/json-params';
+import { listInput } from '../../renderer/features/jobs/list-input';
+import { syncText } from '../../renderer/features/jobs/SyncCell';
+import { formatCompact, utcTitle } from '../../renderer/ui/Time';
+import { formatBytes } from '../../renderer/ui/JsonView';
+
+describe('Params editor verdict', () => {
+  it('accepts a JSON object and an empty text (no params)', () => {
+    expect(checkParams('{"to": "a"}')).toEqual({ ok: true, value: { to: 'a' } });
+    expect(checkParams('  ')).toEqual({ ok: true, value: undefined });
+  });
+  it('says what is wrong with text that is not a JSON object', () => {
+    expect(checkParams('{"to": ')).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/^Params is not valid JSON: /),
+    });
+    for (const [text, kind] of [
+      ['[1]', 'an array'],
+      ['null', 'null'],
+      ['"x"', 'a string'],
+      ['3', 'a number'],
+    ]) {
+      expect(checkParams(text!)).toEqual({
+        ok: false,
+        message: `Params must be a JSON object like {"to": "a@example.com"}, not ${kind}.`,
+      });
+    }
+  });
+});
+
+describe('jobs list input', () => {
+  it('leaves blank filters out, because the contract rejects empty strings', () => {
+    expect(listInput('ws', { status: '', action: ' ', actor: '', prefix: '' })).toEqual({
+      workspace_id: 'ws',
+    });
+    expect(
+      listInput('ws', { status: 'failed', action: ' gmail ', actor: 'u1', prefix: '01a' }),
+    ).toEqual({
+      workspace_id: 'ws',
+      status: 'failed',
+      action: 'gmail',
+      actor: 'u1',
+      job_id_prefix: '01a',
+    });
+  });
+});
+
+describe('sync state text', () => {
+  it('names each state and the differing fields', () => {
+    expect(syncText({ state: 'in_sync' })).toBe('in sync');
+    expect(syncText({ state: 'missing_in_new' })).toBe('missing in new');
+    expect(syncText({ state: 'missing_in_old' })).toBe('missing in old');
+    expect(syncText({ state: 'mismatch', fields: ['status', 'result'] })).toBe(
+      'differs: status, result',
+    );
+    expect(syncText({ state: 'workspace_mismatch', old_workspace: 'b' })).toBe(
+      'workspace differs (old: b)',
+    );
+  });
+});
+
+describe('time display', () => {
+  it('gives UTC for the hover title and keeps unparseable text as it is', () => {
+    expect(utcTitle('2026-01-02T03:04:05.678Z')).toBe('2026-01-02 03:04:05.678 UTC');
+    expect(utcTitle('yesterday')).toBe('yesterday');
+    expect(formatCompact('not a time')).toBe('not a time');
+  });
+  it('shows only the time for today and adds the day otherwise', () => {
+    const now = new Date('2026-03-10T12:00:00Z');
+    const today = formatCompact('2026-03-10T11:00:00Z', now);
+    const earlier = formatCompact('2026-02-01T11:00:00Z', now);
+    expect(today).not.toMatch(/Feb|Mar/);
+    expect(earlier).toMatch(/Feb/);
+  });
+  it('formats sizes', () => {
+    expect(formatBytes(512)).toBe('512 B');
+    expect(formatBytes(2048)).toBe('2.0 kB');
+    expect(formatBytes(1_048_576)).toBe('1.00 MB');
+  });
+});

@@ -50,13 +50,17 @@ export function addJobCommands(program: Command, session: CliSession): void {
       session.use(cmd);
       const found = await session.invoke('getJob', { job_id: jobId, workspace_id: opts.workspace });
       if (!found) throw notFound(jobId, opts.workspace);
-      if (session.json) return session.output(found, () => '');
       const ws = opts.workspace ?? found.job.workspace_id;
-      const header = `Job ${jobId}, read from the ${found.source} schema.`;
-      if (!ws || !ID_PATTERN.test(ws))
-        return session.output(found, () => `${header}\n${singleJob(found.job)}`);
-      const both = await session.invoke('inspectJob', { job_id: jobId, workspace_id: ws });
-      session.output(found, () => `${header}\n${sideBySide(both.old, both.new, both.differences)}`);
+      // People want to see the other copy too; scripts get getJob's answer alone.
+      const both =
+        !session.json && ws && ID_PATTERN.test(ws)
+          ? await session.invoke('inspectJob', { job_id: jobId, workspace_id: ws })
+          : null;
+      session.output(found, () => {
+        const header = `Job ${jobId}, read from the ${found.source} schema.`;
+        const body = both ? sideBySide(both.old, both.new, both.differences) : singleJob(found.job);
+        return `${header}\n${body}`;
+      });
     });
 
   program

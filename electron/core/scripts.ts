@@ -30,10 +30,10 @@ export const scripts = {
     perItemKeys: ['old', 'new', 'index', 'idempotency'],
   }),
   updateStatus: script({
-    command: 'qs_update_status_v1',
+    command: 'qs_update_status_v2',
     file: 'update-status.lua',
     lua: updateStatusLua,
-    keys: ['old', 'flag', 'new'],
+    keys: ['old', 'flag', 'new', 'queue'],
     perItemKeys: [],
   }),
   retry: script({

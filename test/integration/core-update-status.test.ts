@@ -83,6 +83,35 @@ describe('updateStatus transitions', () => {
     }
   });
 
+  it('running -> pending requeues a stuck job: its id goes back on the queue, once', async () => {
+    const core = env.core({ defaultFlag: 'on' });
+    await seed('running');
+    await env.redis.rpush(keys.queue, 'other');
+    await core.invoke('updateStatus', { job_id: 'job-1', workspace_id: 'ws-1', status: 'pending' });
+    expect(await env.redis.lrange(keys.queue, 0, -1)).toEqual(['other', 'job-1']);
+    // Forcing pending onto a job that is pending already (so queued already) pushes nothing more.
+    await core.invoke('updateStatus', {
+      job_id: 'job-1',
+      workspace_id: 'ws-1',
+      status: 'pending',
+      force: true,
+    });
+    expect(await env.redis.lrange(keys.queue, 0, -1)).toEqual(['other', 'job-1']);
+    await core.invoke('updateStatus', { job_id: 'job-1', workspace_id: 'ws-1', status: 'running' });
+    expect(await env.redis.lrange(keys.queue, 0, -1)).toEqual(['other', 'job-1']);
+  });
+
+  it('a requeue onto a wrong-typed queue writes nothing', async () => {
+    const core = env.core({ defaultFlag: 'on' });
+    await seed('running');
+    await env.redis.set(keys.queue, 'planted');
+    const before = await snapshot(env.redis);
+    await expect(
+      core.invoke('updateStatus', { job_id: 'job-1', workspace_id: 'ws-1', status: 'pending' }),
+    ).rejects.toMatchObject({ code: 'INTERNAL', details: { key: keys.queue } });
+    expect([...(await snapshot(env.redis))]).toEqual([...before]);
+  });
+
   it('failed without a result leaves the stored result untouched', async () => {
     const core = env.core();
     await seed('running');

@@ -14,7 +14,7 @@ export interface UpdateStatusInput {
   force?: boolean | undefined;
 }
 
-/** SPEC update_status: both copies in one script; unknown jobs are reported, never created. */
+/** SPEC update_status: both copies in one script; unknown jobs are reported, never created; back to pending requeues. */
 export async function updateStatus(ctx: CoreContext, input: UpdateStatusInput): Promise<Job> {
   const result =
     input.result === undefined
@@ -24,6 +24,7 @@ export async function updateStatus(ctx: CoreContext, input: UpdateStatusInput): 
     old: keys.oldJob(input.job_id),
     flag: keys.flag,
     new: input.workspace_id ? keys.newJob(input.workspace_id, input.job_id) : '',
+    queue: keys.queue,
   });
   const reply = (await runScript(ctx.redis, scripts.updateStatus, keyList, [
     ctx.config.defaultFlag,
@@ -31,13 +32,14 @@ export async function updateStatus(ctx: CoreContext, input: UpdateStatusInput): 
     input.force ? '1' : '0',
     new Date().toISOString(),
     result,
+    input.job_id,
   ])) as [number, string?];
   switch (reply[0]) {
     case 1:
       return readBack(ctx, input.job_id, input.workspace_id);
     case -1:
       throw new InternalError(
-        `Redis key ${reply[1]} is not a hash (WRONGTYPE); nothing was written. Inspect or remove that key.`,
+        `Redis key ${reply[1]} holds another type than expected (WRONGTYPE); nothing was written. Inspect or remove that key.`,
         {
           key: reply[1],
           redis_error: 'WRONGTYPE',

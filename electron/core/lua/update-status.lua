@@ -2,17 +2,21 @@
 --[[
   Move a job to a new status in the old hash and, iff it exists, the new hash, in one atomic step.
   Never creates a key: an unknown job is reported, not written (a bare HSET would make a junk hash).
+  Moving a job back to pending from another status requeues it: its worker popped the id from the
+  queue when it took the job, so the id is pushed again, once, or no worker would ever see it.
 
   Input:
     KEYS[1] old      ai:jobs:{job_id}
     KEYS[2] flag     ai:flags:new_schema
     KEYS[3] new      ai:job:{workspace_id}:{job_id}, or "" when no workspace was given
+    KEYS[4] queue    ai:queue:pending
 
     ARGV[1] default flag value when KEYS[2] is absent ("on" / "off")
     ARGV[2] new status
     ARGV[3] "1" to skip the transition rules (forced by an operator), else "0"
     ARGV[4] timestamp (ISO-8601 UTC) for started_at / finished_at
     ARGV[5] result JSON text, or "" to leave result untouched
+    ARGV[6] job id, pushed onto the queue when the job goes back to pending
 
   Output:
     { 1, previous_status }        updated
@@ -22,7 +26,7 @@
     { -5 }                        workspace_id required: the flag is on and none was given
 ]]
 local rcall = redis.call
-local oldKey, flagKey, newKey = KEYS[1], KEYS[2], KEYS[3]
+local oldKey, flagKey, newKey, queueKey = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local status, force, now, result = ARGV[2], ARGV[3] == '1', ARGV[4], ARGV[5]
 
 local tFlag = rcall('TYPE', flagKey).ok
@@ -45,6 +49,11 @@ local allowed = {
   running = { completed = true, failed = true, pending = true },
 }
 if not force and not (allowed[current] and allowed[current][status]) then return { -4, current } end
+local requeue = status == 'pending' and current ~= 'pending'
+if requeue then
+  local tQueue = rcall('TYPE', queueKey).ok
+  if tQueue ~= 'none' and tQueue ~= 'list' then return { -1, queueKey } end
+end
 
 local fields = { 'status', status }
 if status == 'running' then
@@ -55,4 +64,5 @@ elseif status == 'completed' or status == 'failed' then
 end
 if tOld == 'hash' then rcall('HSET', oldKey, unpack(fields)) end
 if tNew == 'hash' then rcall('HSET', newKey, unpack(fields)) end
+if requeue then rcall('RPUSH', queueKey, ARGV[6]) end
 return { 1, current }

@@ -65,6 +65,7 @@ export function orderKeys<K extends string>(
   return def.keys.map((k) => named[k]);
 }
 
+/** Orders one batch item's named keys as the script's header declares them. */
 export function orderItemKeys<P extends string>(
   def: ScriptDef<string, P>,
   named: Record<P, string>,
@@ -72,8 +73,13 @@ export function orderItemKeys<P extends string>(
   return def.perItemKeys.map((k) => named[k]);
 }
 
-type ScriptCall = (numKeys: number, ...args: Array<string | number>) => Promise<unknown>;
+type ScriptCall = (
+  numKeys: number,
+  keyList: string[],
+  argv: Array<string | number>,
+) => Promise<unknown>;
 
+/** Calls a registered script; ioredis flattens the two arrays once, so no spread copies here. */
 export function runScript(
   redis: Redis,
   def: ScriptDef,
@@ -82,5 +88,5 @@ export function runScript(
 ): Promise<unknown> {
   const call = (redis as unknown as Record<string, ScriptCall>)[def.command];
   if (!call) throw new Error(`script ${def.command} is not registered on this client`);
-  return call.call(redis, keyList.length, ...keyList, ...argv);
+  return call.call(redis, keyList.length, keyList, argv);
 }

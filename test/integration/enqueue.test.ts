@@ -1,5 +1,20 @@
+import type { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
+import { JOBS_PER_CALL } from '../../electron/core/jobs/enqueue';
+import { keys } from '../../electron/core/keys';
+import { scripts } from '../../electron/core/scripts';
 import { sampleJob, useRedis } from '../helpers/core';
+
+const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+/** Script calls Redis ran since the last CONFIG RESETSTAT (EVALSHA plus the first EVAL). */
+async function scriptCalls(redis: Redis): Promise<number> {
+  const info = await redis.info('commandstats');
+  return [...info.matchAll(/cmdstat_(?:evalsha|eval):calls=(\d+)/g)].reduce(
+    (n, m) => n + Number(m[1]),
+    0,
+  );
+}
 
 describe('enqueue', () => {
   const env = useRedis();
@@ -51,5 +66,154 @@ describe('enqueue', () => {
       code: 'CONFLICT',
     });
     expect(await env.redis.llen('ai:queue:pending')).toBe(1);
+  });
+
+  it('gives each job of one batch its own outcome and writes nothing of the refused ones', async () => {
+    const core = env.core({ defaultFlag: 'on' });
+    await core.invoke('enqueue', sampleJob({ job_id: 'taken' }));
+    await env.redis.set(keys.idempotency('ws-1', 'req-held'), 'first');
+    await env.redis.lpush(keys.idempotency('ws-1', 'req-list'), 'x');
+    await env.redis.set(keys.workspaceIndex('ws-broken'), 'not a zset');
+    const { results } = await core.invoke('enqueueMany', {
+      jobs: [
+        sampleJob({ job_id: 'a', client_request_id: 'req-a' }),
+        sampleJob({ job_id: 'b', client_request_id: 'req-a' }), // same request, same batch
+        sampleJob({ job_id: 'taken' }),
+        sampleJob({ job_id: 'c', client_request_id: 'req-held' }),
+        sampleJob({ job_id: 'd', client_request_id: 'req-list' }),
+        sampleJob({ job_id: 'e', workspace_id: 'ws-broken' }),
+        sampleJob({ job_id: 'f', workspace_id: 'bad id' }),
+        sampleJob({ job_id: 'a' }), // same id, same batch
+        sampleJob({ job_id: 'g', workspace_id: 'ws-2' }),
+      ],
+    });
+    expect(results.map((r) => (r.outcome === 'error' ? r.error.code : r.outcome))).toEqual([
+      'enqueued',
+      'duplicate',
+      'CONFLICT',
+      'duplicate',
+      'INTERNAL',
+      'INTERNAL',
+      'VALIDATION',
+      'CONFLICT',
+      'enqueued',
+    ]);
+    expect(results[1]).toEqual({ outcome: 'duplicate', job_id: 'a' });
+    expect(results[3]).toEqual({ outcome: 'duplicate', job_id: 'first' });
+    expect(await env.redis.lrange(keys.queue, 0, -1)).toEqual(['taken', 'a', 'g']);
+    for (const id of ['b', 'c', 'd', 'e', 'f']) {
+      expect(await env.redis.exists(keys.oldJob(id))).toBe(0);
+    }
+    expect(await env.redis.exists(keys.newJob('ws-broken', 'e'))).toBe(0);
+    expect(await env.redis.get(keys.workspaceIndex('ws-broken'))).toBe('not a zset');
+    expect((await env.redis.zrange(keys.workspaceIndex('ws-1'), 0, -1)).sort()).toEqual([
+      'a',
+      'taken',
+    ]);
+    expect((await env.redis.smembers(keys.workspaces)).sort()).toEqual(['ws-1', 'ws-2']);
+    // Succeeded attempts are counted by the script itself; the two wrong-typed jobs count as failed
+    // attempts (SPEC 3 step 5), flushed to Redis right after the call.
+    const counted = { 'ws-1|succeeded': '2', 'ws-2|succeeded': '1' };
+    const failed = { 'ws-1|failed': '1', 'ws-broken|failed': '1' };
+    let total = await env.redis.hgetall(keys.metricsTotal);
+    for (let i = 0; i < 100 && !total['ws-broken|failed']; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      total = await env.redis.hgetall(keys.metricsTotal);
+    }
+    expect(total).toEqual({ ...counted, ...failed });
+  });
+
+  it('stamps every job with enqueued_at and the same instant as its index score', async () => {
+    const core = env.core({ defaultFlag: 'on' });
+    const before = Date.now();
+    const { results } = await core.invoke('enqueueMany', {
+      jobs: Array.from({ length: 300 }, (_, i) => sampleJob({ workspace_id: `ws-${i % 3}` })),
+    });
+    const after = Date.now();
+    for (const [i, r] of results.entries()) {
+      if (r.outcome !== 'enqueued') throw new Error(`job ${i}: ${JSON.stringify(r)}`);
+      const ws = `ws-${i % 3}`;
+      const hash = await env.redis.hgetall(keys.oldJob(r.job_id));
+      expect(hash).toEqual(await env.redis.hgetall(keys.newJob(ws, r.job_id)));
+      expect(hash.enqueued_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+      const at = Date.parse(hash.enqueued_at!);
+      expect(at).toBeGreaterThanOrEqual(before);
+      expect(at).toBeLessThanOrEqual(after);
+      expect(Number(await env.redis.zscore(keys.workspaceIndex(ws), r.job_id))).toBe(at);
+    }
+  });
+
+  it('generates distinct, time-ordered UUIDv7 ids, in the order the calls were made', async () => {
+    const core = env.core();
+    const out = await Promise.all(
+      Array.from({ length: 2000 }, () => core.invoke('enqueue', sampleJob())),
+    );
+    const ids = out.map((o) => o.job_id);
+    for (const id of ids) expect(id).toMatch(UUID_V7);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect([...ids].sort()).toEqual(ids);
+    // Concurrent calls of one core reach the queue in the order they were made.
+    expect(await env.redis.lrange(keys.queue, 0, -1)).toEqual(ids);
+  });
+
+  it('splits a burst and a full enqueueMany into script calls of at most JOBS_PER_CALL jobs', async () => {
+    const core = env.core();
+    await core.invoke('getFlag', {});
+    await env.redis.config('RESETSTAT');
+    await Promise.all(Array.from({ length: 1000 }, () => core.invoke('enqueue', sampleJob())));
+    expect(await scriptCalls(env.redis)).toBeGreaterThanOrEqual(Math.ceil(1000 / JOBS_PER_CALL));
+    expect(await scriptCalls(env.redis)).toBeLessThan(1000);
+
+    await env.redis.config('RESETSTAT');
+    const jobs = Array.from({ length: 1000 }, (_, i) => sampleJob({ job_id: `bulk-${i}` }));
+    const { results } = await core.invoke('enqueueMany', { jobs });
+    expect(results.every((r) => r.outcome === 'enqueued')).toBe(true);
+    expect(await scriptCalls(env.redis)).toBe(Math.ceil(1000 / JOBS_PER_CALL));
+    expect(await env.redis.lrange(keys.queue, 1000, -1)).toEqual(jobs.map((j) => j.job_id));
+  });
+
+  it('runs a batch larger than Lua can unpack at once whole (the script slices its lists)', async () => {
+    const raw = env.server.client();
+    raw.defineCommand('enqueueScript', { lua: scripts.enqueue.lua });
+    const n = 4100; // 8200 ZADD arguments for one workspace: more than one unpack() can take
+    const keyList = [
+      keys.queue,
+      keys.flag,
+      keys.metricsBucket(0),
+      keys.metricsTotal,
+      keys.workspaces,
+    ];
+    const argv: Array<string | number> = ['on', 60, 60, new Date(0).toISOString(), 0];
+    for (let i = 0; i < n; i++) {
+      const id = `big-${i}`;
+      keyList.push(keys.oldJob(id), keys.newJob('ws-1', id), keys.workspaceIndex('ws-1'), '');
+      argv.push(id, 'ws-1', 'p', 'a', '{}', 'u');
+    }
+    const call = (raw as unknown as Record<string, (...a: unknown[]) => Promise<unknown[]>>)
+      .enqueueScript!;
+    const reply = await call.call(raw, keyList.length, keyList, argv);
+    expect(reply.length).toBe(1 + 2 * n);
+    expect(await env.redis.llen(keys.queue)).toBe(n);
+    expect(await env.redis.zcard(keys.workspaceIndex('ws-1'))).toBe(n);
+    expect(await env.redis.hget(keys.metricsTotal, 'ws-1|succeeded')).toBe(String(n));
+  });
+
+  it('refuses KEYS and ARGV that disagree on the number of jobs, writing nothing', async () => {
+    const raw = env.server.client();
+    raw.defineCommand('enqueueScript', { lua: scripts.enqueue.lua });
+    const keyList = [
+      keys.queue,
+      keys.flag,
+      keys.metricsBucket(0),
+      keys.metricsTotal,
+      keys.workspaces,
+    ];
+    keyList.push(keys.oldJob('x'), keys.newJob('ws-1', 'x'), keys.workspaceIndex('ws-1'), '');
+    const call = (raw as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)
+      .enqueueScript!;
+    await expect(
+      call.call(raw, keyList.length, keyList, ['on', 60, 60, 'now', 0, 'x', 'ws-1', 'p']),
+    ).rejects.toThrow(/expected 5 \+ 4n KEYS and 5 \+ 6n ARGV/);
+    expect(await env.redis.dbsize()).toBe(0);
   });
 });

@@ -1,0 +1,133 @@
+// `npm run screenshots`: seeds the demo into a private Redis, opens each screen in Chromium
+// through the web host and writes docs/screenshots/<screen>.png for the README.
+import type { Page } from '@playwright/test';
+import type { Redis } from 'ioredis';
+import { DEMO_ACTOR, seedDemo } from '../electron/demo';
+import type { QueueCore } from '../electron/core/core';
+import { keys } from '../electron/core/keys';
+import { expect, test } from '../test/e2e/fixtures';
+
+const OUT = 'docs/screenshots';
+const shot = (page: Page, name: string) => page.screenshot({ path: `${OUT}/${name}.png` });
+
+/**
+ * The seeded jobs all land in the current minute, so the charts get an hour of simulated producer
+ * traffic (with a burst of failures) written the way the enqueue script writes its buckets.
+ */
+async function simulateHourOfTraffic(redis: Redis, workspaces: string[]) {
+  let state = 7;
+  const random = () => (state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  const now = Date.now();
+  const pipeline = redis.pipeline();
+  for (let ago = 60; ago >= 1; ago--) {
+    const minute = now - (now % 60_000) - ago * 60_000;
+    const bucket = keys.metricsBucket(minute);
+    workspaces.forEach((ws, i) => {
+      const base = 18 + 10 * i + 8 * Math.sin((ago + 9 * i) / 7);
+      const succeeded = Math.max(0, Math.round(base + random() * 6));
+      const burst = ago >= 22 && ago <= 27 && i === 1;
+      const failed = burst ? 4 + Math.round(random() * 6) : random() < 0.15 ? 1 : 0;
+      pipeline.hincrby(bucket, `${ws}|succeeded`, succeeded);
+      if (failed) pipeline.hincrby(bucket, `${ws}|failed`, failed);
+    });
+    const depth = Math.round(40 + 25 * Math.sin(ago / 9) + (ago >= 22 && ago <= 30 ? 60 : 0));
+    pipeline.hset(bucket, 'queue_depth', depth);
+    pipeline.expire(bucket, 3600 * 2);
+  }
+  await pipeline.exec();
+}
+
+/** The `seed` option is itself a fixture: it hands the host fixture a function to run. */
+// eslint-disable-next-line no-empty-pattern
+const demo = async ({}, use: (seed: (core: QueueCore) => Promise<void>) => Promise<void>) => {
+  await use(async (core) => {
+    await seedDemo(core, { workspaces: 4, seed: 7 });
+  });
+};
+
+async function openWorkspace(page: Page, baseUrl: string, redis: Redis) {
+  await page.goto(baseUrl);
+  const workspace = (await redis.smembers('ai:qs:workspaces')).sort()[0]!;
+  await page
+    .getByRole('navigation', { name: 'Workspaces' })
+    .getByRole('button', { name: new RegExp(workspace) })
+    .click();
+  const rows = page.getByRole('table', { name: 'Jobs' }).locator('[data-job-id]');
+  await expect(rows.first()).toBeVisible();
+  await expect(page.getByRole('status', { name: /Connection state: Connected/ })).toBeVisible();
+  return rows;
+}
+
+const screen = (page: Page, name: string) =>
+  page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name }).click();
+
+test.describe('writable console', () => {
+  test.use({ seed: demo });
+
+  test('jobs, job detail, enqueue, migration, metrics, audit', async ({ page, baseUrl, redis }) => {
+    await simulateHourOfTraffic(redis, (await redis.smembers('ai:qs:workspaces')).sort());
+    const rows = await openWorkspace(page, baseUrl, redis);
+    await page.getByRole('textbox', { name: 'Operator' }).fill('ops.alice');
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await shot(page, 'jobs');
+
+    const divergent = page.locator('[data-job-id]', { has: page.locator('.sync-mismatch') });
+    await ((await divergent.count()) ? divergent.first() : rows.nth(2)).click();
+    await expect(page.getByRole('complementary', { name: 'Job detail' })).toBeVisible();
+    await shot(page, 'job-detail');
+    await page.keyboard.press('Escape');
+
+    await screen(page, 'Enqueue job');
+    const form = page.getByRole('form', { name: 'Enqueue job' });
+    await form.getByLabel('Actor').fill('ops.alice');
+    await form.getByLabel('Provider').fill('google');
+    await form.getByLabel('Action').fill('gmail.send');
+    await form
+      .getByLabel('Params')
+      .fill(
+        '{\n  "to": "marco@acme.example",\n  "subject": "Quarterly report",\n  "track_opens": true\n}',
+      );
+    await form.getByRole('button', { name: 'Enqueue' }).click();
+    await expect(form.getByText(/enqueued/i).first()).toBeVisible();
+    await shot(page, 'enqueue');
+
+    await screen(page, 'Migration');
+    await page.getByRole('switch', { name: 'Dual-write to new schema' }).click();
+    await expect(page.getByRole('dialog', { name: 'Turn dual-write off?' })).toBeVisible();
+    await shot(page, 'migration');
+    await page.getByRole('button', { name: 'Cancel' }).click();
+
+    await screen(page, 'Metrics');
+    await expect(page.locator('.uplot-host canvas')).toHaveCount(3);
+    await page.waitForTimeout(300);
+    await shot(page, 'metrics');
+
+    await screen(page, 'Audit');
+    await expect(page.getByRole('table', { name: 'Audit' })).toContainText(DEMO_ACTOR);
+    await shot(page, 'audit');
+  });
+
+  test('redis down', async ({ page, baseUrl, redis, server }) => {
+    const rows = await openWorkspace(page, baseUrl, redis);
+    await rows.nth(1).click();
+    await page.keyboard.press('Escape');
+    await server.kill();
+    await expect(page.getByRole('alert').first()).toBeVisible({ timeout: 30_000 });
+    await page.waitForTimeout(1500);
+    await shot(page, 'redis-down');
+    await server.restart();
+  });
+});
+
+test.describe('read-only console', () => {
+  test.use({ seed: demo, readOnly: true });
+
+  test('read-only', async ({ page, baseUrl, redis }) => {
+    const rows = await openWorkspace(page, baseUrl, redis);
+    const failed = page.locator('[data-job-id]', { has: page.locator('.chip-failed') });
+    await ((await failed.count()) ? failed.first() : rows.first()).click();
+    await expect(page.getByRole('complementary', { name: 'Job detail' })).toBeVisible();
+    await expect(page.getByRole('button', { name: 'Retry', exact: true }).first()).toBeDisabled();
+    await shot(page, 'read-only');
+  });
+});

@@ -28,7 +28,7 @@ export interface ServeOptions {
   rendererDir?: string;
   /** Who writes made through the console are audited as; defaults to the OS user. */
   actor?: string;
-  /** How the connection is named in the console. */
+  /** How the connection is named in the console (else QUEUESCOPE_CONNECTION_LABEL, else host:port). */
   label?: string;
   bodyLimitBytes?: number;
   /** Where request failures are reported; lines never contain the token. */
@@ -52,7 +52,7 @@ export async function serve(options: ServeOptions): Promise<WebHost> {
     options.core ?? new QueueCore({ connection: { url: redisUrl }, readOnly: options.readOnly });
   const session = createHostSession({
     core,
-    label: options.label ?? labelOf(redisUrl),
+    label: options.label ?? process.env.QUEUESCOPE_CONNECTION_LABEL ?? labelOf(redisUrl),
     actor: options.actor ?? defaultActor(),
   });
   const token = randomBytes(24).toString('hex');
@@ -62,12 +62,20 @@ export async function serve(options: ServeOptions): Promise<WebHost> {
   const streams = new Set<() => void>();
   let port = 0;
 
-  const refuse = (res: ServerResponse, verdict: Exclude<GuardVerdict, { ok: true }>) =>
+  const refuse = (
+    req: IncomingMessage,
+    res: ServerResponse,
+    verdict: Exclude<GuardVerdict, { ok: true }>,
+  ) => {
+    log(
+      `queuescope serve: refused ${req.method} ${redactToken(req.url ?? '')} (${verdict.status}: ${verdict.message})`,
+    );
     sendError(res, verdict.status, {
       code: 'VALIDATION',
       message: verdict.message,
       details: { refused: verdict.status === 401 ? 'token' : 'origin or host' },
     });
+  };
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
@@ -76,10 +84,10 @@ export async function serve(options: ServeOptions): Promise<WebHost> {
       checkHost(req.headers.host, port),
       checkOrigin(req.headers.origin, port),
     ])
-      if (!verdict.ok) return refuse(res, verdict);
+      if (!verdict.ok) return refuse(req, res, verdict);
     const isApi = url.pathname.startsWith(API_PREFIX);
     const auth = checkToken(req, url, token, port, !isApi);
-    if (!auth.ok) return refuse(res, auth);
+    if (!auth.ok) return refuse(req, res, auth);
 
     if (isApi) {
       const name = url.pathname.slice(API_PREFIX.length);

@@ -1,0 +1,174 @@
+import type { Redis } from 'ioredis';
+import { createHostSession, type HostSession } from '../adapters/host-session';
+import { labelOf } from '../adapters/labels';
+import { QueueCore } from '../core/core';
+import { ConflictError } from '../core/errors';
+import { createRedisClient, type ConnectionOptions } from '../core/redis/connection';
+import type { ProfileInput, ProfilesApi, ProfileView } from '../preload/desktop-api';
+import { SANDBOX_LABEL, type LocalRedis } from './local-redis';
+import type { ProfileStore, StoredProfile } from './profile-store';
+
+/** Where the console is connected: a saved profile, the default address, or the sandbox. */
+export type Target =
+  | { kind: 'profile'; profile: StoredProfile }
+  | { kind: 'default'; url: string }
+  | { kind: 'sandbox' };
+
+export interface ConnectionsOptions {
+  store: ProfileStore;
+  actor: string;
+  /** Starts the private local Redis; called at most once per run. */
+  startSandbox: () => Promise<LocalRedis>;
+  createClient?: (options: ConnectionOptions) => Redis;
+}
+
+interface Active {
+  target: Target;
+  client: Redis;
+  key: string;
+}
+
+/**
+ * The desktop app's connection: one Redis client per chosen profile, a core over it that is
+ * read-only until writes are unlocked for that profile (unlocks last for this run only), and one
+ * host session whose events survive every switch.
+ */
+export class Connections implements ProfilesApi {
+  private session: HostSession | null = null;
+  private active: Active | null = null;
+  private readonly unlocked = new Set<string>();
+  private sandbox: LocalRedis | null = null;
+  private readonly createClient: (options: ConnectionOptions) => Redis;
+
+  constructor(private readonly options: ConnectionsOptions) {
+    this.createClient = options.createClient ?? createRedisClient;
+    // The private sandbox has nothing to protect: it starts unlocked.
+    this.unlocked.add('sandbox');
+  }
+
+  get current(): HostSession {
+    if (!this.session) throw new Error('no connection opened yet');
+    return this.session;
+  }
+
+  /** Opens (or switches to) a target; the previous client is closed once the switch is done. */
+  async open(target: Target): Promise<HostSession> {
+    const { url, connection, label, key } = await this.resolve(target);
+    const client = this.createClient({ ...connection, url });
+    const core = new QueueCore({ redis: client, readOnly: !this.unlocked.has(key) });
+    const previous = this.active;
+    const previousCore = this.session?.core;
+    this.active = { target, client, key };
+    if (this.session) this.session.replaceCore(core, label);
+    else this.session = createHostSession({ core, label, actor: this.options.actor });
+    if (target.kind === 'profile') this.options.store.markUsed(target.profile.id);
+    if (previous) {
+      await previousCore?.close().catch(() => undefined);
+      previous.client.disconnect();
+    }
+    return this.session;
+  }
+
+  private async resolve(target: Target) {
+    switch (target.kind) {
+      case 'profile': {
+        const p = target.profile;
+        const password = this.options.store.password(p.id);
+        return {
+          url: p.url,
+          connection: {
+            url: p.url,
+            tls: p.tls,
+            ...(p.username ? { username: p.username } : {}),
+            ...(password ? { password } : {}),
+          },
+          label: p.name,
+          key: `profile:${p.id}`,
+        };
+      }
+      case 'default':
+        return {
+          url: target.url,
+          connection: { url: target.url },
+          label: labelOf(target.url),
+          key: 'default',
+        };
+      case 'sandbox': {
+        this.sandbox ??= await this.options.startSandbox();
+        return {
+          url: this.sandbox.url,
+          connection: { url: this.sandbox.url },
+          label: SANDBOX_LABEL,
+          key: 'sandbox',
+        };
+      }
+    }
+  }
+
+  async list(): Promise<ProfileView[]> {
+    return this.options.store.list().map((p) => this.view(p));
+  }
+
+  async save(input: ProfileInput): Promise<ProfileView> {
+    const saved = this.options.store.save(input);
+    if (this.isActiveProfile(saved.id)) await this.open({ kind: 'profile', profile: saved });
+    return this.view(saved);
+  }
+
+  async remove(id: string): Promise<void> {
+    if (this.isActiveProfile(id)) {
+      throw new ConflictError(
+        'This profile is in use. Connect to another one first, then remove it.',
+      );
+    }
+    this.options.store.remove(id);
+    this.unlocked.delete(`profile:${id}`);
+  }
+
+  async connect(id: string): Promise<void> {
+    await this.open({ kind: 'profile', profile: this.options.store.get(id) });
+  }
+
+  async setWritesUnlocked(id: string, unlocked: boolean): Promise<void> {
+    const key = `profile:${this.options.store.get(id).id}`;
+    if (unlocked) this.unlocked.add(key);
+    else this.unlocked.delete(key);
+    if (this.active?.key === key && this.session) {
+      const core = new QueueCore({ redis: this.active.client, readOnly: !unlocked });
+      const previous = this.session.core;
+      this.session.replaceCore(core, this.session.label);
+      await previous.close().catch(() => undefined);
+    }
+  }
+
+  async startSandbox(): Promise<void> {
+    await this.open({ kind: 'sandbox' });
+  }
+
+  private isActiveProfile(id: string): boolean {
+    return this.active?.target.kind === 'profile' && this.active.target.profile.id === id;
+  }
+
+  private view(p: StoredProfile): ProfileView {
+    return {
+      id: p.id,
+      name: p.name,
+      url: p.url,
+      tls: p.tls,
+      username: p.username,
+      has_password: p.password_encrypted !== null,
+      writes_unlocked: this.unlocked.has(`profile:${p.id}`),
+      active: this.isActiveProfile(p.id),
+    };
+  }
+
+  /** Closes the connection and stops the sandbox Redis if this run started it. */
+  async close(): Promise<void> {
+    const core = this.session?.core;
+    this.session?.close();
+    await core?.close().catch(() => undefined);
+    this.active?.client.disconnect();
+    await this.sandbox?.stop();
+    this.sandbox = null;
+  }
+}

@@ -8,7 +8,13 @@ async function auditStream(redis: Redis) {
   return entries.map(([, flat]) => {
     const fields: Record<string, string> = {};
     for (let i = 0; i < flat.length; i += 2) fields[flat[i]!] = flat[i + 1]!;
-    return fields;
+    return fields as {
+      time: string;
+      actor: string;
+      operation: string;
+      target: string;
+      outcome: string;
+    };
   });
 }
 

@@ -58,7 +58,7 @@ describe('SIGKILL and restart in the middle of a burst of enqueues', () => {
           if (++done === KILL_AFTER) {
             crash = (async () => {
               await env.server.kill('SIGKILL');
-              await sleep(300);
+              await sleep(1000); // long enough for producers to retry against a dead server
               await env.server.restart();
             })();
           }

@@ -16,7 +16,8 @@ interface LiveRefreshState {
 const useLiveRefreshStore = create<LiveRefreshState>()(
   persist(
     (set) => ({
-      intervalMs: 5_000,
+      // 15 s by default keeps an idle console's Redis traffic low; 2 s is there for watching closely.
+      intervalMs: 15_000,
       actions: { intervalChosen: (intervalMs) => set({ intervalMs }) },
     }),
     { name: 'queuescope-live-refresh', partialize: (s) => ({ intervalMs: s.intervalMs }) },

@@ -13,9 +13,13 @@ export const workspacesQueryOptions = () =>
     queryFn: () => api.listWorkspaces({}),
   });
 
-/** Workspace counts are the costliest read, so they refresh at most every 15 s whatever the setting. */
+/**
+ * Workspace counts are the costliest read (the core reads every job's status in each schema), so
+ * they refresh at a quarter of the live rate, at most once a minute; writes made here refetch them.
+ */
 export function useWorkspaces() {
   const live = useLiveRefetch();
-  const interval = live.refetchInterval === false ? false : Math.max(live.refetchInterval, 15_000);
+  const interval =
+    live.refetchInterval === false ? false : Math.max(live.refetchInterval * 4, 60_000);
   return useQuery({ ...workspacesQueryOptions(), ...live, refetchInterval: interval });
 }

@@ -5,8 +5,10 @@ import { listJobs, listWorkspaces } from './jobs/list';
 import { getJob, inspectJob } from './jobs/read-job';
 import { retry } from './jobs/retry';
 import { updateStatus } from './jobs/update-status';
-import { notYet } from './errors';
+import { divergenceCheck } from './migration/divergence-check';
 import { getFlag, setFlag } from './migration/flags';
+import { repair } from './migration/repair';
+import { listReports, readReport } from './migration/report-store';
 import { readAudit } from './telemetry/audit';
 import { prometheusText, readMetrics } from './telemetry/metrics';
 
@@ -33,9 +35,9 @@ export function createHandlers(ctx: CoreContext, batcher: EnqueueBatcher): Handl
     metrics: (input) => readMetrics(ctx, input.window, input.workspace_id),
     metricsPrometheus: async () => ({ text: await prometheusText(ctx) }),
     audit: (input) => readAudit(ctx, input.limit, input.contains),
-    divergenceCheck: () => notYet('divergenceCheck'),
-    repair: () => notYet('repair'),
-    divergenceReports: async () => [],
-    divergenceReport: async () => null,
+    divergenceCheck: (input, call) => divergenceCheck(ctx, input, call),
+    repair: (input, call) => repair(ctx, input, call),
+    divergenceReports: (input) => listReports(ctx, input.limit),
+    divergenceReport: (input) => readReport(ctx, input.id),
   };
 }

@@ -22,10 +22,29 @@ export const keys = {
   metricsTotal: 'ai:qs:dw:total',
   /** Stream of operator actions. */
   audit: 'ai:qs:audit',
+  /** Sorted set of flag changes: member "{on|off}:{ms}", score ms; tells jobs enqueued while the flag was off. */
+  flagHistory: 'ai:qs:flag:history',
+  /** List of kept divergence report ids, newest first (bounded). */
+  divergenceReports: 'ai:qs:div:reports',
+  /** A divergence report (JSON string, items omitted). */
+  divergenceReport: (reportId: string) => `ai:qs:div:report:${reportId}`,
+  /** List of a report's divergent jobs (JSON per item), settled after re-check. */
+  divergenceItems: (reportId: string) => `ai:qs:div:items:${reportId}`,
+  /** Working lists of a running check: suspects to re-check, and jobs awaiting backfill. */
+  divergenceSuspects: (reportId: string, round: number) =>
+    `ai:qs:div:suspects:${reportId}:${round}`,
+  divergenceAwaiting: (reportId: string) => `ai:qs:div:awaiting:${reportId}`,
+  /** Saved cursor of a running or interrupted check, per scope ("*" or a workspace id). */
+  divergenceCheckpoint: (scope: string) => `ai:qs:div:checkpoint:${scope}`,
+  /** Saved SCAN cursor of the background indexer that files foreign producers' jobs. */
+  indexScanCursor: 'ai:qs:idx-scan:cursor',
+  /** Per-workspace status counts per schema, hash "{old|new}:{status}" -> count, kept by the indexer. */
+  workspaceCounts: (workspaceId: string) => `ai:qs:counts:${workspaceId}`,
 } as const;
 
 export const OLD_JOB_PREFIX = 'ai:jobs:';
 export const NEW_JOB_PREFIX = 'ai:job:';
+export const IDEMPOTENCY_PREFIX = 'ai:idempotency:';
 
 /** Start of the minute holding `ms`, the id of a metrics bucket. */
 export function minuteOf(ms: number): number {

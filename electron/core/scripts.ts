@@ -2,6 +2,10 @@ import type { Redis } from 'ioredis';
 import enqueueLua from './lua/enqueue.lua?raw';
 import retryLua from './lua/retry.lua?raw';
 import updateStatusLua from './lua/update-status.lua?raw';
+import compareNewToOldLua from './lua/compare-new-to-old.lua?raw';
+import compareOldToNewLua from './lua/compare-old-to-new.lua?raw';
+import dropOrphanIdempotencyLua from './lua/drop-orphan-idempotency.lua?raw';
+import repairJobLua from './lua/repair-job.lua?raw';
 
 /**
  * A Lua script and the names of the KEYS it takes, in order. The names must match the script's
@@ -41,6 +45,34 @@ export const scripts = {
     file: 'retry.lua',
     lua: retryLua,
     keys: ['old', 'new', 'queue'],
+    perItemKeys: [],
+  }),
+  compareOldToNew: script({
+    command: 'qs_compare_old_to_new_v1',
+    file: 'compare-old-to-new.lua',
+    lua: compareOldToNewLua,
+    keys: [],
+    perItemKeys: ['old'],
+  }),
+  compareNewToOld: script({
+    command: 'qs_compare_new_to_old_v1',
+    file: 'compare-new-to-old.lua',
+    lua: compareNewToOldLua,
+    keys: [],
+    perItemKeys: ['new'],
+  }),
+  repairJob: script({
+    command: 'qs_repair_job_v1',
+    file: 'repair-job.lua',
+    lua: repairJobLua,
+    keys: ['old', 'new', 'index', 'stray', 'strayIndex'],
+    perItemKeys: [],
+  }),
+  dropOrphanIdempotency: script({
+    command: 'qs_drop_orphan_idempotency_v1',
+    file: 'drop-orphan-idempotency.lua',
+    lua: dropOrphanIdempotencyLua,
+    keys: ['idempotency', 'old', 'new'],
     perItemKeys: [],
   }),
 };

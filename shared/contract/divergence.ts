@@ -24,8 +24,13 @@ export interface DivergenceItem {
   fields?: string[];
   /** The workspace the old hash names (workspace_mismatch). */
   old_workspace?: string;
-  /** The Redis key concerned (orphans). */
+  /** The Redis key concerned (orphans, wrong-typed keys). */
   key?: string;
+  /** Fingerprints of each copy as the check saw it ('' = absent): the repair's compare-and-set token. */
+  old_fingerprint?: string;
+  new_fingerprint?: string;
+  /** The job's enqueued_at (ISO-8601), when known. */
+  enqueued_at?: string;
 }
 
 export interface DivergenceReport {
@@ -44,6 +49,16 @@ export interface DivergenceReport {
   /** The divergent jobs, capped; `truncated` says when there were more. */
   items: DivergenceItem[];
   truncated: boolean;
+  /** Old/new job pairs compared (old -> new direction). */
+  pairs_compared?: number;
+  /** Re-check rounds run over the suspects before reporting. */
+  recheck_rounds?: number;
+  /** Divergent jobs per workspace (every category but awaiting_backfill and the orphans). */
+  by_workspace?: Record<string, number>;
+  /** Seconds the check ran (up to now while running). */
+  elapsed_s?: number;
+  /** Set when the report continued an interrupted check from its saved cursor. */
+  resumed?: boolean;
 }
 
 export interface RepairResult {
@@ -59,6 +74,10 @@ export interface RepairResult {
   /** Fixes skipped because a copy changed since it was checked (compare-and-set failed) or could not be fixed. */
   skipped: Array<{ job_id: string; reason: string }>;
   report_id: string | null;
+  /** Fixes skipped in all (the `skipped` list is capped). */
+  skipped_count?: number;
+  /** True when `planned` was cut at its cap; `planned_count` is the full number. */
+  planned_count?: number;
 }
 
 const categoryList = z.array(z.enum(DIVERGENCE_CATEGORIES)).optional();
@@ -81,6 +100,8 @@ export const divergenceOperations = {
       workspace_id: workspaceId.optional(),
       report_id: z.string().max(100).optional(),
       categories: categoryList,
+      /** Backfill: repair restricted to missing_in_new and awaiting_backfill. */
+      backfill: z.boolean().optional(),
       dry_run: z.boolean().default(false),
       actor_id: actorId,
     }),

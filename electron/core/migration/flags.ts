@@ -3,14 +3,55 @@ import type { CoreContext } from '../context';
 import { keys } from '../keys';
 import { readFlag } from '../jobs/read-job';
 
+/** Flag changes kept in the history; older ones only matter for jobs that old. */
+const HISTORY_LIMIT = 1000;
+
 export async function getFlag(ctx: CoreContext): Promise<FlagState> {
   const { value, source } = await readFlag(ctx);
   return { new_schema: value, source };
 }
 
-/** Stores the flag in Redis, where every producer's next enqueue script reads it. */
+/**
+ * Stores the flag in Redis, where every producer's next enqueue script reads it, and records the
+ * change in the flag history so a divergence check can tell jobs enqueued while it was off.
+ */
 export async function setFlag(ctx: CoreContext, value: FlagValue): Promise<FlagState> {
-  await ctx.redis.set(keys.flag, value);
+  const now = Date.now();
+  await ctx.redis
+    .multi()
+    .set(keys.flag, value)
+    .zadd(keys.flagHistory, now, `${value}:${now}`)
+    .zremrangebyrank(keys.flagHistory, 0, -HISTORY_LIMIT - 1)
+    .exec();
   ctx.lastFlag = value;
   return { new_schema: value, source: 'redis' };
+}
+
+export interface FlagChange {
+  at: number;
+  value: FlagValue;
+}
+
+/** The recorded flag changes, oldest first. */
+export async function readFlagHistory(ctx: CoreContext): Promise<FlagChange[]> {
+  const members = await ctx.redis.zrange(keys.flagHistory, '0', '-1');
+  return members.flatMap((m) => {
+    const [value, at] = m.split(':');
+    return value === 'on' || value === 'off' ? [{ value, at: Number(at) }] : [];
+  });
+}
+
+/**
+ * The flag's value at a moment, from the history: the last change before it; before the first
+ * recorded change, the opposite of that change; with no history, the flag as it is now.
+ */
+export function flagAt(history: FlagChange[], current: FlagValue, atMs: number): FlagValue {
+  if (history.length === 0 || !Number.isFinite(atMs)) return current;
+  let value: FlagValue | null = null;
+  for (const change of history) {
+    if (change.at > atMs) break;
+    value = change.value;
+  }
+  if (value !== null) return value;
+  return history[0]!.value === 'on' ? 'off' : 'on';
 }

@@ -1,0 +1,130 @@
+#!lua flags=no-writes
+--[[
+  Compare a bounded batch of jobs old -> new, reading both copies inside Redis so only the
+  differences travel back. Each job's new key is built here from the old hash's workspace_id
+  (ARGV[1] .. ws .. ':' .. job_id), so this script runs on a single Redis, not on a cluster.
+  Fields are compared as bytes; params/result that differ as bytes are decoded and compared as
+  JSON values (Python and JavaScript serialise the same object differently).
+  Keep batches small (~50 jobs) so one call stays well under 5 ms.
+
+  Input:
+    KEYS[1+1i] old   ai:jobs:{job_id}, one per job of the batch
+
+    ARGV[1] prefix of new keys ("ai:job:")
+    ARGV[2] prefix of old keys ("ai:jobs:"), stripped from KEYS[i] to get the job id
+
+  Output:
+    { in_sync_count, then 7 values per other job:
+      job_id, code, workspace_id, detail, old_fingerprint, new_fingerprint, enqueued_at }
+    codes:
+      'gone'            the old key vanished since it was scanned (nothing to compare)
+      'missing_in_new'  no new copy under the old hash's workspace
+      'mismatch'        both exist and differ; detail = differing fields joined by ','
+      'wrong_type'      a key holds another Redis type; detail = '{key} is a {type}'
+    Fingerprints are sha1 of the hash's sorted field/value pairs ('' when absent), the
+    compare-and-set token of the repair script.
+]]
+local newPrefix, oldPrefix = ARGV[1], ARGV[2]
+local JSON_FIELDS = { params = true, result = true }
+
+local function fingerprint(flat)
+  if not flat or #flat == 0 then return '' end
+  local pairsList = {}
+  for i = 1, #flat, 2 do pairsList[#pairsList + 1] = #flat[i] .. ':' .. flat[i] .. #flat[i + 1] .. ':' .. flat[i + 1] end
+  table.sort(pairsList)
+  return redis.sha1hex(table.concat(pairsList, '\n'))
+end
+
+local function deepEqual(a, b)
+  if a == b then return true end
+  if type(a) ~= 'table' or type(b) ~= 'table' then return false end
+  for k, v in pairs(a) do
+    if not deepEqual(v, b[k]) then return false end
+  end
+  for k in pairs(b) do
+    if a[k] == nil then return false end
+  end
+  return true
+end
+
+local function sameJson(x, y)
+  local okX, vx = pcall(cjson.decode, x)
+  local okY, vy = pcall(cjson.decode, y)
+  return okX and okY and deepEqual(vx, vy)
+end
+
+local function toMap(flat)
+  local m = {}
+  for i = 1, #flat, 2 do m[flat[i]] = flat[i + 1] end
+  return m
+end
+
+-- Same order, same bytes is the common case (one writer, one HSET): no tables built.
+local function identical(a, b)
+  if #a ~= #b then return false end
+  for i = 1, #a do
+    if a[i] ~= b[i] then return false end
+  end
+  return true
+end
+
+local function differingFields(a, b)
+  local ma, mb = toMap(a), toMap(b)
+  local out = {}
+  for f, va in pairs(ma) do
+    local vb = mb[f]
+    if vb ~= va and not (vb and JSON_FIELDS[f] and sameJson(va, vb)) then out[#out + 1] = f end
+  end
+  for f in pairs(mb) do
+    if ma[f] == nil then out[#out + 1] = f end
+  end
+  table.sort(out)
+  return out
+end
+
+local function field(flat, name)
+  for i = 1, #flat, 2 do
+    if flat[i] == name then return flat[i + 1] end
+  end
+  return nil
+end
+
+local inSync = 0
+local out = { 0 }
+local function report(jobId, code, ws, detail, oldFlat, newFlat)
+  local n = #out
+  out[n + 1], out[n + 2], out[n + 3], out[n + 4] = jobId, code, ws or '', detail or ''
+  out[n + 5], out[n + 6] = fingerprint(oldFlat), fingerprint(newFlat)
+  out[n + 7] = (oldFlat and field(oldFlat, 'enqueued_at')) or ''
+end
+
+for i = 1, #KEYS do
+  local oldKey = KEYS[i]
+  local jobId = string.sub(oldKey, #oldPrefix + 1)
+  local old = redis.pcall('HGETALL', oldKey)
+  if old.err then
+    report(jobId, 'wrong_type', '', oldKey .. ' is a ' .. redis.call('TYPE', oldKey).ok)
+  elseif #old == 0 then
+    report(jobId, 'gone', '', '')
+  else
+    local ws = field(old, 'workspace_id') or ''
+    local newKey = newPrefix .. ws .. ':' .. jobId
+    local new = redis.pcall('HGETALL', newKey)
+    if new.err then
+      report(jobId, 'wrong_type', ws, newKey .. ' is a ' .. redis.call('TYPE', newKey).ok, old, nil)
+    elseif #new == 0 then
+      report(jobId, 'missing_in_new', ws, '', old, nil)
+    elseif identical(old, new) then
+      inSync = inSync + 1
+    else
+      local fields = differingFields(old, new)
+      if #fields == 0 then
+        inSync = inSync + 1
+      else
+        report(jobId, 'mismatch', ws, table.concat(fields, ','), old, new)
+      end
+    end
+  end
+end
+out[1] = inSync
+return out

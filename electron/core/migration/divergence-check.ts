@@ -1,0 +1,448 @@
+import { v7 as uuidv7 } from 'uuid';
+import {
+  DIVERGENCE_CATEGORIES,
+  type DivergenceCategory,
+  type DivergenceItem,
+  type DivergenceReport,
+} from '../../../shared/contract';
+import type { CallContext, CoreContext } from '../context';
+import { keys, NEW_JOB_PREFIX, OLD_JOB_PREFIX } from '../keys';
+import { readFlag } from '../jobs/read-job';
+import { classify, isMovedCopy, type FlagTimeline } from './classify';
+import {
+  COMPARE_BATCH,
+  compareNewToOld,
+  compareOldToNew,
+  inChunks,
+  type BatchResult,
+} from './compare-batch';
+import { readFlagHistory } from './flags';
+import { orphanIdempotencyKeys, orphanQueueEntries } from './orphans';
+import { recheck } from './recheck';
+import { fileReport, pushItems, readReport, saveReport } from './report-store';
+import { estimateTotal, ProgressMeter } from './progress';
+
+export interface CheckOptions {
+  /** Re-check rounds over the suspects before they are reported. */
+  recheckRounds: number;
+  /** Pause between re-check rounds, so a write in flight can land. */
+  recheckPauseMs: number;
+  /** Compare calls kept in flight. */
+  inFlight: number;
+  /** SCAN COUNT hint per step. */
+  scanCount: number;
+  checkpointEveryMs: number;
+}
+
+export const DEFAULT_CHECK_OPTIONS: CheckOptions = {
+  recheckRounds: 2,
+  recheckPauseMs: 200,
+  inFlight: 4,
+  scanCount: 1000,
+  checkpointEveryMs: 1000,
+};
+
+type Phase = 'scan' | 'index' | 'scan_new' | 'queue' | 'idempotency' | 'recheck' | 'finish';
+
+interface Checkpoint {
+  report: DivergenceReport;
+  phase: Phase;
+  /** SCAN cursor, or list/index offset, of the phase. */
+  cursor: string;
+  round: number;
+  /** Jobs reported as workspace_mismatch whose missing-in-new finding is dropped. */
+  moved: string[];
+}
+
+const NEW_BATCH = 100;
+
+function emptyCounts(): Record<DivergenceCategory, number> {
+  return Object.fromEntries(DIVERGENCE_CATEGORIES.map((c) => [c, 0])) as Record<
+    DivergenceCategory,
+    number
+  >;
+}
+
+function newReport(workspaceId: string | null): DivergenceReport {
+  return {
+    id: uuidv7(),
+    workspace_id: workspaceId,
+    state: 'running',
+    started_at: new Date().toISOString(),
+    finished_at: null,
+    scanned: 0,
+    estimated_total: null,
+    in_sync: 0,
+    counts: emptyCounts(),
+    settled_on_recheck: 0,
+    items: [],
+    truncated: false,
+    pairs_compared: 0,
+    recheck_rounds: 0,
+    by_workspace: {},
+    elapsed_s: 0,
+  };
+}
+
+const PHASES_ALL: Phase[] = ['scan', 'queue', 'idempotency', 'recheck', 'finish'];
+const PHASES_WORKSPACE: Phase[] = ['index', 'scan_new', 'idempotency', 'recheck', 'finish'];
+
+/** One divergence check run: scans, classifies, re-checks suspects, and keeps its cursor in Redis. */
+class DivergenceRun {
+  private readonly moved: Set<string>;
+  private suspects: DivergenceItem[] = [];
+  private awaiting: DivergenceItem[] = [];
+  private lastSave = Date.now();
+  private readonly meter: ProgressMeter;
+  private readonly startedMs = Date.now();
+  private readonly elapsedBefore: number;
+
+  constructor(
+    private readonly ctx: CoreContext,
+    private readonly cp: Checkpoint,
+    private readonly flag: FlagTimeline,
+    private readonly call: CallContext,
+    private readonly opts: CheckOptions,
+  ) {
+    this.moved = new Set(cp.moved);
+    this.elapsedBefore = cp.report.elapsed_s ?? 0;
+    this.meter = new ProgressMeter(call, cp.report.scanned);
+  }
+
+  private get report() {
+    return this.cp.report;
+  }
+
+  private get scope(): string {
+    return this.report.workspace_id ?? '*';
+  }
+
+  private get phases(): Phase[] {
+    return this.report.workspace_id ? PHASES_WORKSPACE : PHASES_ALL;
+  }
+
+  async run(): Promise<DivergenceReport> {
+    try {
+      while (this.cp.phase !== 'finish') {
+        const done = await this.runPhase(this.cp.phase);
+        if (!done) return await this.stop('cancelled');
+        const next = this.phases[this.phases.indexOf(this.cp.phase) + 1] ?? 'finish';
+        this.cp.phase = next;
+        this.cp.cursor = '0';
+        await this.save();
+      }
+      return await this.finish();
+    } catch (error) {
+      await this.stop('failed').catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /** Runs a phase to its end; false when cancelled midway (the cursor is saved). */
+  private async runPhase(phase: Phase): Promise<boolean> {
+    switch (phase) {
+      case 'scan':
+        // One walk of the keyspace serves both directions: "ai:job*" matches ai:jobs:* and ai:job:*.
+        return this.scanLoop(`${NEW_JOB_PREFIX.slice(0, -1)}*`);
+      case 'scan_new':
+        return this.scanLoop(`${keys.newJob(this.report.workspace_id ?? '', '')}*`);
+      case 'index':
+        return this.indexLoop();
+      case 'queue':
+        return this.queueLoop();
+      case 'idempotency':
+        return this.idempotencyLoop();
+      case 'recheck':
+        return this.recheckRounds();
+      case 'finish':
+        return true;
+    }
+  }
+
+  private cancelled(): boolean {
+    return this.call.signal?.aborted === true;
+  }
+
+  /** SCAN with the next step prefetched while the current one is compared. */
+  private async scanLoop(match: string): Promise<boolean> {
+    const scan = (cursor: string) =>
+      this.ctx.redis.scan(cursor, 'MATCH', match, 'COUNT', this.opts.scanCount);
+    let pending = scan(this.cp.cursor);
+    for (;;) {
+      const [next, found] = await pending;
+      if (next !== '0') pending = scan(next);
+      await this.compareKeys(found);
+      this.cp.cursor = next;
+      this.tick('scan', found.length);
+      if (next === '0') return true;
+      if (this.cancelled()) {
+        pending.catch(() => undefined);
+        return false;
+      }
+      await this.maybeSave();
+    }
+  }
+
+  /** Old -> new over a workspace's index (enqueue keeps it; the background indexer adds others'). */
+  private async indexLoop(): Promise<boolean> {
+    const index = keys.workspaceIndex(this.report.workspace_id ?? '');
+    for (let offset = Number(this.cp.cursor); ;) {
+      const ids = await this.ctx.redis.zrange(
+        index,
+        String(offset),
+        String(offset + this.opts.scanCount - 1),
+      );
+      await this.compareKeys(ids.map((id) => keys.oldJob(id)));
+      offset += ids.length;
+      this.cp.cursor = String(offset);
+      this.tick('scan', ids.length);
+      if (ids.length < this.opts.scanCount) return true;
+      if (this.cancelled()) return false;
+      await this.maybeSave();
+    }
+  }
+
+  private async queueLoop(): Promise<boolean> {
+    for (;;) {
+      const page = await orphanQueueEntries(this.ctx, Number(this.cp.cursor));
+      if (!page) return true;
+      this.note(page.items);
+      await this.flush();
+      this.cp.cursor = String(Number(this.cp.cursor) + page.read);
+      this.tick('queue', page.read);
+      if (this.cancelled()) return false;
+      await this.maybeSave();
+    }
+  }
+
+  private async idempotencyLoop(): Promise<boolean> {
+    for (;;) {
+      const step = await orphanIdempotencyKeys(
+        this.ctx,
+        this.cp.cursor,
+        this.report.workspace_id ?? undefined,
+      );
+      this.note(step.items);
+      await this.flush();
+      this.cp.cursor = step.cursor;
+      this.tick('idempotency', step.read);
+      if (step.cursor === '0') return true;
+      if (this.cancelled()) return false;
+      await this.maybeSave();
+    }
+  }
+
+  /** Compares scanned keys of both schemas, a few bounded script calls in flight. */
+  private async compareKeys(found: string[]): Promise<void> {
+    const oldKeys = found.filter((k) => k.startsWith(OLD_JOB_PREFIX));
+    const newKeys = found.filter(
+      (k) => k.startsWith(NEW_JOB_PREFIX) && !k.startsWith(OLD_JOB_PREFIX),
+    );
+    const tasks: Array<() => Promise<BatchResult & { side: 'old' | 'new' }>> = [];
+    for (let i = 0; i < oldKeys.length; i += COMPARE_BATCH) {
+      const chunk = oldKeys.slice(i, i + COMPARE_BATCH);
+      tasks.push(async () => ({ side: 'old', ...(await compareOldToNew(this.ctx.redis, chunk)) }));
+    }
+    for (let i = 0; i < newKeys.length; i += NEW_BATCH) {
+      const chunk = newKeys.slice(i, i + NEW_BATCH);
+      tasks.push(async () => ({ side: 'new', ...(await compareNewToOld(this.ctx.redis, chunk)) }));
+    }
+    const results = await inChunks(tasks, 1, this.opts.inFlight, ([task]) => task!());
+    for (const result of results) {
+      if (result.side === 'old') {
+        this.report.in_sync += result.count;
+        this.report.pairs_compared! += result.count;
+      }
+      for (const finding of result.findings) {
+        if (isMovedCopy(finding)) this.moved.add(finding.job_id);
+        const item = classify(finding, this.flag);
+        if (!item) continue;
+        if (
+          result.side === 'old' &&
+          item.category !== 'awaiting_backfill' &&
+          item.category !== 'missing_in_new'
+        )
+          this.report.pairs_compared!++;
+        this.note([item]);
+      }
+    }
+    await this.flush();
+  }
+
+  private note(items: DivergenceItem[]): void {
+    for (const item of items) {
+      this.report.counts[item.category]++;
+      (item.category === 'awaiting_backfill' ? this.awaiting : this.suspects).push(item);
+    }
+  }
+
+  private async flush(): Promise<void> {
+    const { suspects, awaiting } = this;
+    this.suspects = [];
+    this.awaiting = [];
+    if (suspects.length)
+      await pushItems(this.ctx, keys.divergenceSuspects(this.report.id, 0), suspects);
+    if (awaiting.length)
+      await pushItems(this.ctx, keys.divergenceAwaiting(this.report.id), awaiting);
+  }
+
+  /** Re-reads the suspects in rounds; only those divergent every time are reported. */
+  private async recheckRounds(): Promise<boolean> {
+    const rounds = this.opts.recheckRounds;
+    this.report.recheck_rounds = rounds;
+    for (let round = Math.max(1, this.cp.round); round <= Math.max(1, rounds); round++) {
+      this.cp.round = round;
+      const source = keys.divergenceSuspects(this.report.id, round - 1);
+      const final = round >= rounds;
+      const target = final
+        ? keys.divergenceItems(this.report.id)
+        : keys.divergenceSuspects(this.report.id, round);
+      this.tick('recheck', 0);
+      if (round > 1 || Number(this.cp.cursor) === 0) await this.pause();
+      for (let offset = Number(this.cp.cursor); ; offset += COMPARE_BATCH) {
+        const raw = await this.ctx.redis.lrange(source, offset, offset + COMPARE_BATCH - 1);
+        if (raw.length === 0) break;
+        const still = await this.recheckBatch(
+          raw.map((t) => JSON.parse(t) as DivergenceItem),
+          rounds > 0,
+        );
+        if (final) for (const item of still) this.countWorkspace(item);
+        if (still.length) await pushItems(this.ctx, target, still);
+        this.cp.cursor = String(offset + raw.length);
+        this.tick('recheck', 0);
+        if (this.cancelled()) return false;
+        await this.maybeSave();
+      }
+      await this.ctx.redis.del(source);
+      this.cp.cursor = '0';
+    }
+    await this.dropMovedFromAwaiting();
+    return true;
+  }
+
+  private pause(): Promise<void> {
+    if (this.opts.recheckRounds === 0 || this.opts.recheckPauseMs === 0) return Promise.resolve();
+    return new Promise((resolve) => setTimeout(resolve, this.opts.recheckPauseMs));
+  }
+
+  private async recheckBatch(items: DivergenceItem[], reread: boolean): Promise<DivergenceItem[]> {
+    const kept = items.filter((item) => {
+      const drop = item.category === 'missing_in_new' && this.moved.has(item.job_id);
+      if (drop) this.report.counts[item.category]--;
+      return !drop;
+    });
+    if (!reread) return kept;
+    const results = await recheck(this.ctx, kept, this.flag);
+    const still: DivergenceItem[] = [];
+    results.forEach((result, i) => {
+      const before = kept[i]!;
+      this.report.counts[before.category]--;
+      if (result.kind === 'divergent') {
+        this.report.counts[result.item.category]++;
+        still.push(result.item);
+      } else if (result.kind === 'in_sync') {
+        this.report.settled_on_recheck++;
+        if (!before.category.startsWith('orphan_')) this.report.in_sync++;
+      }
+    });
+    return still;
+  }
+
+  private countWorkspace(item: DivergenceItem): void {
+    if (item.category.startsWith('orphan_') || !item.workspace_id) return;
+    const byWs = (this.report.by_workspace ??= {});
+    byWs[item.workspace_id] = (byWs[item.workspace_id] ?? 0) + 1;
+  }
+
+  /** A job moved to another workspace was counted missing in new too; drop that record. */
+  private async dropMovedFromAwaiting(): Promise<void> {
+    if (this.moved.size === 0) return;
+    const list = keys.divergenceAwaiting(this.report.id);
+    const temp = keys.divergenceSuspects(this.report.id, 99);
+    await this.ctx.redis.del(temp);
+    for (let offset = 0; ; offset += 500) {
+      const raw = await this.ctx.redis.lrange(list, offset, offset + 499);
+      if (raw.length === 0) break;
+      const items = raw.map((t) => JSON.parse(t) as DivergenceItem);
+      const kept = items.filter((item) => !this.moved.has(item.job_id));
+      this.report.counts.awaiting_backfill -= items.length - kept.length;
+      if (kept.length) await pushItems(this.ctx, temp, kept);
+    }
+    if ((await this.ctx.redis.exists(temp)) === 1) await this.ctx.redis.rename(temp, list);
+    else await this.ctx.redis.del(list);
+  }
+
+  private tick(phase: string, read: number): void {
+    this.report.scanned += read;
+    this.meter.update(phase, this.report.scanned, this.report.estimated_total);
+  }
+
+  private async maybeSave(): Promise<void> {
+    if (Date.now() - this.lastSave >= this.opts.checkpointEveryMs) await this.save();
+  }
+
+  private async save(): Promise<void> {
+    this.lastSave = Date.now();
+    this.report.elapsed_s = this.elapsedBefore + (Date.now() - this.startedMs) / 1000;
+    this.cp.moved = [...this.moved];
+    await saveReport(this.ctx, this.report);
+    await this.ctx.redis.set(keys.divergenceCheckpoint(this.scope), JSON.stringify(this.cp));
+  }
+
+  private async stop(state: 'cancelled' | 'failed'): Promise<DivergenceReport> {
+    await this.flush();
+    this.report.state = state;
+    await this.save();
+    return { ...this.report, items: [] };
+  }
+
+  private async finish(): Promise<DivergenceReport> {
+    this.report.state = 'completed';
+    this.report.finished_at = new Date().toISOString();
+    this.report.elapsed_s = this.elapsedBefore + (Date.now() - this.startedMs) / 1000;
+    await saveReport(this.ctx, this.report);
+    await this.ctx.redis.del(keys.divergenceCheckpoint(this.scope));
+    this.meter.update('done', this.report.scanned, this.report.scanned);
+    return (await readReport(this.ctx, this.report.id)) ?? this.report;
+  }
+}
+
+async function loadCheckpoint(ctx: CoreContext, scope: string): Promise<Checkpoint | null> {
+  const text = await ctx.redis.get(keys.divergenceCheckpoint(scope));
+  return text ? (JSON.parse(text) as Checkpoint) : null;
+}
+
+/** Drops an interrupted run's working lists when a fresh check replaces it. */
+async function abandon(ctx: CoreContext, cp: Checkpoint): Promise<void> {
+  const id = cp.report.id;
+  const lists = [0, 1, 2, 3, 4, 5, 99].map((r) => keys.divergenceSuspects(id, r));
+  await ctx.redis.del(...lists);
+  await saveReport(ctx, { ...cp.report, state: 'cancelled' });
+}
+
+/** SPEC 3 divergence_check: both directions, orphans, re-checked suspects; resumable and cancellable. */
+export async function divergenceCheck(
+  ctx: CoreContext,
+  input: { workspace_id?: string | undefined; resume?: boolean | undefined },
+  call: CallContext,
+  options: Partial<CheckOptions> = {},
+): Promise<DivergenceReport> {
+  const opts = { ...DEFAULT_CHECK_OPTIONS, ...options };
+  const scope = input.workspace_id ?? '*';
+  const [history, flag] = await Promise.all([readFlagHistory(ctx), readFlag(ctx)]);
+  const timeline: FlagTimeline = { history, current: flag.value };
+  const saved = await loadCheckpoint(ctx, scope);
+  let cp: Checkpoint;
+  if (saved && input.resume) {
+    cp = saved;
+    cp.report.state = 'running';
+    cp.report.resumed = true;
+  } else {
+    if (saved) await abandon(ctx, saved);
+    const report = newReport(input.workspace_id ?? null);
+    report.estimated_total = await estimateTotal(ctx, input.workspace_id);
+    cp = { report, phase: input.workspace_id ? 'index' : 'scan', cursor: '0', round: 0, moved: [] };
+    await fileReport(ctx, report);
+  }
+  return new DivergenceRun(ctx, cp, timeline, call, opts).run();
+}

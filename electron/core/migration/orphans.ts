@@ -1,0 +1,110 @@
+import type { DivergenceItem } from '../../../shared/contract';
+import type { CoreContext } from '../context';
+import { IDEMPOTENCY_PREFIX, keys } from '../keys';
+
+/** Queue entries read per LRANGE, and keys per idempotency SCAN step. */
+export const QUEUE_PAGE = 500;
+export const IDEM_SCAN_COUNT = 1000;
+
+async function existing(ctx: CoreContext, keyList: string[]): Promise<boolean[]> {
+  if (keyList.length === 0) return [];
+  const pipeline = ctx.redis.pipeline();
+  for (const key of keyList) pipeline.exists(key);
+  const replies = (await pipeline.exec()) ?? [];
+  return replies.map(([error, n]) => !error && Number(n) > 0);
+}
+
+/** Queue entries at [offset, offset + QUEUE_PAGE) whose old job hash is missing; null at the end. */
+export async function orphanQueueEntries(
+  ctx: CoreContext,
+  offset: number,
+): Promise<{ read: number; items: DivergenceItem[] } | null> {
+  const ids = await ctx.redis.lrange(keys.queue, offset, offset + QUEUE_PAGE - 1);
+  if (ids.length === 0) return null;
+  const present = await existing(
+    ctx,
+    ids.map((id) => keys.oldJob(id)),
+  );
+  const items = ids.flatMap((id, i): DivergenceItem[] =>
+    present[i]
+      ? []
+      : [{ category: 'orphan_queue_entry', job_id: id, workspace_id: null, key: keys.queue }],
+  );
+  return { read: ids.length, items };
+}
+
+/** One SCAN step over idempotency keys: those whose job is missing from both schemas. */
+export async function orphanIdempotencyKeys(
+  ctx: CoreContext,
+  cursor: string,
+  workspaceId?: string,
+): Promise<{ cursor: string; read: number; items: DivergenceItem[] }> {
+  const match = workspaceId ? `${keys.idempotency(workspaceId, '')}*` : `${IDEMPOTENCY_PREFIX}*`;
+  const [next, found] = await ctx.redis.scan(cursor, 'MATCH', match, 'COUNT', IDEM_SCAN_COUNT);
+  const items = await checkIdempotencyKeys(ctx, found);
+  return { cursor: next, read: found.length, items };
+}
+
+/** Idempotency keys (still) pointing to a job missing from both schemas. */
+export async function checkIdempotencyKeys(
+  ctx: CoreContext,
+  idemKeys: string[],
+): Promise<DivergenceItem[]> {
+  if (idemKeys.length === 0) return [];
+  const pipeline = ctx.redis.pipeline();
+  for (const key of idemKeys) pipeline.get(key);
+  const values = ((await pipeline.exec()) ?? []).map(([error, v]) =>
+    error ? null : (v as string | null),
+  );
+  const candidates = idemKeys.flatMap((key, i) => {
+    const jobId = values[i];
+    if (!jobId) return [];
+    const rest = key.slice(IDEMPOTENCY_PREFIX.length);
+    const workspaceId = rest.slice(0, Math.max(0, rest.indexOf(':')));
+    return [{ key, jobId, workspaceId }];
+  });
+  const present = await existing(
+    ctx,
+    candidates.flatMap((c) => [keys.oldJob(c.jobId), keys.newJob(c.workspaceId, c.jobId)]),
+  );
+  return candidates.flatMap((c, i): DivergenceItem[] =>
+    present[2 * i] || present[2 * i + 1]
+      ? []
+      : [
+          {
+            category: 'orphan_idempotency_key',
+            job_id: c.jobId,
+            workspace_id: c.workspaceId || null,
+            key: c.key,
+          },
+        ],
+  );
+}
+
+/** Re-checks orphan queue entries: those whose old hash is still missing. */
+export async function recheckQueueEntries(
+  ctx: CoreContext,
+  items: DivergenceItem[],
+): Promise<Array<DivergenceItem | null>> {
+  const present = await existing(
+    ctx,
+    items.map((item) => keys.oldJob(item.job_id)),
+  );
+  return items.map((item, i) => (present[i] ? null : item));
+}
+
+/** Re-checks orphan idempotency keys: still there, same id, job still missing. */
+export async function recheckIdempotencyKeys(
+  ctx: CoreContext,
+  items: DivergenceItem[],
+): Promise<Array<DivergenceItem | null>> {
+  const still = await checkIdempotencyKeys(
+    ctx,
+    items.map((item) => item.key ?? ''),
+  );
+  const byKey = new Map(still.map((item) => [item.key, item]));
+  return items.map((item) => {
+    const now = byKey.get(item.key);
+    return now && now.job_id === item.job_id ? now : null;
+  });
+}

@@ -1,0 +1,71 @@
+import type { DivergenceItem } from '../../../shared/contract';
+import type { CoreContext } from '../context';
+import { keys } from '../keys';
+import { classify, OLD_SIDE, type FlagTimeline } from './classify';
+import { compareNewToOld, compareOldToNew, type Finding } from './compare-batch';
+import { recheckIdempotencyKeys, recheckQueueEntries } from './orphans';
+
+/** What a suspect is after a re-check: still divergent (maybe in another category), settled, or gone. */
+export type Recheck =
+  { kind: 'divergent'; item: DivergenceItem } | { kind: 'in_sync' } | { kind: 'gone' };
+
+function fromFinding(finding: Finding | undefined, flag: FlagTimeline): Recheck {
+  if (!finding) return { kind: 'in_sync' };
+  const item = classify(finding, flag);
+  return item ? { kind: 'divergent', item } : { kind: 'gone' };
+}
+
+/** Reads a batch of suspects again (one compare call per side) and says what each is now. */
+export async function recheck(
+  ctx: CoreContext,
+  suspects: DivergenceItem[],
+  flag: FlagTimeline,
+): Promise<Recheck[]> {
+  const out: Recheck[] = new Array(suspects.length);
+  const groups = {
+    old: [] as number[],
+    new: [] as number[],
+    queue: [] as number[],
+    idem: [] as number[],
+  };
+  suspects.forEach((item, i) => {
+    if (item.category === 'orphan_queue_entry') groups.queue.push(i);
+    else if (item.category === 'orphan_idempotency_key') groups.idem.push(i);
+    else if (OLD_SIDE.has(item.category)) groups.old.push(i);
+    else groups.new.push(i);
+  });
+
+  if (groups.old.length) {
+    const result = await compareOldToNew(
+      ctx.redis,
+      groups.old.map((i) => keys.oldJob(suspects[i]!.job_id)),
+    );
+    const byId = new Map(result.findings.map((f) => [f.job_id, f]));
+    for (const i of groups.old) out[i] = fromFinding(byId.get(suspects[i]!.job_id), flag);
+  }
+  if (groups.new.length) {
+    const newKeyOf = (item: DivergenceItem) => keys.newJob(item.workspace_id ?? '', item.job_id);
+    const result = await compareNewToOld(
+      ctx.redis,
+      groups.new.map((i) => newKeyOf(suspects[i]!)),
+    );
+    const byKey = new Map(result.findings.map((f) => [keys.newJob(f.workspace_id, f.job_id), f]));
+    for (const i of groups.new) out[i] = fromFinding(byKey.get(newKeyOf(suspects[i]!)), flag);
+  }
+  const orphanChecks: Array<[number[], typeof recheckQueueEntries]> = [
+    [groups.queue, recheckQueueEntries],
+    [groups.idem, recheckIdempotencyKeys],
+  ];
+  for (const [indexes, check] of orphanChecks) {
+    if (!indexes.length) continue;
+    const again = await check(
+      ctx,
+      indexes.map((i) => suspects[i]!),
+    );
+    indexes.forEach((i, j) => {
+      const item = again[j];
+      out[i] = item ? { kind: 'divergent', item } : { kind: 'in_sync' };
+    });
+  }
+  return out;
+}

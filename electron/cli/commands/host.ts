@@ -1,16 +1,17 @@
 import type { Command } from 'commander';
+import { ValidationError } from '../../core/errors';
 import {
   assertDemoTarget,
   demoWorkspaces,
   seedDemo,
   startDemoWorker,
+  type DemoWorkerStats,
   type SeedSummary,
 } from '../../demo';
 import { serve } from '../../server/serve';
 import { untilAborted, writeLines } from '../io';
 import { numberFlag, parsePort } from '../parse';
 import type { CliSession } from '../session';
-import { ValidationError } from '../../core/errors';
 
 /** serve (the web host) and demo (sample data and a worker): both run until Ctrl-C. */
 export function addHostCommands(program: Command, session: CliSession): void {
@@ -78,13 +79,19 @@ export function addHostCommands(program: Command, session: CliSession): void {
           );
         },
       });
+      // A line now and then shows the worker is alive without flooding the terminal.
+      const heartbeat = session.json
+        ? null
+        : setInterval(
+            () => writeLines(session.io.stdout, `worker: ${statsText(worker.stats)}`),
+            15_000,
+          );
       await untilAborted(session.io.signal);
+      if (heartbeat) clearInterval(heartbeat);
       await worker.stop();
-      const s = worker.stats;
       session.output(
-        { seed: summary, worker: s },
-        () =>
-          `Worker stopped: ${s.enqueued} enqueued, ${s.started} started, ${s.completed} completed, ${s.failed} failed.`,
+        { seed: summary, worker: worker.stats },
+        () => `Worker stopped: ${statsText(worker.stats)}.`,
       );
     });
 }
@@ -94,7 +101,12 @@ function seedText(s: SeedSummary): string {
     `Demo data in ${s.workspaces.join(', ')}:`,
     `  ${s.old_only.length} jobs written before dual-write was on (old schema only)`,
     `  ${s.dual_written.length} jobs dual-written after the flag was turned on (audited as demo)`,
-    `  ${s.divergent.length} deliberately divergent: ${s.divergent.map((d) => `${d.kind} ${d.workspace_id}/${d.job_id}`).join(', ')}`,
     `  ${s.failed.length} failed jobs, ${s.retried.length} retried, ${s.failed_dual_writes} failed dual writes`,
+    `  ${s.divergent.length} deliberately divergent:`,
+    ...s.divergent.map((d) => `    ${d.kind.padEnd(18)} ${d.workspace_id}/${d.job_id}`),
   ].join('\n');
+}
+
+function statsText(s: DemoWorkerStats): string {
+  return `${s.enqueued} enqueued, ${s.started} started, ${s.completed} completed, ${s.failed} failed`;
 }

@@ -52,7 +52,7 @@ describe('repair and backfill', () => {
     expect(plan.dry_run).toBe(true);
     expect(plan.applied).toBe(0);
     const byJob = Object.fromEntries(plan.planned.map((p) => [p.job_id, p]));
-    expect(byJob['ok-1']?.action).toMatch(/copy old -> new \(stray, status\)/);
+    expect(byJob['ok-1']?.action).toBe('copy old -> new (status, stray)');
     expect(byJob['ok-2']?.category).toBe('missing_in_new');
     expect(byJob['ok-3']?.action).toMatch(/create the old copy/);
     expect(byJob['ok-4']?.action).toMatch(/move the new copy from ws-9 to ws-1/);

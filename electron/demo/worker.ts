@@ -8,7 +8,7 @@ export interface DemoWorkerOptions {
   /** New jobs enqueued per second across the workspaces (0: none). Default 2. */
   rate?: number;
   workspaces?: string[];
-  /** Jobs running at once. Default 4. */
+  /** Jobs running at once. Default: enough to keep up with `rate` (at least 4). */
   concurrency?: number;
   /** Share of jobs that end failed. Default 0.12. */
   failureRate?: number;
@@ -50,7 +50,8 @@ export function startDemoWorker(core: QueueCore, options: DemoWorkerOptions = {}
   const r = createRandom(options.seed);
   const rate = options.rate ?? 2;
   const workspaces = options.workspaces ?? DEMO_WORKSPACES.slice(0, 4);
-  const concurrency = options.concurrency ?? 4;
+  // Jobs last ~1.5 s on average, so this many in flight keeps the queue from growing without bound.
+  const concurrency = options.concurrency ?? Math.max(4, Math.ceil(rate * 2.5));
   const failureRate = options.failureRate ?? 0.12;
   const [minMs, maxMs] = options.durationMs ?? [400, 2500];
   const tickMs = options.tickMs ?? 200;

@@ -21,9 +21,11 @@ async function untilAnswering(core: QueueCore): Promise<void> {
 /** SPEC 3/4 and issue 2 §2: an unreachable Redis is a REDIS_UNAVAILABLE error, never a hang. */
 describe('Redis paused, killed or absent', () => {
   const env = useRedis({ appendonly: true });
+  // The same bounded timeout as production, only shorter, to keep the file quick.
+  const quickCore = () => env.core({ connection: { url: env.server.url, commandTimeoutMs: 1000 } });
 
   it('a paused Redis (SIGSTOP) fails calls with REDIS_UNAVAILABLE; after SIGCONT the retry enqueues once', async () => {
-    const core = env.core();
+    const core = env.core(); // production settings: the bound is theirs;
     await core.invoke('enqueue', sampleJob({ job_id: 'warm-up' }));
     env.server.pause();
     try {
@@ -43,7 +45,7 @@ describe('Redis paused, killed or absent', () => {
   });
 
   it('a call reported failed is not replayed by the client when the connection comes back', async () => {
-    const core = env.core();
+    const core = quickCore();
     await core.invoke('enqueue', sampleJob({ job_id: 'warm-up' }));
     env.server.pause();
     // Times out while the command sits unread in the stopped server's socket: the caller is told it failed.

@@ -140,6 +140,10 @@ describe('WRONGTYPE on every key a write script touches', () => {
     await plant(env.redis, keys.audit, asString);
     const out = await core.invoke('enqueue', sampleJob({ job_id: 'audited' }), { actor: 'ops' });
     expect(out).toEqual({ outcome: 'enqueued', job_id: 'audited' });
+    // Nor hides the error of a write that failed.
+    await expect(
+      core.invoke('enqueue', sampleJob({ job_id: 'audited' }), { actor: 'ops' }),
+    ).rejects.toMatchObject({ code: 'CONFLICT' });
     expect(await env.redis.get(keys.audit)).toBe('planted');
   });
 });

@@ -87,6 +87,7 @@ test('metrics show the dual-write attempts Redis counted, per workspace and in e
   }
 
   // New attempts show up on the next live refresh, without a reload.
+  await page.getByRole('combobox', { name: 'Live refresh' }).selectOption({ label: '2 s' });
   await core.invoke('enqueue', job('ws-a', 'a4'));
   await expect(stat(page, 'Succeeded')).toHaveText('4', { timeout: 15_000 });
   expect(await bucketTotals(redis, 'ws-a')).toEqual({ succeeded: 4, failed: 0 });

@@ -1,5 +1,6 @@
 import { DivergencePanel } from '../divergence';
 import { FlagSwitch } from './FlagSwitch';
+import { MigrationProgress } from './MigrationProgress';
 import '../../ui/screen.css';
 import './migration.css';
 
@@ -9,6 +10,7 @@ export function MigrationPage() {
       <h1 className="screen-title">Migration</h1>
       <FlagSwitch />
       <DivergencePanel />
+      <MigrationProgress />
     </div>
   );
 }

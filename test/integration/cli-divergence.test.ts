@@ -1,28 +1,12 @@
-import { beforeAll, describe, expect, it, type TestContext } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { run } from '../../electron/cli/run';
 import type { CliIo } from '../../electron/cli/io';
 import { startProgress } from '../../electron/cli/progress';
+import { keys } from '../../electron/core/keys';
 import { seedDemo } from '../../electron/demo';
 import { useRedis } from '../helpers/core';
 
 const env = useRedis();
-let implemented = false;
-
-beforeAll(async () => {
-  // divergenceCheck/repair belong to the migration core; until it lands the CLI side is tested
-  // only through its error path (see the last test), and these cases report as skipped.
-  const probe = await run(['--json', 'divergence'], {
-    stdout: { write: () => true },
-    stderr: { write: () => true },
-    env: { REDIS_URL: env.server.url },
-  });
-  implemented = probe !== 5;
-});
-
-function needsMigrationCore(ctx: TestContext) {
-  if (!implemented) ctx.skip();
-}
-
 async function cli(argv: string[], options: { tty?: boolean; signal?: AbortSignal } = {}) {
   let out = '';
   let err = '';
@@ -65,8 +49,7 @@ async function snapshot(): Promise<Record<string, Record<string, string>>> {
 }
 
 describe('queuescope divergence and repair', () => {
-  it('exits 0 when both schemas are in sync, with no progress bar under --json', async (ctx) => {
-    needsMigrationCore(ctx);
+  it('exits 0 when both schemas are in sync, with no progress bar under --json', async () => {
     await enqueueInSync(5);
     const r = await cli(['--json', 'divergence'], { tty: true });
     expect(r.code).toBe(0);
@@ -74,8 +57,7 @@ describe('queuescope divergence and repair', () => {
     expect(r.err).toBe('');
   });
 
-  it('exits 1 on the demo data and lists each kind of divergence', async (ctx) => {
-    needsMigrationCore(ctx);
+  it('exits 1 on the demo data and lists each kind of divergence', async () => {
     const seeded = await seedDemo(env.core(), { workspaces: 4, seed: 2 });
     const r = await cli(['--json', 'divergence']);
     expect(r.code).toBe(1);
@@ -90,8 +72,7 @@ describe('queuescope divergence and repair', () => {
     expect(human.out).toContain('queuescope repair --dry-run');
   });
 
-  it('old-only jobs awaiting backfill are not a divergence (exit 0)', async (ctx) => {
-    needsMigrationCore(ctx);
+  it('old-only jobs awaiting backfill are not a divergence (exit 0)', async () => {
     const core = env.core();
     await core.invoke('enqueue', {
       workspace_id: 'acme',
@@ -105,8 +86,7 @@ describe('queuescope divergence and repair', () => {
     expect(r.code).toBe(0);
   });
 
-  it('repair --dry-run writes nothing; repair makes the check pass', async (ctx) => {
-    needsMigrationCore(ctx);
+  it('repair --dry-run writes nothing; repair makes the check pass', async () => {
     await seedDemo(env.core(), { workspaces: 2, seed: 9 });
     const before = await snapshot();
     const plan = await cli(['--json', 'repair', '--dry-run', '--actor', 'ops-kim']);
@@ -120,8 +100,7 @@ describe('queuescope divergence and repair', () => {
     expect((await cli(['divergence'])).code).toBe(0);
   });
 
-  it('draws a progress bar on a terminal, on stderr', async (ctx) => {
-    needsMigrationCore(ctx);
+  it('draws a progress bar on a terminal, on stderr', async () => {
     await enqueueInSync(50);
     const r = await cli(['divergence'], { tty: true });
     expect(r.code).toBe(0);
@@ -129,8 +108,7 @@ describe('queuescope divergence and repair', () => {
     expect(r.out).toContain('In sync.');
   });
 
-  it('Ctrl-C cancels the check: nothing is concluded, exit 5', async (ctx) => {
-    needsMigrationCore(ctx);
+  it('Ctrl-C cancels the check: nothing is concluded, exit 5', async () => {
     await enqueueInSync(5);
     const interrupt = new AbortController();
     interrupt.abort();
@@ -143,12 +121,13 @@ describe('queuescope divergence and repair', () => {
     const r = await cli(['--json', 'repair']);
     expect(r.code).toBe(2);
     expect(JSON.parse(r.err)).toMatchObject({ code: 'VALIDATION' });
-    if (!implemented) {
-      const missing = await cli(['--json', 'divergence']);
-      expect(missing.code).toBe(5);
-      expect(missing.out).toBe('');
-      expect(JSON.parse(missing.err)).toMatchObject({ code: 'INTERNAL' });
-    }
+    await env.redis.set('ai:flags:new_schema', 'on');
+    // A wrong-typed key the check must read makes it fail: an error, not a verdict.
+    await env.redis.set(keys.flagHistory, 'not a sorted set');
+    const broken = await cli(['--json', 'divergence']);
+    expect(broken.code).toBe(5);
+    expect(broken.out).toBe('');
+    expect(JSON.parse(broken.err)).toMatchObject({ code: 'INTERNAL' });
   });
 });
 

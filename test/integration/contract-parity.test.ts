@@ -1,0 +1,150 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  ERROR_SURFACES,
+  INVOKE_CHANNEL,
+  OPERATION_NAMES,
+  TOKEN_HEADER,
+  type InvokeResponse,
+  type OperationName,
+} from '../../shared/contract';
+import { createHostSession, type HostSession } from '../../electron/adapters/host-session';
+import { serve, type WebHost } from '../../electron/server/serve';
+import { snapshot } from '../helpers/redis-snapshot';
+import { sampleJob, useRedis } from '../helpers/core';
+import { fakeEvent, fakeMainProcess } from './ipc-fakes';
+
+const env = useRedis();
+const closers: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  while (closers.length) await closers.pop()!();
+});
+
+type Door = (op: OperationName, input: unknown) => Promise<InvokeResponse>;
+
+function ipcDoor(): Door {
+  const session: HostSession = createHostSession({
+    core: env.core(),
+    label: 'parity',
+    actor: 'parity-tester',
+  });
+  closers.push(() => session.close());
+  const { ipcMain } = fakeMainProcess(session);
+  return async (op, input) =>
+    (await ipcMain.invoke(fakeEvent(), INVOKE_CHANNEL, { op, input })) as InvokeResponse;
+}
+
+async function httpDoor(): Promise<Door> {
+  const host: WebHost = await serve({ core: env.core(), readOnly: false, actor: 'parity-tester' });
+  closers.push(() => host.close());
+  const token = new URL(host.url).searchParams.get('token')!;
+  return async (op, input) => {
+    const reply = await fetch(new URL(`/api/${op}`, host.url), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', [TOKEN_HEADER]: token },
+      body: JSON.stringify(input),
+    });
+    const body = (await reply.json()) as InvokeResponse;
+    // The HTTP status must agree with the error code, by the one mapping.
+    expect(reply.status).toBe(body.ok ? 200 : ERROR_SURFACES[body.error.code].httpStatus);
+    return body;
+  };
+}
+
+/** One call per operation (and a few error paths), each input may use earlier results. */
+type Step = [OperationName, (results: InvokeResponse[]) => unknown];
+const SCRIPT: Step[] = [
+  ['getFlag', () => ({})],
+  ['enqueue', () => sampleJob({ job_id: 'job-a', client_request_id: 'req-1' })],
+  ['enqueue', () => sampleJob({ job_id: 'job-b', client_request_id: 'req-1' })],
+  ['enqueue', () => sampleJob({ job_id: 'job-a' })],
+  ['setFlag', () => ({ value: 'on', actor_id: 'ops' })],
+  [
+    'enqueueMany',
+    () => ({
+      jobs: [
+        sampleJob({ job_id: 'job-c' }),
+        sampleJob({ job_id: 'bad id' }),
+        sampleJob({ job_id: 'job-d', workspace_id: 'ws-2' }),
+      ],
+    }),
+  ],
+  ['updateStatus', () => ({ job_id: 'job-c', status: 'running', workspace_id: 'ws-1' })],
+  [
+    'updateStatus',
+    () => ({ job_id: 'job-c', status: 'failed', workspace_id: 'ws-1', result: { error: 'boom' } }),
+  ],
+  ['updateStatus', () => ({ job_id: 'nope', status: 'running', workspace_id: 'ws-1' })],
+  ['retry', () => ({ job_id: 'job-c', workspace_id: 'ws-1', actor_id: 'ops' })],
+  ['getJob', () => ({ job_id: 'job-c', workspace_id: 'ws-1' })],
+  ['getJob', () => ({ job_id: 'missing', workspace_id: 'ws-1' })],
+  ['inspectJob', () => ({ job_id: 'job-a', workspace_id: 'ws-1' })],
+  ['listWorkspaces', () => ({})],
+  ['listJobs', () => ({ workspace_id: 'ws-1', limit: 10 })],
+  ['divergenceCheck', () => ({})],
+  ['divergenceReports', () => ({ limit: 5 })],
+  ['divergenceReport', (r) => ({ id: (r[15] as { data: { id: string } }).data.id })],
+  ['repair', () => ({ dry_run: true, actor_id: 'ops' })],
+  ['metrics', () => ({ window: '1h' })],
+  ['metricsPrometheus', () => ({})],
+  ['audit', () => ({ limit: 50 })],
+];
+
+async function run(door: Door) {
+  await env.redis.flushall();
+  const results: InvokeResponse[] = [];
+  for (const [op, input] of SCRIPT) results.push(await door(op, input(results)));
+  // The queue's own keys; Queuescope's ai:qs:* keys hold run ids and timings by design.
+  const queueKeys = [...(await snapshot(env.redis))].filter(([key]) => !key.startsWith('ai:qs:'));
+  return { results: normalize(results), redis: normalize(Object.fromEntries(queueKeys)) };
+}
+
+const ISO_TIME = /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z/g;
+const VOLATILE_KEY =
+  /(^|_)(at|ms|s|id|ids|ts|time|started|finished|duration|elapsed|fingerprint)$|^(id|report_id|minute|bucket|t)$/;
+
+/** Times, generated ids and durations differ between two runs; everything else must not. */
+function normalize(value: unknown): unknown {
+  return JSON.parse(
+    JSON.stringify(value, (key, v: unknown) => {
+      if (typeof v === 'string') {
+        const text = v
+          .replace(ISO_TIME, '<time>')
+          .replace(/\b1\d{12}\b/g, '<epoch-ms>')
+          .replace(/\b1\d{9}\b/g, '<epoch-s>');
+        return VOLATILE_KEY.test(key) && key !== 'job_id' && key !== 'workspace_id'
+          ? '<volatile>'
+          : text;
+      }
+      if (typeof v === 'number' && VOLATILE_KEY.test(key)) return '<volatile>';
+      return v;
+    }),
+  );
+}
+
+describe('the contract through IPC and HTTP', () => {
+  it('covers every operation of the contract', () => {
+    const covered = new Set(SCRIPT.map(([op]) => op));
+    expect(OPERATION_NAMES.filter((op) => !covered.has(op))).toEqual([]);
+  });
+
+  it('gives the same results, and leaves the same Redis, through both doors', async () => {
+    const viaIpc = await run(ipcDoor());
+    const viaHttp = await run(await httpDoor());
+    expect(viaHttp.results).toEqual(viaIpc.results);
+    expect(viaHttp.redis).toEqual(viaIpc.redis);
+    expect(Object.keys(viaIpc.redis as object)).toEqual(
+      expect.arrayContaining(['ai:jobs:job-a', 'ai:job:ws-1:job-c', 'ai:queue:pending']),
+    );
+    expect((viaIpc.results as InvokeResponse[]).filter((r) => r.ok).length).toBeGreaterThan(15);
+  });
+
+  it.each(OPERATION_NAMES)(
+    'refuses malformed input to %s the same way through both doors',
+    async (op) => {
+      const viaIpc = await ipcDoor()(op, 42);
+      const viaHttp = await (await httpDoor())(op, 42);
+      expect(viaIpc).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+      expect(viaHttp).toEqual(viaIpc);
+    },
+  );
+});

@@ -24,6 +24,14 @@ export function workspacesText(list: WorkspaceSummary[]): string {
   );
 }
 
+/** Rows a human table shows before it refers to --json for the rest. */
+const MAX_ROWS = 50;
+
+function more(total: number, truncated: boolean): string[] {
+  if (total > MAX_ROWS) return [`… and ${total - MAX_ROWS} more; --json lists them all.`];
+  return truncated ? ['(the report keeps a capped list; the counts above are complete)'] : [];
+}
+
 const SPARK = '▁▂▃▄▅▆▇█';
 
 function sparkline(values: number[]): string {
@@ -88,21 +96,30 @@ export function divergenceText(r: DivergenceReport): string {
   }
   if (r.settled_on_recheck)
     lines.push(`  ${r.settled_on_recheck} suspects were equal on a second read (live writes).`);
-  if (r.items.length) {
+  const divergent = r.items.filter((i) => i.category !== 'awaiting_backfill');
+  if (divergent.length) {
     lines.push(
       '',
       table(
         ['CATEGORY', 'WORKSPACE', 'JOB ID', 'DETAIL'],
-        r.items.map((i) => [
-          i.category,
-          i.workspace_id ?? '-',
-          i.job_id,
-          i.fields?.join(', ') ??
-            (i.old_workspace ? `old copy says ${i.old_workspace}` : (i.key ?? '')),
-        ]),
+        divergent
+          .slice(0, MAX_ROWS)
+          .map((i) => [
+            i.category,
+            i.workspace_id ?? '-',
+            i.job_id,
+            i.fields?.join(', ') ??
+              (i.old_workspace ? `old copy says ${i.old_workspace}` : (i.key ?? '')),
+          ]),
       ),
     );
-    if (r.truncated) lines.push(`(first ${r.items.length} listed; --json has the same list)`);
+    lines.push(...more(divergent.length, r.truncated));
+  }
+  if (r.counts.awaiting_backfill) {
+    lines.push(
+      '',
+      `${r.counts.awaiting_backfill} jobs await backfill (listed with --json); \`queuescope repair --actor YOU\` copies them to the new schema.`,
+    );
   }
   lines.push(
     '',
@@ -119,8 +136,11 @@ export function repairText(r: RepairResult): string {
     lines.push(
       table(
         ['CATEGORY', 'WORKSPACE', 'JOB ID', r.dry_run ? 'WOULD' : 'ACTION'],
-        r.planned.map((p) => [p.category, p.workspace_id ?? '-', p.job_id, p.action]),
+        r.planned
+          .slice(0, MAX_ROWS)
+          .map((p) => [p.category, p.workspace_id ?? '-', p.job_id, p.action]),
       ),
+      ...more(r.planned.length, false),
       '',
     );
   }

@@ -13,6 +13,8 @@ const JOBS = 100_000;
 const BATCH = 1000;
 const IDLE_SECONDS = Number(process.env.BENCH_IDLE_SECONDS ?? 30);
 const NAV_RUNS = 3;
+/** Generous: a slow console is a figure to print, not a reason to stop the bench. */
+const NAV_TIMEOUT_MS = 300_000;
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
   '--no-sandbox',
@@ -68,11 +70,11 @@ async function timeToFirstRows(browser: Browser, url: string) {
   const entry = page
     .getByRole('navigation', { name: 'Workspaces' })
     .getByRole('button', { name: new RegExp(WORKSPACE) });
-  await entry.waitFor({ timeout: 60_000 });
+  await entry.waitFor({ timeout: NAV_TIMEOUT_MS });
   const navShown = performance.now() - started;
   const clicked = performance.now();
   await entry.click();
-  await page.locator('[data-job-id]').first().waitFor({ timeout: 60_000 });
+  await page.locator('[data-job-id]').first().waitFor({ timeout: NAV_TIMEOUT_MS });
   const done = performance.now();
   return { page, totalMs: done - started, navMs: navShown, rowsAfterClickMs: done - clicked };
 }
@@ -139,13 +141,15 @@ async function main() {
     for (let i = 0; i < NAV_RUNS; i++) {
       const run = await timeToFirstRows(browser, host.url);
       runs.push(run);
-      if (i < NAV_RUNS - 1) await run.page.close();
+      // Far over target: one run tells enough, and repeating would only stretch the bench.
+      if (i === NAV_RUNS - 1 || run.totalMs > 10_000) break;
+      await run.page.close();
     }
     const first = runs[0]!;
     const totalMs = median(runs.map((r) => r.totalMs));
     const afterClickMs = median(runs.map((r) => r.rowsAfterClickMs));
     log(
-      `navigation to first rows of a ${JOBS.toLocaleString('en-US')}-job workspace: ${round(totalMs)} ms median of ${NAV_RUNS} (first ${round(first.totalMs)} ms; navigation list shown after ${round(median(runs.map((r) => r.navMs)))} ms, rows ${round(afterClickMs)} ms after the click) [target <= 1000 ms]`,
+      `navigation to first rows of a ${JOBS.toLocaleString('en-US')}-job workspace: ${round(totalMs)} ms median of ${runs.length} (first ${round(first.totalMs)} ms; navigation list shown after ${round(median(runs.map((r) => r.navMs)))} ms, rows ${round(afterClickMs)} ms after the click) [target <= 1000 ms]`,
     );
     log(`  ratio to the API baseline: ${round(afterClickMs / median(apiMs), 1)}x`);
 

@@ -6,7 +6,7 @@ import {
   type DivergenceReport,
 } from '../../../shared/contract';
 import type { CallContext, CoreContext } from '../context';
-import { keys, NEW_JOB_PREFIX, OLD_JOB_PREFIX } from '../keys';
+import { IDEMPOTENCY_PREFIX, keys, NEW_JOB_PREFIX, OLD_JOB_PREFIX } from '../keys';
 import { readFlag } from '../jobs/read-job';
 import { classify, isMovedCopy, type FlagTimeline } from './classify';
 import {
@@ -17,7 +17,7 @@ import {
   type BatchResult,
 } from './compare-batch';
 import { readFlagHistory } from './flags';
-import { orphanIdempotencyKeys, orphanQueueEntries } from './orphans';
+import { checkIdempotencyKeys, orphanIdempotencyKeys, orphanQueueEntries } from './orphans';
 import { recheck } from './recheck';
 import { fileReport, pushItems, readReport, saveReport } from './report-store';
 import { estimateTotal, ProgressMeter } from './progress';
@@ -84,7 +84,8 @@ function newReport(workspaceId: string | null): DivergenceReport {
   };
 }
 
-const PHASES_ALL: Phase[] = ['scan', 'queue', 'idempotency', 'recheck', 'finish'];
+// The whole-Redis walk also meets the idempotency keys, so it needs no walk of its own for them.
+const PHASES_ALL: Phase[] = ['scan', 'queue', 'recheck', 'finish'];
 const PHASES_WORKSPACE: Phase[] = ['index', 'scan_new', 'idempotency', 'recheck', 'finish'];
 
 /** One divergence check run: scans, classifies, re-checks suspects, and keeps its cursor in Redis. */
@@ -142,8 +143,8 @@ class DivergenceRun {
   private async runPhase(phase: Phase): Promise<boolean> {
     switch (phase) {
       case 'scan':
-        // One walk of the keyspace serves both directions: "ai:job*" matches ai:jobs:* and ai:job:*.
-        return this.scanLoop(`${NEW_JOB_PREFIX.slice(0, -1)}*`);
+        // One walk of the keyspace serves both directions and the idempotency keys.
+        return this.scanLoop('ai:*');
       case 'scan_new':
         return this.scanLoop(`${keys.newJob(this.report.workspace_id ?? '', '')}*`);
       case 'index':
@@ -238,6 +239,11 @@ class DivergenceRun {
     const newKeys = found.filter(
       (k) => k.startsWith(NEW_JOB_PREFIX) && !k.startsWith(OLD_JOB_PREFIX),
     );
+    const idemKeys = this.report.workspace_id
+      ? []
+      : found.filter((k) => k.startsWith(IDEMPOTENCY_PREFIX));
+    const orphans = idemKeys.length ? checkIdempotencyKeys(this.ctx, idemKeys) : null;
+    orphans?.catch(() => undefined); // awaited below; a failure must not go unhandled meanwhile
     const tasks: Array<() => Promise<BatchResult & { side: 'old' | 'new' }>> = [];
     for (let i = 0; i < oldKeys.length; i += COMPARE_BATCH) {
       const chunk = oldKeys.slice(i, i + COMPARE_BATCH);
@@ -266,6 +272,7 @@ class DivergenceRun {
         this.note([item]);
       }
     }
+    if (orphans) this.note(await orphans);
     await this.flush();
   }
 

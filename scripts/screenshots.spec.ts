@@ -92,9 +92,11 @@ test.describe('writable console', () => {
     await shot(page, 'enqueue');
 
     await screen(page, 'Migration');
+    await expect(page.getByRole('table', { name: 'New schema coverage' })).toBeVisible();
+    await shot(page, 'migration');
     await page.getByRole('switch', { name: 'Dual-write to new schema' }).click();
     await expect(page.getByRole('dialog', { name: 'Turn dual-write off?' })).toBeVisible();
-    await shot(page, 'migration');
+    await shot(page, 'migration-confirm');
     await page.getByRole('button', { name: 'Cancel' }).click();
 
     await screen(page, 'Metrics');

@@ -1,10 +1,9 @@
-import { _electron as electron } from '@playwright/test';
+import { _electron as electron, type Page } from '@playwright/test';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from './fixtures';
 
-const connectionState = (page: import('@playwright/test').Page) =>
-  page.getByRole('status', { name: /^Connection state:/ });
+const connectionState = (page: Page) => page.getByRole('status', { name: /^Connection state:/ });
 
 test('the console loads from the web host under its CSP and shows the connection as connected', async ({
   page,

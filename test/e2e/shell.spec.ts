@@ -108,13 +108,13 @@ test('the Electron app starts with the console in an isolated window', async ({ 
     env: { ...process.env, REDIS_URL: server.url },
   });
   try {
-    const window = await app.firstWindow();
-    await expect(window).toHaveTitle('Queuescope');
-    await expect(connectionState(window)).toHaveText('Connected');
-    expect(await window.evaluate(() => typeof (window as { require?: unknown }).require)).toBe(
+    const appWindow = await app.firstWindow();
+    await expect(appWindow).toHaveTitle('Queuescope');
+    await expect(connectionState(appWindow)).toHaveText('Connected');
+    expect(await appWindow.evaluate(() => typeof (window as { require?: unknown }).require)).toBe(
       'undefined',
     );
-    expect(await window.evaluate(() => Object.keys(window.queuescope ?? {}).sort())).toEqual([
+    expect(await appWindow.evaluate(() => Object.keys(window.queuescope ?? {}).sort())).toEqual([
       'cancel',
       'invoke',
       'profiles',

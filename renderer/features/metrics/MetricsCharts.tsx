@@ -19,8 +19,9 @@ const failedColor = () => themeColor('--danger', '#dc2626');
 
 /** Succeeded and failed attempts per minute as stacked bars: the failed bar sits on top. */
 export function AttemptsChart({ series }: { series: ChartSeries }) {
+  // An empty step draws nothing rather than a zero-height bar's outline.
   const data = useMemo<uPlot.AlignedData>(
-    () => [series.x, series.total, series.succeeded],
+    () => [series.x, series.total.map(orGap), series.succeeded.map(orGap)],
     [series],
   );
   const unit = series.stepMinutes > 1 ? `per min (avg of ${series.stepMinutes} min)` : 'per min';
@@ -53,7 +54,7 @@ export function AttemptsChart({ series }: { series: ChartSeries }) {
             stroke: succeededColor(),
             paths: uPlot.paths.bars!({ size: [0.8, 40] }),
             points: { show: false },
-            value: (_u, v) => (v === null ? '—' : fmt(v)),
+            value: (_u, v, _si, idx) => (idx === null ? '—' : fmt(v ?? 0)),
           },
         ],
       })}
@@ -117,6 +118,8 @@ export function QueueDepthChart({ series }: { series: ChartSeries }) {
     />
   );
 }
+
+const orGap = (n: number) => (n === 0 ? null : n);
 
 function fmt(n: number): string {
   return Number.isInteger(n) ? n.toLocaleString('en-US') : n.toFixed(2);

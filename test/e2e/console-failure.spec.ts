@@ -60,7 +60,6 @@ test('Redis killed and restarted: banner, last data kept and marked stale, error
   await expect(detail.getByRole('button', { name: 'Retrying…' })).toBeDisabled();
   // The core bounds a call against a dead server; its message is what the user sees.
   await expect(failure).toContainText('REDIS_UNAVAILABLE', { timeout: 40_000 });
-  console.log(await failure.textContent());
   await expect(failure).toContainText('Retry failed:');
 
   await server.restart();

@@ -8,7 +8,7 @@ import { JobDetail } from './JobDetail';
 import { JobsTable } from './JobsTable';
 import { JobsToolbar } from './JobsToolbar';
 import { useJobFilters, useJobsUiActions, useOpenJobId, useSelectedJobs } from './jobs-ui-store';
-import { LIVE_PAGES, useJobList } from './queries';
+import { LIVE_PAGES, useJobList, useTrimToFirstPage } from './queries';
 import { useJobsKeyboard } from './useJobsKeyboard';
 
 export function JobsPage() {
@@ -27,6 +27,7 @@ export function JobsPage() {
 function WorkspaceJobs({ workspace }: { workspace: string }) {
   const filters = useDeferredValue(useJobFilters());
   const query = useJobList(workspace, filters);
+  const trimToFirstPage = useTrimToFirstPage(workspace, filters);
   const connection = useConnection();
   const blocked = useWriteBlockReason();
   const openJobId = useOpenJobId();
@@ -87,6 +88,7 @@ function WorkspaceJobs({ workspace }: { workspace: string }) {
           hasNextPage={query.hasNextPage}
           isFetchingNextPage={query.isFetchingNextPage}
           fetchNextPage={() => void query.fetchNextPage()}
+          onBackAtTop={trimToFirstPage}
           stale={stale}
         />
         {query.data && rows.length === 0 && !query.hasNextPage && (

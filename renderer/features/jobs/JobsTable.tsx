@@ -10,11 +10,12 @@ import {
   useOpenJobId,
   useSelectedJobs,
 } from './jobs-ui-store';
+import { PAGE_SIZE } from './queries';
 import { SyncCell } from './SyncCell';
 
 const ROW_HEIGHT = 34;
 /** Start loading the next page this many rows before the end is reached. */
-const PREFETCH_ROWS = 60;
+const PREFETCH_ROWS = 30;
 
 const COLUMNS = [
   'Job ID',
@@ -97,6 +98,8 @@ export interface JobsTableProps {
   hasNextPage: boolean;
   isFetchingNextPage: boolean;
   fetchNextPage(): void;
+  /** Called when the user is back at the very top with more than one page loaded. */
+  onBackAtTop(): void;
   stale: boolean;
 }
 
@@ -106,6 +109,7 @@ export function JobsTable({
   hasNextPage,
   isFetchingNextPage,
   fetchNextPage,
+  onBackAtTop,
   stale,
 }: JobsTableProps) {
   const scrollRef = useRef<HTMLDivElement>(null);
@@ -123,11 +127,18 @@ export function JobsTable({
   });
   const items = virtualizer.getVirtualItems();
   const lastIndex = items.length ? items[items.length - 1]!.index : 0;
+  const atTop = virtualizer.scrollOffset === 0;
 
   useEffect(() => {
     if (hasNextPage && !isFetchingNextPage && lastIndex >= rows.length - PREFETCH_ROWS)
       fetchNextPage();
   }, [lastIndex, rows.length, hasNextPage, isFetchingNextPage, fetchNextPage]);
+
+  useEffect(() => {
+    // Only when the first page alone would not ask for the next one again at once.
+    const firstPageSuffices = lastIndex < PAGE_SIZE - PREFETCH_ROWS;
+    if (atTop && firstPageSuffices && rows.length > PAGE_SIZE && !isFetchingNextPage) onBackAtTop();
+  }, [atTop, rows.length, lastIndex, isFetchingNextPage, onBackAtTop]);
 
   useEffect(() => {
     if (activeIndex >= 0) virtualizer.scrollToIndex(activeIndex, { align: 'auto' });

@@ -3,7 +3,9 @@ import {
   queryOptions,
   useInfiniteQuery,
   useQuery,
+  useQueryClient,
 } from '@tanstack/react-query';
+import { useCallback } from 'react';
 import { api } from '../../api/client';
 import { useLiveRefetch } from '../../app/live-refresh';
 import type { JobFilters } from './jobs-ui-store';
@@ -55,6 +57,21 @@ export function useJobList(workspace: string, filters: JobFilters) {
     placeholderData: (previous, previousQuery) =>
       previousQuery?.queryKey[2] === workspace ? previous : undefined,
   });
+}
+
+/**
+ * Back at the top of the table, the pages loaded further down are dropped so live refresh (which
+ * re-reads every loaded page) resumes at the cost of one page.
+ */
+export function useTrimToFirstPage(workspace: string, filters: JobFilters): () => void {
+  const queryClient = useQueryClient();
+  return useCallback(() => {
+    queryClient.setQueryData(jobListOptions(workspace, filters).queryKey, (data) =>
+      data && data.pages.length > 1
+        ? { pages: data.pages.slice(0, 1), pageParams: data.pageParams.slice(0, 1) }
+        : data,
+    );
+  }, [queryClient, workspace, filters]);
 }
 
 export function useJobDetail(workspace: string, jobId: string) {

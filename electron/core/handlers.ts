@@ -7,6 +7,7 @@ import { retry } from './jobs/retry';
 import { updateStatus } from './jobs/update-status';
 import { divergenceCheck } from './migration/divergence-check';
 import { getFlag, setFlag } from './migration/flags';
+import { indexStep } from './migration/indexer';
 import { repair } from './migration/repair';
 import { listReports, readReport } from './migration/report-store';
 import { readAudit } from './telemetry/audit';
@@ -39,5 +40,6 @@ export function createHandlers(ctx: CoreContext, batcher: EnqueueBatcher): Handl
     repair: (input, call) => repair(ctx, input, call),
     divergenceReports: (input) => listReports(ctx, input.limit),
     divergenceReport: (input) => readReport(ctx, input.id),
+    indexStep: (input) => indexStep(ctx, input.steps),
   };
 }

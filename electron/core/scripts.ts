@@ -3,6 +3,8 @@ import enqueueLua from './lua/enqueue.lua?raw';
 import retryLua from './lua/retry.lua?raw';
 import updateStatusLua from './lua/update-status.lua?raw';
 import compareNewToOldLua from './lua/compare-new-to-old.lua?raw';
+import countStatusesLua from './lua/count-statuses.lua?raw';
+import filterByStatusLua from './lua/filter-by-status.lua?raw';
 import compareOldToNewLua from './lua/compare-old-to-new.lua?raw';
 import dropOrphanIdempotencyLua from './lua/drop-orphan-idempotency.lua?raw';
 import repairJobLua from './lua/repair-job.lua?raw';
@@ -66,6 +68,20 @@ export const scripts = {
     file: 'repair-job.lua',
     lua: repairJobLua,
     keys: ['old', 'new', 'index', 'stray', 'strayIndex'],
+    perItemKeys: [],
+  }),
+  countStatuses: script({
+    command: 'qs_count_statuses_v1',
+    file: 'count-statuses.lua',
+    lua: countStatusesLua,
+    keys: ['index'],
+    perItemKeys: [],
+  }),
+  filterByStatus: script({
+    command: 'qs_filter_by_status_v1',
+    file: 'filter-by-status.lua',
+    lua: filterByStatusLua,
+    keys: ['index'],
     perItemKeys: [],
   }),
   dropOrphanIdempotency: script({

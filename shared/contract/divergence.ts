@@ -82,7 +82,24 @@ export interface RepairResult {
 
 const categoryList = z.array(z.enum(DIVERGENCE_CATEGORIES)).optional();
 
+export interface IndexStepResult {
+  /** Keys looked at by this step. */
+  scanned: number;
+  /** Jobs written by other producers that were in no index and now are. */
+  indexed: number;
+  /** True when this step finished a whole pass over the keyspace. */
+  pass_complete: boolean;
+  /** The workspace whose status counts were refreshed, if any. */
+  recounted: string | null;
+}
+
 export const divergenceOperations = {
+  indexStep: operation<IndexStepResult>()({
+    summary:
+      'One bounded step of the background indexer: file jobs other producers wrote, refresh the stalest workspace counts.',
+    writes: false,
+    input: z.object({ steps: z.number().int().min(1).max(100).default(4) }).default({ steps: 4 }),
+  }),
   divergenceCheck: operation<DivergenceReport>()({
     summary: 'Compare both schemas (both directions), classify every job, and keep the report.',
     writes: false,

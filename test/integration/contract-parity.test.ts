@@ -84,6 +84,7 @@ const SCRIPT: Step[] = [
   ['divergenceReports', () => ({ limit: 5 })],
   ['divergenceReport', (r) => ({ id: (r[15] as { data: { id: string } }).data.id })],
   ['repair', () => ({ dry_run: true, actor_id: 'ops' })],
+  ['indexStep', () => ({ steps: 2 })],
   ['metrics', () => ({ window: '1h' })],
   ['metricsPrometheus', () => ({})],
   ['audit', () => ({ limit: 50 })],

@@ -2,13 +2,15 @@ import type {
   JobPage,
   JobRow,
   JobStatus,
-  StatusCounts,
   SyncState,
   WorkspaceSummary,
 } from '../../../shared/contract';
 import type { CoreContext } from '../context';
 import { differingFields } from '../job-codec';
-import { keys } from '../keys';
+import { keys, OLD_JOB_PREFIX } from '../keys';
+import { listReports } from '../migration/report-store';
+import { orderKeys, runScript, scripts } from '../scripts';
+import { workspaceCounts } from './workspace-counts';
 
 export interface ListJobsInput {
   workspace_id: string;
@@ -18,21 +20,6 @@ export interface ListJobsInput {
   job_id_prefix?: string | undefined;
   cursor?: string | undefined;
   limit?: number | undefined;
-}
-
-const emptyCounts = (): StatusCounts => ({
-  pending: 0,
-  running: 0,
-  completed: 0,
-  failed: 0,
-  other: 0,
-});
-
-function count(counts: StatusCounts, status: string | null): void {
-  if (status === null) return;
-  if (status === 'pending' || status === 'running' || status === 'completed' || status === 'failed')
-    counts[status]++;
-  else counts.other++;
 }
 
 export function syncStateOf(
@@ -93,14 +80,53 @@ function matches(row: JobRow, input: ListJobsInput): boolean {
   return true;
 }
 
+/** Index ids a status filter reads per script call. */
+const FILTER_SLICE = 500;
+
+/** Ids of the page under a status filter, statuses read inside Redis in bounded slices. */
+async function idsWithStatus(
+  ctx: CoreContext,
+  workspaceId: string,
+  status: string,
+  offset: number,
+  total: number,
+  limit: number,
+): Promise<{ ids: string[]; offset: number }> {
+  const keyList = orderKeys(scripts.filterByStatus, { index: keys.workspaceIndex(workspaceId) });
+  const ids: string[] = [];
+  while (ids.length < limit && offset < total) {
+    const reply = (await runScript(ctx.redis, scripts.filterByStatus, keyList, [
+      OLD_JOB_PREFIX,
+      keys.newJob(workspaceId, ''),
+      offset,
+      FILTER_SLICE,
+      status,
+      limit - ids.length,
+    ])) as Array<string | number>;
+    const consumed = Number(reply[0]);
+    ids.push(...(reply.slice(1) as string[]));
+    offset += consumed;
+    if (consumed === 0) break;
+  }
+  return { ids, offset };
+}
+
 /** A workspace's jobs from its index, newest first; the cursor is the index offset to resume at. */
 export async function listJobs(ctx: CoreContext, input: ListJobsInput): Promise<JobPage> {
   const limit = input.limit ?? 100;
   const indexKey = keys.workspaceIndex(input.workspace_id);
   const total = await ctx.redis.zcard(indexKey);
   let offset = Number(input.cursor ?? 0) || 0;
+  const otherFilters = Boolean(input.action || input.actor || input.job_id_prefix);
+  if (input.status && !otherFilters) {
+    const page = await idsWithStatus(ctx, input.workspace_id, input.status, offset, total, limit);
+    const pairs = await readPairs(ctx, input.workspace_id, page.ids);
+    const rows = pairs.map((pair) => toRow(input.workspace_id, pair));
+    return { rows, next_cursor: page.offset < total ? String(page.offset) : null, total };
+  }
   const rows: JobRow[] = [];
-  const batch = Math.max(limit, 200);
+  // Without filters every id read is a row: read just the page.
+  const batch = input.status || otherFilters ? Math.max(limit, 200) : limit;
   while (rows.length < limit && offset < total) {
     const ids = await ctx.redis.zrevrange(indexKey, offset, offset + batch - 1);
     if (ids.length === 0) break;
@@ -117,26 +143,24 @@ export async function listJobs(ctx: CoreContext, input: ListJobsInput): Promise<
   return { rows, next_cursor: offset < total ? String(offset) : null, total };
 }
 
-/** Every workspace in the registry with status counts per schema. */
+/** Divergent jobs per workspace from the newest completed whole-Redis divergence check. */
+async function lastDivergence(ctx: CoreContext): Promise<Record<string, number> | null> {
+  const reports = await listReports(ctx, 5);
+  const last = reports.find((r) => r.state === 'completed' && r.workspace_id === null);
+  return last?.by_workspace ?? null;
+}
+
+/** Every workspace in the registry with status counts per schema, from kept counts (never a keyspace walk). */
 export async function listWorkspaces(ctx: CoreContext): Promise<WorkspaceSummary[]> {
   const workspaces = (await ctx.redis.smembers(keys.workspaces)).sort();
-  const summaries: WorkspaceSummary[] = [];
-  for (const ws of workspaces) {
-    const summary: WorkspaceSummary = { workspace_id: ws, old: emptyCounts(), new: emptyCounts() };
-    const ids = await ctx.redis.zrange(keys.workspaceIndex(ws), '0', '-1');
-    for (let i = 0; i < ids.length; i += 500) {
-      const pipeline = ctx.redis.pipeline();
-      for (const id of ids.slice(i, i + 500)) {
-        pipeline.hget(keys.oldJob(id), 'status');
-        pipeline.hget(keys.newJob(ws, id), 'status');
-      }
-      const replies = (await pipeline.exec()) ?? [];
-      replies.forEach(([error, status], j) => {
-        if (!error)
-          count(j % 2 === 0 ? summary.old : summary.new, (status as string | null) ?? null);
-      });
-    }
-    summaries.push(summary);
-  }
-  return summaries;
+  const [counts, divergent] = await Promise.all([
+    workspaceCounts(ctx, workspaces),
+    lastDivergence(ctx),
+  ]);
+  return workspaces.map((ws, i) => ({
+    workspace_id: ws,
+    old: counts[i]!.old,
+    new: counts[i]!.new,
+    ...(divergent ? { divergent: divergent[ws] ?? 0 } : {}),
+  }));
 }

@@ -1,0 +1,100 @@
+import type { CoreContext } from '../context';
+import { keys, NEW_JOB_PREFIX, OLD_JOB_PREFIX } from '../keys';
+import { keptCounts, recountWorkspace } from '../jobs/workspace-counts';
+
+export interface IndexStep {
+  /** Keys looked at by this step. */
+  scanned: number;
+  /** Jobs that were in no index and now are. */
+  indexed: number;
+  /** True when this step finished a whole pass over the keyspace. */
+  pass_complete: boolean;
+  /** The workspace whose counts were refreshed, if any. */
+  recounted: string | null;
+}
+
+const SCAN_COUNT = 1000;
+
+interface Found {
+  ws: string;
+  id: string;
+  enqueuedAt: string | null;
+}
+
+async function describe(ctx: CoreContext, found: string[]): Promise<Found[]> {
+  const pipeline = ctx.redis.pipeline();
+  const shape: Array<{ key: string; old: boolean }> = [];
+  for (const key of found) {
+    if (key.startsWith(OLD_JOB_PREFIX)) {
+      pipeline.hmget(key, 'workspace_id', 'enqueued_at');
+      shape.push({ key, old: true });
+    } else if (key.startsWith(NEW_JOB_PREFIX)) {
+      pipeline.hget(key, 'enqueued_at');
+      shape.push({ key, old: false });
+    }
+  }
+  if (shape.length === 0) return [];
+  const replies = (await pipeline.exec()) ?? [];
+  return shape.flatMap(({ key, old }, i): Found[] => {
+    const [error, value] = replies[i] ?? [null, null];
+    if (error) return []; // a wrong-typed key: the divergence check reports it
+    if (old) {
+      const [ws, at] = value as [string | null, string | null];
+      return ws ? [{ ws, id: key.slice(OLD_JOB_PREFIX.length), enqueuedAt: at }] : [];
+    }
+    const rest = key.slice(NEW_JOB_PREFIX.length);
+    const sep = rest.indexOf(':');
+    if (sep <= 0) return [];
+    return [
+      { ws: rest.slice(0, sep), id: rest.slice(sep + 1), enqueuedAt: value as string | null },
+    ];
+  });
+}
+
+/**
+ * One bounded step of the background indexer: continues a saved SCAN over the job keys and files
+ * jobs that other producers wrote (not through our enqueue) in their workspace's index, then
+ * refreshes the stalest workspace's status counts. Run it periodically (the app, the web host).
+ */
+export async function indexStep(ctx: CoreContext, steps = 4): Promise<IndexStep> {
+  let cursor = (await ctx.redis.get(keys.indexScanCursor)) ?? '0';
+  const out: IndexStep = { scanned: 0, indexed: 0, pass_complete: false, recounted: null };
+  for (let i = 0; i < steps && !out.pass_complete; i++) {
+    const [next, found] = await ctx.redis.scan(cursor, 'MATCH', 'ai:job*', 'COUNT', SCAN_COUNT);
+    out.scanned += found.length;
+    const jobs = await describe(ctx, found);
+    if (jobs.length) {
+      const pipeline = ctx.redis.pipeline();
+      for (const job of jobs) {
+        const ms = Date.parse(job.enqueuedAt ?? '');
+        pipeline.zadd(
+          keys.workspaceIndex(job.ws),
+          'NX',
+          Number.isFinite(ms) ? ms : Date.now(),
+          job.id,
+        );
+      }
+      pipeline.sadd(keys.workspaces, ...new Set(jobs.map((j) => j.ws)));
+      const replies = (await pipeline.exec()) ?? [];
+      for (const [error, added] of replies.slice(0, jobs.length))
+        if (!error) out.indexed += Number(added);
+    }
+    cursor = next;
+    out.pass_complete = next === '0';
+  }
+  await ctx.redis.set(keys.indexScanCursor, cursor);
+  out.recounted = await refreshStalest(ctx);
+  return out;
+}
+
+async function refreshStalest(ctx: CoreContext): Promise<string | null> {
+  const workspaces = await ctx.redis.smembers(keys.workspaces);
+  if (workspaces.length === 0) return null;
+  const counts = await keptCounts(ctx, workspaces);
+  let stalest = 0;
+  counts.forEach((c, i) => {
+    if ((c?.computedAt ?? 0) < (counts[stalest]?.computedAt ?? 0)) stalest = i;
+  });
+  await recountWorkspace(ctx, workspaces[stalest]!);
+  return workspaces[stalest]!;
+}

@@ -6,6 +6,7 @@ import type {
   QueuescopeBridge,
 } from '../../shared/contract';
 import { OPERATION_NAMES } from '../../shared/contract';
+import type { DesktopBridge, ProfilesApi } from '../../electron/preload/desktop-api';
 import { createHttpBridge } from './http-bridge';
 
 declare global {
@@ -52,6 +53,13 @@ export function invokeWithProgress<K extends OperationName>(
 ): ReturnType<QueuescopeApi[K]> {
   return call(op, input, operationId) as ReturnType<QueuescopeApi[K]>;
 }
+
+/**
+ * Connection profiles (switch, unlock writes, local sandbox): only in the desktop app, whose main
+ * process owns the connection; null under the web host, which serves the one Redis it was started on.
+ */
+export const profiles: ProfilesApi | null =
+  (window.queuescope as Partial<DesktopBridge> | undefined)?.profiles ?? null;
 
 export function subscribe(listener: (event: EventEnvelope) => void): () => void {
   return bridge.subscribe(listener);

@@ -57,3 +57,17 @@ export function jsonObject(field: string) {
     },
   );
 }
+
+/**
+ * Reads accept ids that break the rule above, because other producers wrote such keys before it
+ * existed (SPEC 2: show them, never crash). No pattern matching is done with them, so they are safe.
+ */
+export function legacyId(field: string) {
+  return z
+    .string({ error: (issue) => `${field} must be a string (got ${describe(issue.input)})` })
+    .min(1, { error: `${field} must not be empty` })
+    .max(1024, { error: `${field} must be at most 1024 characters` })
+    .refine((value) => ![...value].some((ch) => ch.charCodeAt(0) < 0x20), {
+      error: `${field} must not contain control characters`,
+    });
+}

@@ -9,6 +9,7 @@ import {
   jobId,
   jobStatus,
   jsonObject,
+  legacyId,
   shortText,
   workspaceId,
 } from './ids';
@@ -108,12 +109,15 @@ export const jobOperations = {
     summary:
       'Read a job: the new copy while dual-write is on (falling back to the old), else the old.',
     writes: false,
-    input: z.object({ job_id: jobId, workspace_id: workspaceId.optional() }),
+    input: z.object({
+      job_id: legacyId('job_id'),
+      workspace_id: legacyId('workspace_id').optional(),
+    }),
   }),
   inspectJob: operation<{ old: Job | null; new: Job | null; differences: string[] }>()({
     summary: 'Both copies of a job side by side with the fields that differ.',
     writes: false,
-    input: z.object({ job_id: jobId, workspace_id: workspaceId }),
+    input: z.object({ job_id: legacyId('job_id'), workspace_id: legacyId('workspace_id') }),
   }),
   retry: operation<Job>()({
     summary: 'Requeue a failed job (once, however often it is clicked).',

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { secureWebPreferences } from '../../electron/security/web-preferences';
 
 type Fn = (...args: unknown[]) => unknown;
@@ -67,11 +67,6 @@ const fake = vi.hoisted(() => {
 });
 vi.mock('electron', () => fake.electron);
 
-afterEach(async () => {
-  const quit = fake.state.appOn.get('before-quit');
-  quit?.({ preventDefault: () => undefined });
-});
-
 describe('main process', () => {
   it('opens one hardened, sandboxed window on the built console and guards its IPC', async () => {
     // Nothing listens on port 1: the app starts, shows the console, and reports Redis as down.
@@ -109,5 +104,23 @@ describe('main process', () => {
       { action: 'list', args: [] },
     );
     expect(profiles).toMatchObject({ ok: false });
+
+    // Quitting closes the connection first, then quits for real.
+    let prevented = false;
+    fake.state.appOn.get('before-quit')!({ preventDefault: () => (prevented = true) });
+    expect(prevented).toBe(true);
+    await vi.waitFor(() => expect(fake.state.quit).toBe(1));
+  });
+
+  it('lets a second instance only hand over to the first and quit', async () => {
+    fake.state.appOn.clear();
+    fake.state.lock = false;
+    const windowsBefore = fake.state.windows.length;
+    const quitsBefore = fake.state.quit;
+    vi.resetModules();
+    await import('../../electron/main/main');
+    expect(fake.state.quit).toBe(quitsBefore + 1);
+    expect([...fake.state.appOn.keys()]).toEqual([]);
+    expect(fake.state.windows.length).toBe(windowsBefore);
   });
 });

@@ -47,7 +47,15 @@ describe('web host events', () => {
     const token = new URL(host.url).searchParams.get('token')!;
     const stream = await openStream(new URL(`/api/events?token=${token}`, host.url).href);
     await until(() => stream.events.some((e) => e.name === 'flag'));
-    expect(stream.events[0]).toEqual({
+    // The first message is the current state (connecting, under load, then ready).
+    expect(stream.events[0]?.name).toBe('connection');
+    await until(() =>
+      stream.events.some(
+        (e) =>
+          e.name === 'connection' && (e as EventEnvelope<'connection'>).payload.state === 'ready',
+      ),
+    );
+    expect(stream.events.filter((e) => e.name === 'connection').at(-1)).toEqual({
       name: 'connection',
       payload: { state: 'ready', label: 'events test', read_only: false },
     });

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { expect, test } from './fixtures';
 
 const WS = 'ws-down';
@@ -54,6 +55,8 @@ test('Redis killed and restarted: banner, last data kept and marked stale, error
   await expect(page.getByText(/^Stale · last updated/)).toBeVisible();
   await expect(table.getByRole('row')).toHaveCount(3);
   await expect(table.getByRole('row').filter({ hasText: 'job-a' })).toBeVisible();
+  if (process.env.QS_SCREENSHOTS)
+    await page.screenshot({ path: join(process.env.QS_SCREENSHOTS, 'failure-banner.png') });
 
   await detail.getByRole('button', { name: 'Retry' }).click();
   const failure = detail.getByRole('alert');

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { expect, test } from './fixtures';
 
 const WS = 'ws-ro';
@@ -52,6 +53,8 @@ test('read-only: every write control is disabled and says why; the core refuses 
     await expect(button).toBeDisabled();
     await expect(button).toHaveAttribute('title', why);
   }
+  if (process.env.QS_SCREENSHOTS)
+    await page.screenshot({ path: join(process.env.QS_SCREENSHOTS, 'read-only.png') });
 
   await page
     .getByRole('navigation', { name: 'Screens' })

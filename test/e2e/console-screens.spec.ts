@@ -1,7 +1,9 @@
+import { join } from 'node:path';
 import { expect, test } from './fixtures';
 import { seedDemo } from '../../electron/demo/seed';
 
-// Screenshots of each screen for the README, taken from a demo-seeded Redis.
+// Screenshots of each screen from a demo-seeded Redis, written to $QS_SCREENSHOTS (for the README)
+// or to the test's output folder.
 test.use({
   // eslint-disable-next-line no-empty-pattern
   seed: async ({}, use) => {
@@ -11,40 +13,66 @@ test.use({
   },
 });
 
-test('every screen renders demo data (screenshots)', async ({ page, baseUrl, redis }) => {
-  const workspaces = await redis.smembers('ai:qs:workspaces');
-  expect(workspaces.length).toBe(4);
+test('every screen renders demo data', async ({ page, baseUrl, redis }, testInfo) => {
+  const shot = (name: string) =>
+    page.screenshot({
+      path: process.env.QS_SCREENSHOTS
+        ? join(process.env.QS_SCREENSHOTS, `${name}.png`)
+        : testInfo.outputPath(`${name}.png`),
+    });
+  const workspaces = (await redis.smembers('ai:qs:workspaces')).sort();
+  expect(workspaces).toHaveLength(4);
   await page.goto(baseUrl);
-  const nav = page.getByRole('navigation', { name: 'Workspaces' });
-  const first = [...workspaces].sort()[0]!;
-  await nav.getByRole('button', { name: new RegExp(first) }).click();
+  const screens = page.getByRole('navigation', { name: 'Screens' });
+  await page
+    .getByRole('navigation', { name: 'Workspaces' })
+    .getByRole('button', { name: new RegExp(`^${workspaces[0]}`) })
+    .click();
   const table = page.getByRole('table', { name: 'Jobs' });
   await expect(table.getByRole('row').nth(1)).toBeVisible();
-  await expect(page.getByRole('status', { name: /Connection state: Connected/ })).toBeVisible();
-  await page.screenshot({ path: '/tmp/qs-jobs.png' });
+  await expect(page.getByRole('status', { name: 'Connection state: Connected' })).toBeVisible();
+  await shot('jobs');
 
-  await table.getByRole('row').nth(1).click();
-  await expect(page.getByRole('complementary', { name: 'Job detail' })).toBeVisible();
-  await page.screenshot({ path: '/tmp/qs-detail.png' });
+  await table.getByRole('row').filter({ hasText: 'failed' }).first().click();
+  const detail = page.getByRole('complementary', { name: 'Job detail' });
+  await expect(detail.getByRole('table', { name: 'Old and new copies' })).toBeVisible();
+  await shot('job-detail');
+  await detail.getByRole('button', { name: 'Set status…' }).click();
+  await page
+    .getByRole('dialog')
+    .getByLabel('Reason (required)')
+    .fill('stuck after the provider outage');
+  await shot('set-status');
+  await page.keyboard.press('Escape');
   await page.keyboard.press('Escape');
 
-  await page
-    .getByRole('navigation', { name: 'Screens' })
-    .getByRole('button', { name: 'Enqueue job' })
-    .click();
-  await expect(page.getByRole('form', { name: 'Enqueue job' })).toBeVisible();
-  await page.screenshot({ path: '/tmp/qs-enqueue.png' });
+  await page.getByRole('button', { name: 'Retry all failed' }).click();
+  await expect(page.getByRole('dialog', { name: 'Retry all failed' })).toContainText(
+    /Retry \d+ jobs in/,
+  );
+  await shot('retry-all-failed');
+  await page.keyboard.press('Escape');
+
+  await screens.getByRole('button', { name: 'Enqueue job' }).click();
+  const form = page.getByRole('form', { name: 'Enqueue job' });
+  await form.getByLabel('Provider').fill('google');
+  await form.getByLabel('Action').fill('gmail.send');
+  await form.getByLabel('Actor').fill('u_kenji.sato');
+  await form.getByLabel('Params').fill('{\n  "to": "yuki@acme.example",\n  "subject": "Hello"\n}');
+  await form.getByRole('button', { name: 'Enqueue' }).click();
+  await expect(form.getByRole('status')).toContainText('Enqueued job');
+  await form.getByRole('button', { name: 'Enqueue' }).click();
+  await expect(form.getByRole('status')).toContainText('Duplicate');
+  await shot('enqueue-duplicate');
 
   for (const name of ['Migration', 'Metrics', 'Audit', 'Divergence']) {
-    await page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name }).click();
-    await page.waitForTimeout(500);
-    await page.screenshot({ path: `/tmp/qs-${name.toLowerCase()}.png` });
+    await screens.getByRole('button', { name }).click();
+    await expect(screens.getByRole('button', { name })).toHaveAttribute('aria-current', 'page');
+    await shot(name.toLowerCase());
   }
+
   await page.emulateMedia({ colorScheme: 'dark' });
-  await page
-    .getByRole('navigation', { name: 'Screens' })
-    .getByRole('button', { name: 'Jobs' })
-    .click();
-  await table.getByRole('row').nth(3).click();
-  await page.screenshot({ path: '/tmp/qs-dark.png' });
+  await screens.getByRole('button', { name: 'Jobs' }).click();
+  await table.getByRole('row').filter({ hasText: 'differs' }).first().click();
+  await shot('job-detail-dark');
 });

@@ -27,6 +27,28 @@ function fieldValue(job: Job | null, field: string) {
   return <span className="mono">{String(value)}</span>;
 }
 
+/** One line on how the two copies relate, above the field-by-field view. */
+export function syncSummary(
+  workspace: string,
+  oldJob: Job | null,
+  newJob: Job | null,
+  differences: string[],
+): { tone: 'ok' | 'warn' | 'bad'; text: string } {
+  if (!newJob) return { tone: 'warn', text: 'Only in the old schema (missing in new).' };
+  if (!oldJob) return { tone: 'warn', text: 'Only in the new schema (missing in old).' };
+  const elsewhere = [oldJob, newJob].find(
+    (job) => job.workspace_id && job.workspace_id !== workspace,
+  );
+  if (elsewhere)
+    return {
+      tone: 'bad',
+      text: `Listed under ${workspace}, but the copy names workspace ${elsewhere.workspace_id}.`,
+    };
+  if (differences.length)
+    return { tone: 'bad', text: `The copies differ in ${differences.join(', ')}.` };
+  return { tone: 'ok', text: 'Both copies are in sync.' };
+}
+
 /** Both copies of a job side by side; rows the core reports as different are highlighted. */
 export function JobCompare({
   workspace,
@@ -47,8 +69,10 @@ export function JobCompare({
     ...new Set([...Object.keys(oldJob?.extra ?? {}), ...Object.keys(newJob?.extra ?? {})]),
   ].sort();
   const rows = [...FIELDS, ...extraFields];
+  const summary = syncSummary(workspace, oldJob, newJob, differences);
   return (
     <div className="compare">
+      <p className={`sync-summary sync-summary-${summary.tone}`}>{summary.text}</p>
       <table className="compare-table" aria-label="Old and new copies">
         <thead>
           <tr>

@@ -102,6 +102,13 @@ export function registerScripts(redis: Redis): void {
   if (registered.has(redis)) return;
   for (const def of Object.values(scripts) as ScriptDef[])
     redis.defineCommand(def.command, { lua: def.lua });
+  // The enqueue batcher gathers its own calls. ioredis auto-pipelining on top of it would hold a
+  // call back until every reply of the previous pipeline is in, so Redis could never run one call
+  // while Node prepares the next. A new array: ioredis shares its default one between clients.
+  redis.options.autoPipeliningIgnoredCommands = [
+    ...(redis.options.autoPipeliningIgnoredCommands ?? []),
+    scripts.enqueue.command,
+  ];
   registered.add(redis);
 }
 

@@ -51,8 +51,16 @@ async function main(): Promise<void> {
   });
   const admin = server.client();
   const core = new QueueCore({ connection: { url: server.url }, defaultFlag: 'on' });
-  const bare = new Redis({ host: '127.0.0.1', port: server.port, enableAutoPipelining: true });
-  bare.defineCommand('benchEnqueue', { lua: scripts.enqueue.lua });
+  // The limit is the faster of the two ways to call a script straight through ioredis: each call
+  // written at once (default), or gathered per tick by auto-pipelining.
+  const bare = new Redis({ host: '127.0.0.1', port: server.port });
+  const barePipelined = new Redis({
+    host: '127.0.0.1',
+    port: server.port,
+    enableAutoPipelining: true,
+  });
+  for (const client of [bare, barePipelined])
+    client.defineCommand('benchEnqueue', { lua: scripts.enqueue.lua });
   const bullQueue = new Queue('bench', { connection: { host: '127.0.0.1', port: server.port } });
   const flagOn = () => admin.set(keys.flag, 'on');
 
@@ -87,6 +95,11 @@ async function main(): Promise<void> {
     },
     bare_lua_64: {
       run: (run, jobs) => runInFlight(jobs, IN_FLIGHT, (i) => bareEnqueue(bare, jobInput(run, i))),
+      count: queuedJobs,
+    },
+    bare_lua_64_autopipelined: {
+      run: (run, jobs) =>
+        runInFlight(jobs, IN_FLIGHT, (i) => bareEnqueue(barePipelined, jobInput(run, i))),
       count: queuedJobs,
     },
     bullmq_add_64: {
@@ -131,6 +144,7 @@ async function main(): Promise<void> {
   } finally {
     await core.close();
     bare.disconnect();
+    barePipelined.disconnect();
     await bullQueue.close();
     await server.stop();
   }
@@ -142,13 +156,14 @@ async function main(): Promise<void> {
     core_1: rate('core_1'),
     core_64: rate('core_64'),
     core_bulk: rate('core_bulk'),
-    bare_lua_64: rate('bare_lua_64'),
+    bare_lua_64: Math.max(rate('bare_lua_64'), rate('bare_lua_64_autopipelined')),
     bullmq_add_64: rate('bullmq_add_64'),
     bullmq_addbulk: rate('bullmq_addbulk'),
-    'core_64/bare_lua_64': ratio('core_64', 'bare_lua_64'),
+    'core_64/bare_lua_64': 0,
     'core_64/bullmq_add_64': ratio('core_64', 'bullmq_add_64'),
     'core_bulk/bullmq_addbulk': ratio('core_bulk', 'bullmq_addbulk'),
   };
+  summary['core_64/bare_lua_64'] = Math.round((summary.core_64 / summary.bare_lua_64) * 100) / 100;
   const targets = [
     ['core_64 >= 0.9 x bare_lua_64', summary['core_64/bare_lua_64'] >= 0.9],
     ['core_64 >= 1.3 x bullmq_add_64', summary['core_64/bullmq_add_64'] >= 1.3],
@@ -184,12 +199,14 @@ function bareEnqueue(redis: Redis, job: ReturnType<typeof jobInput>): Promise<un
     DEFAULT_CONFIG.metricsRetentionSec,
     new Date(now).toISOString(),
     now,
-    jobId,
-    ws,
-    job.action_provider,
-    job.action_name,
-    JSON.stringify(job.params),
-    job.actor_id,
+    JSON.stringify([
+      jobId,
+      ws,
+      job.action_provider,
+      job.action_name,
+      JSON.stringify(job.params),
+      job.actor_id,
+    ]),
   );
 }
 

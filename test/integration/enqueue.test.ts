@@ -106,7 +106,7 @@ describe('enqueue', () => {
     }
     expect(await env.redis.exists(keys.newJob('ws-broken', 'e'))).toBe(0);
     expect(await env.redis.get(keys.workspaceIndex('ws-broken'))).toBe('not a zset');
-    expect((await env.redis.zrange(keys.workspaceIndex('ws-1'), 0, -1)).sort()).toEqual([
+    expect((await env.redis.zrange(keys.workspaceIndex('ws-1'), '0', '-1')).sort()).toEqual([
       'a',
       'taken',
     ]);
@@ -165,17 +165,22 @@ describe('enqueue', () => {
     expect(await scriptCalls(env.redis)).toBeLessThan(1000);
 
     await env.redis.config('RESETSTAT');
-    const jobs = Array.from({ length: 1000 }, (_, i) => sampleJob({ job_id: `bulk-${i}` }));
-    const { results } = await core.invoke('enqueueMany', { jobs });
+    const ids = Array.from({ length: 1000 }, (_, i) => `bulk-${i}`);
+    const { results } = await core.invoke('enqueueMany', {
+      jobs: ids.map((job_id) => sampleJob({ job_id })),
+    });
     expect(results.every((r) => r.outcome === 'enqueued')).toBe(true);
     expect(await scriptCalls(env.redis)).toBe(Math.ceil(1000 / JOBS_PER_CALL));
-    expect(await env.redis.lrange(keys.queue, 1000, -1)).toEqual(jobs.map((j) => j.job_id));
+    expect(await env.redis.lrange(keys.queue, 1000, -1)).toEqual(ids);
   });
 
-  it('runs a batch larger than Lua can unpack at once whole (the script slices its lists)', async () => {
+  /** Calls the enqueue script straight, one job per id in workspace ws-1, as the header describes. */
+  async function runScriptDirectly(
+    ids: string[],
+    values = (id: string) => [id, 'ws-1', 'p', 'a', '{}', 'u'],
+  ) {
     const raw = env.server.client();
     raw.defineCommand('enqueueScript', { lua: scripts.enqueue.lua });
-    const n = 4100; // 8200 ZADD arguments for one workspace: more than one unpack() can take
     const keyList = [
       keys.queue,
       keys.flag,
@@ -183,37 +188,65 @@ describe('enqueue', () => {
       keys.metricsTotal,
       keys.workspaces,
     ];
-    const argv: Array<string | number> = ['on', 60, 60, new Date(0).toISOString(), 0];
-    for (let i = 0; i < n; i++) {
-      const id = `big-${i}`;
+    const all: string[] = [];
+    for (const id of ids) {
       keyList.push(keys.oldJob(id), keys.newJob('ws-1', id), keys.workspaceIndex('ws-1'), '');
-      argv.push(id, 'ws-1', 'p', 'a', '{}', 'u');
+      all.push(...values(id));
     }
-    const call = (raw as unknown as Record<string, (...a: unknown[]) => Promise<unknown[]>>)
+    const argv = ['on', 60, 60, new Date(0).toISOString(), 0, JSON.stringify(all)];
+    const call = (raw as unknown as Record<string, (...a: unknown[]) => Promise<string[]>>)
       .enqueueScript!;
-    const reply = await call.call(raw, keyList.length, keyList, argv);
-    expect(reply.length).toBe(1 + 2 * n);
+    return call.call(raw, keyList.length, keyList, argv);
+  }
+
+  it('runs a batch larger than Lua can unpack at once whole (the script slices its lists)', async () => {
+    const n = 4100; // 8200 ZADD arguments for one workspace: more than one unpack() can take
+    const reply = await runScriptDirectly(Array.from({ length: n }, (_, i) => `big-${i}`));
+    expect(reply).toEqual(['on', 'e'.repeat(n)]);
     expect(await env.redis.llen(keys.queue)).toBe(n);
     expect(await env.redis.zcard(keys.workspaceIndex('ws-1'))).toBe(n);
     expect(await env.redis.hget(keys.metricsTotal, 'ws-1|succeeded')).toBe(String(n));
   });
 
-  it('refuses KEYS and ARGV that disagree on the number of jobs, writing nothing', async () => {
-    const raw = env.server.client();
-    raw.defineCommand('enqueueScript', { lua: scripts.enqueue.lua });
-    const keyList = [
-      keys.queue,
-      keys.flag,
-      keys.metricsBucket(0),
-      keys.metricsTotal,
-      keys.workspaces,
-    ];
-    keyList.push(keys.oldJob('x'), keys.newJob('ws-1', 'x'), keys.workspaceIndex('ws-1'), '');
-    const call = (raw as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)
-      .enqueueScript!;
+  it('refuses KEYS and values that disagree on the number of jobs, writing nothing', async () => {
     await expect(
-      call.call(raw, keyList.length, keyList, ['on', 60, 60, 'now', 0, 'x', 'ws-1', 'p']),
-    ).rejects.toThrow(/expected 5 \+ 4n KEYS and 5 \+ 6n ARGV/);
+      runScriptDirectly(['x', 'y'], (id) => (id === 'x' ? [id, 'ws-1', 'p', 'a', '{}'] : [])),
+    ).rejects.toThrow(/expected 5 \+ 4n KEYS, 6 ARGV and 6n values/);
     expect(await env.redis.dbsize()).toBe(0);
+  });
+
+  it('stores text with a lone surrogate as U+FFFD without failing the other jobs of its call', async () => {
+    const core = env.core();
+    const { results } = await core.invoke('enqueueMany', {
+      jobs: [
+        sampleJob({ job_id: 'odd', action_name: 'send \ud800 now', params: { note: 'x\udc00' } }),
+        sampleJob({ job_id: 'plain' }),
+      ],
+    });
+    expect(results.map((r) => r.outcome)).toEqual(['enqueued', 'enqueued']);
+    const hash = await env.redis.hgetall(keys.oldJob('odd'));
+    expect(hash.action_name).toBe('send \ufffd now');
+    expect(hash.params).toBe(JSON.stringify({ note: 'x\udc00' }));
+    expect(await env.redis.exists(keys.oldJob('plain'))).toBe(1);
+  });
+
+  it('adds to a counter exactly as HINCRBY would, and restarts one that HINCRBY would refuse', async () => {
+    const core = env.core({ defaultFlag: 'on' });
+    const held = ['0', '41', '-3', '007', '0x10', '1e3', ' 5', '1.5', 'abc', '', '9'.repeat(20)];
+    for (const [i, value] of held.entries()) {
+      await env.redis.hset(keys.metricsTotal, `w${i}|succeeded`, value);
+    }
+    const { results } = await core.invoke('enqueueMany', {
+      jobs: held.map((_, i) => sampleJob({ workspace_id: `w${i}` })),
+    });
+    expect(results.every((r) => r.outcome === 'enqueued')).toBe(true);
+    for (const [i, value] of held.entries()) {
+      await env.redis.hset('scratch', 'f', value);
+      const expected = await env.redis.hincrby('scratch', 'f', 1).then(String, () => '1');
+      expect([value, await env.redis.hget(keys.metricsTotal, `w${i}|succeeded`)]).toEqual([
+        value,
+        expected,
+      ]);
+    }
   });
 });

@@ -20,10 +20,11 @@ import { prepareJob, type PreparedJob } from './prepare-job';
  */
 export const JOBS_PER_CALL = 128;
 /**
- * A turn's worth of enqueues of at least this many jobs goes out as two or more calls, so Redis
- * runs one while Node answers the other's callers and prepares the next: both cores stay busy.
+ * As soon as this many enqueues are waiting they go out, without waiting for the end of the
+ * turn: Redis then runs that call while Node still prepares the turn's other jobs, and with many
+ * callers in flight the calls alternate, so both cores stay busy instead of taking turns.
  */
-const SPLIT_FROM = 32;
+export const SEND_AT = 32;
 
 type Result = EnqueueOutcome | QueuescopeError;
 
@@ -37,62 +38,67 @@ export async function enqueueChunk(ctx: CoreContext, jobs: PreparedJob[]): Promi
     metricsTotal: keys.metricsTotal,
     workspaces: keys.workspaces,
   });
-  const argv: Array<string | number> = [
+  // The jobs' values travel as one JSON argument: ioredis's cost is per argument, not per byte.
+  const values: string[] = [];
+  for (const job of jobs) {
+    const k = job.keys;
+    keyList.push(k[0], k[1], k[2], k[3]);
+    const a = job.argv;
+    values.push(a[0], a[1], a[2], a[3], a[4], a[5]);
+  }
+  const argv = [
     ctx.config.defaultFlag,
     ctx.config.idempotencyTtlSec,
     ctx.config.metricsRetentionSec,
     new Date(now).toISOString(),
     now,
+    JSON.stringify(values),
   ];
-  // Flat pushes, no per-job spread or intermediate arrays: this loop runs for every job enqueued.
-  for (const job of jobs) {
-    const k = job.keys;
-    keyList.push(k[0], k[1], k[2], k[3]);
-    const a = job.argv;
-    argv.push(a[0], a[1], a[2], a[3], a[4], a[5]);
-  }
-  let reply: unknown[];
+  let reply: string[];
   try {
-    reply = (await runScript(ctx.redis, scripts.enqueue, keyList, argv)) as unknown[];
+    reply = (await runScript(ctx.redis, scripts.enqueue, keyList, argv)) as string[];
   } catch (error) {
     recordFailures(ctx, jobs, ctx.lastFlag);
     throw error;
   }
   if (reply[0] === 'ERR') {
     recordFailures(ctx, jobs, ctx.lastFlag);
-    throw wrongType(String(reply[2]));
+    throw wrongType(String(reply[1]));
   }
   const flag = reply[0] === 'on' ? 'on' : 'off';
   ctx.lastFlag = flag;
+  const outcomes = String(reply[1]);
   const results: Result[] = new Array(jobs.length);
+  let detail = 2;
   let wrongTyped: PreparedJob[] | undefined;
   for (let i = 0; i < jobs.length; i++) {
-    const code = Number(reply[1 + 2 * i]);
-    results[i] = decodeOutcome(jobs[i]!, code, String(reply[2 + 2 * i]));
-    if (code === -2) (wrongTyped ??= []).push(jobs[i]!);
+    const job = jobs[i]!;
+    const outcome = outcomes[i];
+    if (outcome === 'e') {
+      results[i] = { outcome: 'enqueued', job_id: job.jobId };
+      continue;
+    }
+    const value = String(reply[detail++]);
+    if (outcome === 'd') results[i] = { outcome: 'duplicate', job_id: value };
+    else if (outcome === 'c') results[i] = conflict(job, value);
+    else {
+      results[i] = wrongType(value);
+      (wrongTyped ??= []).push(job);
+    }
   }
   if (wrongTyped) recordFailures(ctx, wrongTyped, flag);
   void ctx.failures.flush(ctx.redis);
   return results;
 }
 
-function decodeOutcome(job: PreparedJob, code: number, value: string): Result {
-  switch (code) {
-    case 1:
-      return { outcome: 'enqueued', job_id: value };
-    case 2:
-      return { outcome: 'duplicate', job_id: value };
-    case -1:
-      return new ConflictError(
-        `Job ${job.jobId} already exists (${value}). Pick another job_id, or omit it to have one generated.`,
-        {
-          job_id: job.jobId,
-          key: value,
-        },
-      );
-    default:
-      return wrongType(value);
-  }
+function conflict(job: PreparedJob, key: string): ConflictError {
+  return new ConflictError(
+    `Job ${job.jobId} already exists (${key}). Pick another job_id, or omit it to have one generated.`,
+    {
+      job_id: job.jobId,
+      key,
+    },
+  );
 }
 
 function wrongType(key: string): InternalError {
@@ -129,37 +135,34 @@ export class EnqueueBatcher {
       this.jobs.push(job);
       this.resolvers.push(resolve);
       this.rejecters.push(reject);
-      if (!this.scheduled) {
+      if (this.jobs.length >= SEND_AT) this.flush();
+      else if (!this.scheduled) {
         this.scheduled = true;
         // setImmediate, not a microtask: replies that arrived in the same poll are handled first,
         // so the callers they release join this batch.
-        setImmediate(() => this.flush());
+        setImmediate(this.flushScheduled);
       }
     });
   }
 
-  private flush(): void {
+  private readonly flushScheduled = (): void => {
     this.scheduled = false;
+    if (this.jobs.length) this.flush();
+  };
+
+  private flush(): void {
     const { jobs, resolvers, rejecters } = this;
     this.jobs = [];
     this.resolvers = [];
     this.rejecters = [];
-    const calls = Math.max(
-      Math.ceil(jobs.length / JOBS_PER_CALL),
-      jobs.length >= SPLIT_FROM ? 2 : 1,
+    enqueueChunk(this.ctx, jobs).then(
+      (results) => {
+        for (let i = 0; i < jobs.length; i++) resolvers[i]!(results[i]!);
+      },
+      (error) => {
+        for (const reject of rejecters) reject(error);
+      },
     );
-    const size = Math.ceil(jobs.length / calls);
-    for (let start = 0; start < jobs.length; start += size) {
-      const end = Math.min(start + size, jobs.length);
-      enqueueChunk(this.ctx, jobs.slice(start, end)).then(
-        (results) => {
-          for (let i = start; i < end; i++) resolvers[i]!(results[i - start]!);
-        },
-        (error) => {
-          for (let i = start; i < end; i++) rejecters[i]!(error);
-        },
-      );
-    }
   }
 }
 
@@ -191,11 +194,11 @@ export async function enqueueMany(
       results[index] = { outcome: 'error', error: prefixIndex(index, toApiError(error)) };
     }
     if (chunk.length === JOBS_PER_CALL) {
+      // The call goes out now (the enqueue script is not auto-pipelined), so Redis runs it while
+      // the next chunk is validated.
       calls.push(settleChunk(ctx, chunk, indexes, results));
       chunk = [];
       indexes = [];
-      // Let the call go out now, so Redis runs it while the next chunk is validated.
-      await new Promise((resolve) => setImmediate(resolve));
     }
   }
   if (chunk.length) calls.push(settleChunk(ctx, chunk, indexes, results));

@@ -1,5 +1,4 @@
 import { randomFillSync } from 'node:crypto';
-import { v7 as uuidv7 } from 'uuid';
 import type { z } from 'zod';
 import type { enqueueInput } from '../../../shared/contract';
 import { ValidationError } from '../errors';
@@ -10,7 +9,7 @@ export interface PreparedJob {
   jobId: string;
   workspaceId: string;
   keys: [old: string, new: string, index: string, idempotency: string];
-  /** job_id, workspace_id, action_provider, action_name, params, actor_id: the script's ARGV stride. */
+  /** job_id, workspace_id, action_provider, action_name, params, actor_id: the script's per-job values. */
   argv: [string, string, string, string, string, string];
 }
 
@@ -43,30 +42,73 @@ export function serializeJsonObject(
   return text;
 }
 
-// uuid's own v7 asks the OS for 16 random bytes per id, which cost more than the rest of an
-// enqueue; draw them from a pool instead and keep uuid's monotonic (ms, sequence) scheme.
-const randomPool = new Uint8Array(16 * 512);
+// uuid's own v7 asks the OS for 16 random bytes and allocates per id, which together cost more
+// than the rest of an enqueue. Same layout and monotonic (ms, 32-bit sequence) scheme as uuid's
+// v7, with the random bytes drawn from a pool.
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+const randomPool = new Uint8Array(6 * 1024);
 let poolOffset = randomPool.length;
-const idRandom = new Uint8Array(16);
-const idState = { msecs: -1, seq: 0 };
+let lastMs = -1;
+let lastMsHex = '';
+let seq = 0;
 
-/** A new time-sortable job id (UUIDv7, monotonic within this process). */
-export function newJobId(now = Date.now()): string {
-  if (poolOffset === randomPool.length) {
+function randomBytes(n: number): number {
+  if (poolOffset + n > randomPool.length) {
     randomFillSync(randomPool);
     poolOffset = 0;
   }
-  for (let i = 6; i < 16; i++) idRandom[i] = randomPool[poolOffset + i]!;
-  poolOffset += 16;
-  if (now > idState.msecs) {
-    idState.msecs = now;
-    idState.seq =
-      ((idRandom[6]! & 0x7f) << 24) | (idRandom[7]! << 16) | (idRandom[8]! << 8) | idRandom[9]!;
+  const at = poolOffset;
+  poolOffset += n;
+  return at;
+}
+
+/** A new time-sortable job id (UUIDv7, RFC 9562), increasing within this process. */
+export function newJobId(now = Date.now()): string {
+  if (now > lastMs) {
+    lastMs = now;
+    const r = randomBytes(4);
+    seq =
+      ((randomPool[r]! & 0x7f) << 24) |
+      (randomPool[r + 1]! << 16) |
+      (randomPool[r + 2]! << 8) |
+      randomPool[r + 3]!;
+    lastMsHex = '';
   } else {
-    idState.seq = (idState.seq + 1) | 0;
-    if (idState.seq === 0) idState.msecs++;
+    seq = (seq + 1) | 0;
+    if (seq === 0) {
+      lastMs++;
+      lastMsHex = '';
+    }
   }
-  return uuidv7({ msecs: idState.msecs, seq: idState.seq, random: idRandom });
+  if (!lastMsHex) {
+    const hex = lastMs.toString(16).padStart(12, '0');
+    lastMsHex = `${hex.slice(0, 8)}-${hex.slice(8)}-`;
+  }
+  const r = randomBytes(6);
+  const p = randomPool;
+  return (
+    lastMsHex +
+    HEX[0x70 | ((seq >>> 28) & 0x0f)]! +
+    HEX[(seq >>> 20) & 0xff]! +
+    '-' +
+    HEX[0x80 | ((seq >>> 14) & 0x3f)]! +
+    HEX[(seq >>> 6) & 0xff]! +
+    '-' +
+    HEX[((seq << 2) & 0xff) | (p[r]! & 0x03)]! +
+    HEX[p[r + 1]!]! +
+    HEX[p[r + 2]!]! +
+    HEX[p[r + 3]!]! +
+    HEX[p[r + 4]!]! +
+    HEX[p[r + 5]!]!
+  );
+}
+
+/**
+ * The enqueue script receives the job's strings as JSON, which Redis's cjson refuses when it holds
+ * a lone UTF-16 surrogate; sent as plain arguments such a string became U+FFFD, so do that here.
+ */
+function wellFormed(text: string): string {
+  return (text as unknown as { toWellFormed(): string }).toWellFormed();
 }
 
 /** Builds a validated job's keys and script arguments (generating its id when none was given). */
@@ -86,6 +128,13 @@ export function prepareJob(
       keys.workspaceIndex(ws),
       input.client_request_id ? keys.idempotency(ws, input.client_request_id) : '',
     ],
-    argv: [jobId, ws, input.action_provider, input.action_name, params, input.actor_id],
+    argv: [
+      jobId,
+      ws,
+      wellFormed(input.action_provider),
+      wellFormed(input.action_name),
+      params,
+      wellFormed(input.actor_id),
+    ],
   };
 }

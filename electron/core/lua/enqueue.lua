@@ -24,23 +24,27 @@
     ARGV[3] metrics bucket TTL, seconds
     ARGV[4] enqueued_at of every job of the call (ISO-8601 UTC)
     ARGV[5] the same instant in ms: the jobs' score in their workspace index
-    Then six values per job, from ARGV[6 + 6i]:
-      job_id, workspace_id, action_provider, action_name, params (JSON), actor_id
+    ARGV[6] JSON array of six strings per job, from element 1 + 6i:
+      job_id, workspace_id, action_provider, action_name, params (JSON text), actor_id
+      (one argument instead of six per job: the client's encoding cost is per argument)
 
   Output:
-    { flag, code_1, value_1, code_2, value_2, ... } with per job:
-       1, job_id          enqueued
-       2, existing_id     duplicate (idempotency key held the id)
-      -1, key             conflict: the job id exists already
-      -2, key             wrong type: a key holds another Redis type
-    or { "ERR", -2, key } when a shared key (KEYS[1..5]) has the wrong type: nothing written.
-    Raises an error (nothing written) when KEYS and ARGV do not describe the same number of jobs.
+    { flag, outcomes, detail, detail, ... }: flag "on" when the jobs were dual-written, else
+    "off"; outcomes holds one character per job, in order; each job whose outcome is not "e"
+    adds one detail, in order:
+      e                 enqueued
+      d  existing_id    duplicate (the idempotency key held that id)
+      c  key            conflict: the job id exists already
+      w  key            wrong type: a key holds another Redis type
+    or { "ERR", key } when a shared key (KEYS[1..5]) has the wrong type: nothing written.
+    Raises an error (nothing written) when KEYS and ARGV[6] do not describe the same number of jobs.
 ]]
 local rcall, rpcall = redis.call, redis.pcall
 local queueKey, flagKey, bucketKey, totalKey, workspacesKey = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
+local values = cjson.decode(ARGV[6])
 local jobs = (#KEYS - 5) / 4
-if jobs ~= math.floor(jobs) or #ARGV ~= 5 + 6 * jobs then
-  return redis.error_reply('enqueue: expected 5 + 4n KEYS and 5 + 6n ARGV')
+if #ARGV ~= 6 or jobs ~= math.floor(jobs) or #values ~= 6 * jobs then
+  return redis.error_reply('enqueue: expected 5 + 4n KEYS, 6 ARGV and 6n values in ARGV[6]')
 end
 
 local function typeOf(key)
@@ -50,16 +54,16 @@ end
 local shared = { { queueKey, 'list' }, { bucketKey, 'hash' }, { totalKey, 'hash' }, { workspacesKey, 'set' } }
 for _, pair in ipairs(shared) do
   local t = typeOf(pair[1])
-  if t ~= 'none' and t ~= pair[2] then return { 'ERR', -2, pair[1] } end
+  if t ~= 'none' and t ~= pair[2] then return { 'ERR', pair[1] } end
 end
 -- GET answers a wrong-typed flag key with an error; pcall turns it into a code instead of a raise.
 local flag = rpcall('GET', flagKey)
-if type(flag) == 'table' then return { 'ERR', -2, flagKey } end
-flag = flag or ARGV[1]
-local dualWrite = flag == 'on'
+if type(flag) == 'table' then return { 'ERR', flagKey } end
+local dualWrite = (flag or ARGV[1]) == 'on'
 local idemTtl, bucketTtl, enqueuedAt, score = ARGV[2], ARGV[3], ARGV[4], ARGV[5]
 
-local out = { flag }
+local outcomes = {}
+local details = {}
 local queued = {}
 local perWorkspace = {}   -- ws -> dual-written jobs, for the metrics bucket
 local seenWorkspaces = {} -- ws -> true, for one SADD per call
@@ -67,23 +71,24 @@ local indexTypes = {}     -- index key -> its type, checked once per call
 local indexed = {}        -- index key -> { score, id, score, id, ... } for one ZADD per key
 
 local function writeHash(key, a)
-  rcall('HSET', key, 'job_id', ARGV[a], 'status', 'pending', 'action_provider', ARGV[a + 2],
-    'action_name', ARGV[a + 3], 'params', ARGV[a + 4], 'workspace_id', ARGV[a + 1],
-    'actor_id', ARGV[a + 5], 'result', '', 'enqueued_at', enqueuedAt)
+  rcall('HSET', key, 'job_id', values[a], 'status', 'pending', 'action_provider', values[a + 2],
+    'action_name', values[a + 3], 'params', values[a + 4], 'workspace_id', values[a + 1],
+    'actor_id', values[a + 5], 'result', '', 'enqueued_at', enqueuedAt)
 end
 
--- Returns code, value for one job; writes only after all of its checks passed.
+-- Returns the outcome character of one job and its detail (nil when enqueued); writes only after
+-- all of the job's checks passed.
 local function enqueueOne(oldKey, newKey, indexKey, idemKey, a)
-  local jobId, ws = ARGV[a], ARGV[a + 1]
+  local jobId, ws = values[a], values[a + 1]
   if idemKey ~= '' then
     local held = rpcall('GET', idemKey)
-    if type(held) == 'table' then return -2, idemKey end
-    if held then return 2, held end
+    if type(held) == 'table' then return 'w', idemKey end
+    if held then return 'd', held end
   end
   if rcall('EXISTS', oldKey, newKey) > 0 then
     for _, key in ipairs({ oldKey, newKey }) do
       local t = typeOf(key)
-      if t ~= 'none' then return (t == 'hash') and -1 or -2, key end
+      if t ~= 'none' then return (t == 'hash') and 'c' or 'w', key end
     end
   end
   local tIndex = indexTypes[indexKey]
@@ -91,7 +96,7 @@ local function enqueueOne(oldKey, newKey, indexKey, idemKey, a)
     tIndex = typeOf(indexKey)
     indexTypes[indexKey] = tIndex
   end
-  if tIndex ~= 'none' and tIndex ~= 'zset' then return -2, indexKey end
+  if tIndex ~= 'none' and tIndex ~= 'zset' then return 'w', indexKey end
 
   writeHash(oldKey, a)
   if dualWrite then
@@ -108,14 +113,14 @@ local function enqueueOne(oldKey, newKey, indexKey, idemKey, a)
   members[#members + 1] = jobId
   seenWorkspaces[ws] = true
   queued[#queued + 1] = jobId
-  return 1, jobId
+  return 'e', nil
 end
 
 for i = 0, jobs - 1 do
   local k = 6 + 4 * i
-  local code, value = enqueueOne(KEYS[k], KEYS[k + 1], KEYS[k + 2], KEYS[k + 3], 6 + 6 * i)
-  out[#out + 1] = code
-  out[#out + 1] = value
+  local outcome, detail = enqueueOne(KEYS[k], KEYS[k + 1], KEYS[k + 2], KEYS[k + 3], 1 + 6 * i)
+  outcomes[i + 1] = outcome
+  if detail then details[#details + 1] = detail end
 end
 
 -- unpack() is bounded by Lua's C stack (~8000 values): pass long lists in even-sized slices.
@@ -132,14 +137,37 @@ if #queued > 0 then
   for ws in pairs(seenWorkspaces) do workspaces[#workspaces + 1] = ws end
   callWithAll('SADD', workspacesKey, workspaces)
 end
--- The jobs are written by now and Redis cannot roll a script back: a counter value another client
--- corrupted (HINCRBY on "abc") must not fail the call, so such a count restarts from this call's.
-local function addCount(key, field, n)
-  if type(redis.pcall('HINCRBY', key, field, n)) == 'table' then rcall('HSET', key, field, n) end
+-- Adds this call's counts with one HMGET and one HSET per counter hash (per slice of workspaces)
+-- rather than one HINCRBY per workspace. The jobs are written by now and Redis cannot roll a
+-- script back, so a count another client corrupted (anything HINCRBY would refuse: "abc", "1.5",
+-- "007", too large) restarts from this call's count instead of failing the call.
+local function asCount(text)
+  if text == '0' or (#text <= 15 and string.match(text, '^%-?[1-9]%d*$')) then return tonumber(text) end
+  return 0
 end
-for ws, n in pairs(perWorkspace) do
-  addCount(bucketKey, ws .. '|succeeded', n)
-  addCount(totalKey, ws .. '|succeeded', n)
+local function addCounts(key, fields, counts)
+  for first = 1, #fields, 2000 do
+    local last = math.min(first + 1999, #fields)
+    local current = rcall('HMGET', key, unpack(fields, first, last))
+    local updates = {}
+    for i = first, last do
+      local old = current[i - first + 1]
+      updates[#updates + 1] = fields[i]
+      updates[#updates + 1] = string.format('%d', (old and asCount(old) or 0) + counts[i])
+    end
+    rcall('HSET', key, unpack(updates))
+  end
 end
-if next(perWorkspace) then rcall('EXPIRE', bucketKey, bucketTtl) end
+if next(perWorkspace) then
+  local fields, counts = {}, {}
+  for ws, n in pairs(perWorkspace) do
+    fields[#fields + 1] = ws .. '|succeeded'
+    counts[#counts + 1] = n
+  end
+  addCounts(bucketKey, fields, counts)
+  addCounts(totalKey, fields, counts)
+  rcall('EXPIRE', bucketKey, bucketTtl)
+end
+local out = { dualWrite and 'on' or 'off', table.concat(outcomes) }
+for i = 1, #details do out[i + 2] = details[i] end
 return out

@@ -4,8 +4,10 @@ import type { OperationName } from '../../shared/contract';
 export function auditSubject(
   operation: OperationName,
   input: unknown,
+  output?: unknown,
 ): { target: string; actor?: string; details?: string } {
   const i = (input ?? {}) as Record<string, unknown>;
+  const o = (output ?? {}) as Record<string, unknown>;
   const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
   const actor = str(i.actor_id);
   const withWs = (id: unknown) =>
@@ -13,6 +15,13 @@ export function auditSubject(
   switch (operation) {
     case 'setFlag':
       return { target: `new_schema=${str(i.value)}`, actor };
+    case 'enqueue':
+      // A generated job id is only known from the result.
+      return {
+        target: withWs(i.job_id ?? o.job_id ?? '(new job)'),
+        actor,
+        ...(o.outcome === 'duplicate' ? { details: `duplicate of ${String(o.job_id)}` } : {}),
+      };
     case 'enqueueMany':
       return { target: `${Array.isArray(i.jobs) ? i.jobs.length : 0} jobs`, actor };
     case 'updateStatus':
@@ -28,6 +37,9 @@ export function auditSubject(
           .join('; '),
       };
     default:
-      return { target: withWs(i.job_id ?? i.workspace_id ?? ''), actor };
+      return {
+        target: i.job_id === undefined ? (str(i.workspace_id) ?? '') : withWs(i.job_id),
+        actor,
+      };
   }
 }

@@ -84,7 +84,7 @@ export class QueueCore {
     const audited = op.writes && call.actor !== undefined;
     try {
       const output = await handler(parsed, call);
-      if (audited) await this.audit(name, parsed, call, 'ok');
+      if (audited) await this.audit(name, parsed, call, 'ok', output);
       return output;
     } catch (error) {
       // Callers see only the SPEC 4 error classes, whatever Redis or the client threw.
@@ -99,8 +99,9 @@ export class QueueCore {
     input: unknown,
     call: CallContext,
     outcome: 'ok' | ApiError,
+    output?: unknown,
   ): Promise<void> {
-    const subject = auditSubject(name, input);
+    const subject = auditSubject(name, input, output);
     const record = {
       actor: subject.actor ?? call.actor ?? 'unknown',
       operation: name,

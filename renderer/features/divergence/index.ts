@@ -1,8 +1,2 @@
-/** Stands in until the divergence check and repair panel lands. */
-export function DivergencePanel() {
-  return null;
-}
-
-export function DivergencePage() {
-  return null;
-}
+export { DivergencePanel } from './DivergencePanel';
+export { DivergencePanel as DivergencePage } from './DivergencePanel';

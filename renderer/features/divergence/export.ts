@@ -1,0 +1,35 @@
+import type { DivergenceReport } from '../../../shared/contract';
+
+const CSV_COLUMNS = [
+  'category',
+  'job_id',
+  'workspace_id',
+  'fields',
+  'old_workspace',
+  'key',
+] as const;
+
+function cell(value: unknown): string {
+  const text = value === undefined || value === null ? '' : String(value);
+  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** The report's items as CSV (one row per divergent job), header first. */
+export function reportCsv(report: DivergenceReport): string {
+  const rows = report.items.map((item) =>
+    CSV_COLUMNS.map((c) => cell(c === 'fields' ? (item.fields ?? []).join(' ') : item[c])).join(
+      ',',
+    ),
+  );
+  return [CSV_COLUMNS.join(','), ...rows].join('\n') + '\n';
+}
+
+/** Offers text as a file download. */
+export function download(name: string, type: string, text: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}

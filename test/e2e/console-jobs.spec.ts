@@ -118,11 +118,11 @@ test('a result of about 1 MB opens collapsed and is shown truncated until "Show 
 }) => {
   const stored = (await redis.hget(`ai:jobs:${BIG}`, 'result'))!;
   expect(stored.length).toBeGreaterThan(800_000);
-  await page.goto(baseUrl);
-  await page
-    .getByRole('navigation', { name: 'Workspaces' })
-    .getByRole('button', { name: /^ws-many/ })
-    .click();
+  // A deep link lands on the workspace's jobs without going through the navigation.
+  await page.goto(`${baseUrl}#/jobs/${WS}`);
+  await expect(
+    page.getByRole('navigation', { name: 'Workspaces' }).getByRole('button', { name: /^ws-many/ }),
+  ).toHaveAttribute('aria-current', 'page');
   await page.getByRole('searchbox', { name: 'Search by job id prefix' }).fill(BIG);
   await page.getByRole('table', { name: 'Jobs' }).getByRole('row').filter({ hasText: BIG }).click();
   const detail = page.getByRole('complementary', { name: 'Job detail' });

@@ -4,6 +4,7 @@ import { listInput } from '../../renderer/features/jobs/list-input';
 import { syncText } from '../../renderer/features/jobs/SyncCell';
 import { formatCompact, utcTitle } from '../../renderer/ui/Time';
 import { formatBytes } from '../../renderer/ui/JsonView';
+import { hashOf, placeFromHash } from '../../renderer/app/place';
 
 describe('Params editor verdict', () => {
   it('accepts a JSON object and an empty text (no params)', () => {
@@ -77,5 +78,19 @@ describe('time display', () => {
     expect(formatBytes(512)).toBe('512 B');
     expect(formatBytes(2048)).toBe('2.0 kB');
     expect(formatBytes(1_048_576)).toBe('1.00 MB');
+  });
+});
+
+describe('the URL hash names the screen and workspace', () => {
+  it('reads and writes #/view/workspace', () => {
+    expect(placeFromHash('#/jobs/ws-acme')).toEqual({ view: 'jobs', workspace: 'ws-acme' });
+    expect(placeFromHash('#/metrics')).toEqual({ view: 'metrics', workspace: null });
+    expect(placeFromHash('')).toEqual({ view: 'jobs', workspace: null });
+    expect(placeFromHash('#/nonsense/x')).toEqual({ view: 'jobs', workspace: 'x' });
+    expect(hashOf({ view: 'enqueue', workspace: 'a.b' })).toBe('#/enqueue/a.b');
+    expect(placeFromHash(hashOf({ view: 'jobs', workspace: 'ws 1' }))).toEqual({
+      view: 'jobs',
+      workspace: 'ws 1',
+    });
   });
 });

@@ -80,12 +80,15 @@ end
 -- all of the job's checks passed.
 local function enqueueOne(oldKey, newKey, indexKey, idemKey, a)
   local jobId, ws = values[a], values[a + 1]
-  if idemKey ~= '' then
-    local held = rpcall('GET', idemKey)
-    if type(held) == 'table' then return 'w', idemKey end
-    if held then return 'd', held end
-  end
-  if rcall('EXISTS', oldKey, newKey) > 0 then
+  -- One EXISTS answers the common case (none of them there); only then look at which one is.
+  local present = (idemKey ~= '') and rcall('EXISTS', idemKey, oldKey, newKey)
+    or rcall('EXISTS', oldKey, newKey)
+  if present > 0 then
+    if idemKey ~= '' then
+      local held = rpcall('GET', idemKey)
+      if type(held) == 'table' then return 'w', idemKey end
+      if held then return 'd', held end
+    end
     for _, key in ipairs({ oldKey, newKey }) do
       local t = typeOf(key)
       if t ~= 'none' then return (t == 'hash') and 'c' or 'w', key end

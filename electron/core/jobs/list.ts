@@ -81,7 +81,7 @@ function matches(row: JobRow, input: ListJobsInput): boolean {
 }
 
 /** Index ids a status filter reads per script call. */
-const FILTER_SLICE = 500;
+const FILTER_SLICE = 200;
 
 /** Ids of the page under a status filter, statuses read inside Redis in bounded slices. */
 async function idsWithStatus(

@@ -2,7 +2,7 @@
 --[[
   Count the statuses of a bounded slice of a workspace's index, in both schemas, so workspace
   counts never need a walk of the keyspace. Job keys are built here from the ids in the index
-  (single Redis only). Keep the slice small (~500 ids) so one call stays well under 5 ms.
+  (single Redis only). Keep the slice small (~200 ids) so one call stays well under 5 ms.
 
   Input:
     KEYS[1] index   ai:qs:idx:{workspace_id} (zset job_id by enqueue time)

@@ -3,7 +3,7 @@
   Walk a bounded slice of a workspace's index, newest first, and return the ids whose old or new
   copy has a status, stopping once enough are found: a status filter reads statuses inside Redis
   instead of sending every job of the workspace to the client. Job keys are built here (single
-  Redis only). Keep the slice small (~500 ids) so one call stays well under 5 ms.
+  Redis only). Keep the slice small (~200 ids) so one call stays well under 5 ms.
 
   Input:
     KEYS[1] index   ai:qs:idx:{workspace_id} (zset job_id by enqueue time)

@@ -62,10 +62,26 @@ export function WorkspaceNav() {
   const selected = useSelectedWorkspace();
   return (
     <nav aria-label="Workspaces" className="ws-nav">
-      <h2 className="nav-heading">
-        Workspaces
-        {query.data && <span className="muted"> {query.data.length}</span>}
-      </h2>
+      <div className="nav-heading-row">
+        <h2 className="nav-heading">
+          Workspaces
+          {query.data && <span className="muted"> {query.data.length}</span>}
+        </h2>
+        <button
+          type="button"
+          className="btn btn-ghost btn-small"
+          aria-label="Refresh workspace counts"
+          title={
+            query.dataUpdatedAt
+              ? `Counts read at ${new Date(query.dataUpdatedAt).toLocaleTimeString()}; refresh now`
+              : 'Refresh now'
+          }
+          disabled={query.isFetching}
+          onClick={() => void query.refetch()}
+        >
+          ↻
+        </button>
+      </div>
       <div className="ws-legend" aria-hidden="true">
         <span className="count count-pending">pending</span>
         <span className="count count-running">running</span>

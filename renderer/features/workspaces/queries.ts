@@ -1,6 +1,8 @@
-import { queryOptions, useQuery } from '@tanstack/react-query';
+import { queryOptions, useIsFetching, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { WorkspaceSummary } from '../../../shared/contract';
 import { api } from '../../api/client';
 import { useLiveRefetch } from '../../app/live-refresh';
+import { jobKeys } from '../jobs/queries';
 
 export const workspaceKeys = {
   all: ['workspaces'] as const,
@@ -13,13 +15,35 @@ export const workspacesQueryOptions = () =>
     queryFn: () => api.listWorkspaces({}),
   });
 
+/** Above this many jobs in all, counting costs too much Redis work to repeat on a timer. */
+export const POLL_COUNTS_UP_TO = 20_000;
+
+export function jobCount(workspaces: WorkspaceSummary[]): number {
+  let sum = 0;
+  for (const ws of workspaces)
+    for (const counts of [ws.old, ws.new])
+      sum += counts.pending + counts.running + counts.completed + counts.failed + counts.other;
+  return sum;
+}
+
 /**
- * Workspace counts are the costliest read (the core reads every job's status in each schema), so
- * they refresh at a quarter of the live rate, at most once a minute; writes made here refetch them.
+ * Workspace counts are the costliest read (the core visits every job's status in each schema), so
+ * they refresh at a quarter of the live rate, at most once a minute, and not on a timer at all on a
+ * large Redis: there they refresh when the window regains focus, after writes made here, or on
+ * request. On first load they wait for the jobs list, which the user is looking at.
  */
 export function useWorkspaces() {
   const live = useLiveRefetch();
-  const interval =
-    live.refetchInterval === false ? false : Math.max(live.refetchInterval * 4, 60_000);
-  return useQuery({ ...workspacesQueryOptions(), ...live, refetchInterval: interval });
+  const queryClient = useQueryClient();
+  const jobsLoading = useIsFetching({ queryKey: jobKeys.lists() }) > 0;
+  const loadedOnce = queryClient.getQueryData(workspaceKeys.list()) !== undefined;
+  return useQuery({
+    ...workspacesQueryOptions(),
+    ...live,
+    enabled: loadedOnce || !jobsLoading,
+    refetchInterval: (query) =>
+      live.refetchInterval === false || jobCount(query.state.data ?? []) > POLL_COUNTS_UP_TO
+        ? false
+        : Math.max(live.refetchInterval * 4, 60_000),
+  });
 }

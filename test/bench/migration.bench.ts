@@ -159,6 +159,14 @@ async function naiveCheck(redis: Redis): Promise<{ pairs: number; diverged: numb
   return { pairs, diverged };
 }
 
+/** Names a script call by its first key (the scripts take job keys or an index). */
+function scriptOf(firstKey: string): string {
+  if (firstKey.startsWith('ai:jobs:')) return 'script on old keys (compare old->new, repair)';
+  if (firstKey.startsWith('ai:job:')) return 'script on new keys (compare new->old)';
+  if (firstKey.startsWith('ai:qs:idx:')) return 'script on an index (counts, status filter)';
+  return `script ${firstKey}`;
+}
+
 /** SLOWLOG entries since the last reset, by command (the script's first key names it), then reset. */
 async function slowCalls(admin: Redis): Promise<{ count: number; by: Record<string, number> }> {
   const entries = (await admin.slowlog('GET', 100_000)) as Array<
@@ -166,8 +174,7 @@ async function slowCalls(admin: Redis): Promise<{ count: number; by: Record<stri
   >;
   const by: Record<string, number> = {};
   for (const [, , , args] of entries) {
-    const what =
-      args[0] === 'evalsha' ? `evalsha ${args[3]?.split(':').slice(0, 3).join(':')}` : args[0]!;
+    const what = args[0] === 'evalsha' || args[0] === 'eval' ? scriptOf(args[3] ?? '') : args[0]!;
     by[what] = (by[what] ?? 0) + 1;
   }
   await admin.slowlog('RESET');

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
-import { JOBS_PER_CALL } from '../../electron/core/jobs/enqueue';
+import { JOBS_PER_CALL, PARAMS_CHARS_PER_CALL, SEND_AT } from '../../electron/core/jobs/enqueue';
 import { keys } from '../../electron/core/keys';
 import { scripts } from '../../electron/core/scripts';
 import { sampleJob, useRedis } from '../helpers/core';
@@ -156,13 +156,12 @@ describe('enqueue', () => {
     expect(await env.redis.lrange(keys.queue, 0, -1)).toEqual(ids);
   });
 
-  it('splits a burst and a full enqueueMany into script calls of at most JOBS_PER_CALL jobs', async () => {
+  it('gathers a burst into bounded calls, and cuts a full enqueueMany into JOBS_PER_CALL chunks', async () => {
     const core = env.core();
     await core.invoke('getFlag', {});
     await env.redis.config('RESETSTAT');
     await Promise.all(Array.from({ length: 1000 }, () => core.invoke('enqueue', sampleJob())));
-    expect(await scriptCalls(env.redis)).toBeGreaterThanOrEqual(Math.ceil(1000 / JOBS_PER_CALL));
-    expect(await scriptCalls(env.redis)).toBeLessThan(1000);
+    expect(await scriptCalls(env.redis)).toBe(Math.ceil(1000 / SEND_AT));
 
     await env.redis.config('RESETSTAT');
     const ids = Array.from({ length: 1000 }, (_, i) => `bulk-${i}`);
@@ -248,5 +247,22 @@ describe('enqueue', () => {
         expected,
       ]);
     }
+  });
+
+  it('closes a call early once its params reach PARAMS_CHARS_PER_CALL', async () => {
+    const core = env.core();
+    await core.invoke('getFlag', {});
+    const blob = 'x'.repeat(Math.ceil(PARAMS_CHARS_PER_CALL / 3));
+    await env.redis.config('RESETSTAT');
+    const { results } = await core.invoke('enqueueMany', {
+      jobs: Array.from({ length: 10 }, () => sampleJob({ params: { blob } })),
+    });
+    expect(results.every((r) => r.outcome === 'enqueued')).toBe(true);
+    expect(await scriptCalls(env.redis)).toBe(4); // 3 + 3 + 3 + 1
+    await env.redis.config('RESETSTAT');
+    await Promise.all(
+      Array.from({ length: 10 }, () => core.invoke('enqueue', sampleJob({ params: { blob } }))),
+    );
+    expect(await scriptCalls(env.redis)).toBe(4);
   });
 });

@@ -25,6 +25,8 @@ export const JOBS_PER_CALL = 128;
  * callers in flight the calls alternate, so both cores stay busy instead of taking turns.
  */
 export const SEND_AT = 32;
+/** Large params also close a call early: Redis decodes and copies every byte inside the call. */
+export const PARAMS_CHARS_PER_CALL = 256 * 1024;
 
 type Result = EnqueueOutcome | QueuescopeError;
 
@@ -126,6 +128,7 @@ export class EnqueueBatcher {
   private jobs: PreparedJob[] = [];
   private resolvers: Array<(r: Result) => void> = [];
   private rejecters: Array<(e: unknown) => void> = [];
+  private paramsChars = 0;
   private scheduled = false;
 
   constructor(private readonly ctx: CoreContext) {}
@@ -135,7 +138,8 @@ export class EnqueueBatcher {
       this.jobs.push(job);
       this.resolvers.push(resolve);
       this.rejecters.push(reject);
-      if (this.jobs.length >= SEND_AT) this.flush();
+      this.paramsChars += job.argv[4].length;
+      if (this.jobs.length >= SEND_AT || this.paramsChars >= PARAMS_CHARS_PER_CALL) this.flush();
       else if (!this.scheduled) {
         this.scheduled = true;
         // setImmediate, not a microtask: replies that arrived in the same poll are handled first,
@@ -155,6 +159,7 @@ export class EnqueueBatcher {
     this.jobs = [];
     this.resolvers = [];
     this.rejecters = [];
+    this.paramsChars = 0;
     enqueueChunk(this.ctx, jobs).then(
       (results) => {
         for (let i = 0; i < jobs.length; i++) resolvers[i]!(results[i]!);
@@ -186,19 +191,23 @@ export async function enqueueMany(
   const calls: Array<Promise<void>> = [];
   let chunk: PreparedJob[] = [];
   let indexes: number[] = [];
+  let paramsChars = 0;
   for (let index = 0; index < jobs.length; index++) {
     try {
-      chunk.push(prepareJob(validate(enqueueInput, jobs[index]), ctx.config.maxJsonBytes));
+      const job = prepareJob(validate(enqueueInput, jobs[index]), ctx.config.maxJsonBytes);
+      chunk.push(job);
       indexes.push(index);
+      paramsChars += job.argv[4].length;
     } catch (error) {
       results[index] = { outcome: 'error', error: prefixIndex(index, toApiError(error)) };
     }
-    if (chunk.length === JOBS_PER_CALL) {
+    if (chunk.length === JOBS_PER_CALL || paramsChars >= PARAMS_CHARS_PER_CALL) {
       // The call goes out now (the enqueue script is not auto-pipelined), so Redis runs it while
       // the next chunk is validated.
       calls.push(settleChunk(ctx, chunk, indexes, results));
       chunk = [];
       indexes = [];
+      paramsChars = 0;
     }
   }
   if (chunk.length) calls.push(settleChunk(ctx, chunk, indexes, results));

@@ -1,15 +1,24 @@
-import type { ReactNode } from 'react';
-import { AuditPage } from '../features/audit';
-import { DivergencePanel } from '../features/divergence';
+import { lazy, Suspense, type ReactNode } from 'react';
 import { EnqueueForm } from '../features/enqueue';
 import { JobsPage } from '../features/jobs';
-import { MetricsPage } from '../features/metrics';
-import { MigrationPage } from '../features/migration';
 import { WorkspaceNav } from '../features/workspaces';
 import { ConnectionBanner } from './ConnectionBanner';
 import { useView, type ViewId } from './navigation';
 import { useServerEvents } from './server-events';
 import { TopBar } from './TopBar';
+
+// Screens other than jobs load on first visit, so the jobs table (and its first rows) comes first;
+// the charts library alone is a sizeable part of the bundle.
+const MigrationPage = lazy(() =>
+  import('../features/migration').then((m) => ({ default: m.MigrationPage })),
+);
+const MetricsPage = lazy(() =>
+  import('../features/metrics').then((m) => ({ default: m.MetricsPage })),
+);
+const AuditPage = lazy(() => import('../features/audit').then((m) => ({ default: m.AuditPage })));
+const DivergencePanel = lazy(() =>
+  import('../features/divergence').then((m) => ({ default: m.DivergencePanel })),
+);
 
 const PAGES: Record<ViewId, () => ReactNode> = {
   jobs: () => <JobsPage />,
@@ -31,7 +40,9 @@ export function Shell() {
       <aside className="side">
         <WorkspaceNav />
       </aside>
-      <main className="main">{PAGES[view]()}</main>
+      <main className="main">
+        <Suspense fallback={<p className="muted pad">Loading…</p>}>{PAGES[view]()}</Suspense>
+      </main>
     </div>
   );
 }

@@ -2,6 +2,7 @@ import { queryOptions, useIsFetching, useQuery, useQueryClient } from '@tanstack
 import type { WorkspaceSummary } from '../../../shared/contract';
 import { api } from '../../api/client';
 import { useLiveRefetch } from '../../app/live-refresh';
+import { useSelectedWorkspace } from '../../app/navigation';
 import { jobKeys } from '../jobs/queries';
 
 export const workspaceKeys = {
@@ -35,12 +36,16 @@ export function jobCount(workspaces: WorkspaceSummary[]): number {
 export function useWorkspaces() {
   const live = useLiveRefetch();
   const queryClient = useQueryClient();
-  const jobsLoading = useIsFetching({ queryKey: jobKeys.lists() }) > 0;
+  const workspace = useSelectedWorkspace();
+  // Re-rendered whenever a jobs list starts or stops fetching, so the cache reads below stay current.
+  const jobsFetching = useIsFetching({ queryKey: jobKeys.lists() }) > 0;
+  const jobsShown = queryClient.getQueriesData({ queryKey: jobKeys.lists() }).some(([, d]) => d);
   const loadedOnce = queryClient.getQueryData(workspaceKeys.list()) !== undefined;
+  const jobsFirst = workspace !== null && (!jobsShown || jobsFetching);
   return useQuery({
     ...workspacesQueryOptions(),
     ...live,
-    enabled: loadedOnce || !jobsLoading,
+    enabled: loadedOnce || !jobsFirst,
     refetchInterval: (query) =>
       live.refetchInterval === false || jobCount(query.state.data ?? []) > POLL_COUNTS_UP_TO
         ? false

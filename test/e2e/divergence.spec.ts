@@ -109,7 +109,7 @@ test.describe('divergence panel', () => {
     redis,
   }) => {
     const panel = await openPanel(page, baseUrl);
-    await panel.getByRole('button', { name: 'Backfill' }).click();
+    await panel.getByRole('button', { name: 'Backfill', exact: true }).click();
     await expect(panel.getByRole('status').filter({ hasText: 'Backfill copied' })).toHaveText(
       'Backfill copied 3 jobs to the new schema; skipped 0.',
     );
@@ -170,5 +170,26 @@ test.describe('a long check', () => {
       { timeout: 45_000 },
     );
     await expect(history.getByRole('row')).toHaveCount(2);
+  });
+});
+
+test.describe('on a read-only connection', () => {
+  // eslint-disable-next-line no-empty-pattern
+  test.use({ readOnly: true, seed: async ({}, use) => use(seedDivergent) });
+
+  test('the check runs, while Repair… and Backfill are disabled and say why', async ({
+    page,
+    baseUrl,
+    redis,
+  }) => {
+    const panel = await openPanel(page, baseUrl);
+    await runCheck(panel);
+    await expect(panel.getByRole('button', { name: 'Mismatch (1)' })).toBeVisible();
+    for (const name of ['Repair…', 'Backfill']) {
+      const button = panel.getByRole('button', { name, exact: true });
+      await expect(button).toBeDisabled();
+      await expect(button).toHaveAttribute('title', /read-only/i);
+    }
+    expect(await redis.hget('ai:job:ws-1:job-7', 'status')).toBe('running');
   });
 });

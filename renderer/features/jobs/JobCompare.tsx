@@ -27,6 +27,22 @@ function fieldValue(job: Job | null, field: string) {
   return <span className="mono">{String(value)}</span>;
 }
 
+/** params/result as JSON, or, when another producer stored text that does not parse, that text. */
+function JsonField({ job, field, side }: { job: Job; field: 'params' | 'result'; side: string }) {
+  const raw = job.invalid_json?.[field];
+  if (raw !== undefined) {
+    return (
+      <div>
+        <span className="field-error">Not valid JSON; the stored text is:</span>
+        <pre className="json" aria-label={`${field} (${side})`}>
+          {raw.length > 20_000 ? `${raw.slice(0, 20_000)}…` : raw}
+        </pre>
+      </div>
+    );
+  }
+  return <JsonView value={job[field]} label={`${field} (${side})`} />;
+}
+
 /** One line on how the two copies relate, above the field-by-field view. */
 export function syncSummary(
   workspace: string,
@@ -112,7 +128,7 @@ export function JobCompare({
             <div>
               <div className="json-side">Old</div>
               {oldJob ? (
-                <JsonView value={oldJob[field]} label={`${field} (old)`} />
+                <JsonField job={oldJob} field={field} side="old" />
               ) : (
                 <em className="muted">no copy</em>
               )}
@@ -120,7 +136,7 @@ export function JobCompare({
             <div>
               <div className="json-side">New</div>
               {newJob ? (
-                <JsonView value={newJob[field]} label={`${field} (new)`} />
+                <JsonField job={newJob} field={field} side="new" />
               ) : (
                 <em className="muted">no copy</em>
               )}

@@ -34,7 +34,7 @@ export function toApiError(error: unknown): ApiError {
       code: 'REDIS_UNAVAILABLE',
       // A command whose answer was lost may still have run: the caller cannot know, so say how to
       // find out safely instead of claiming nothing was written.
-      message: `Redis did not answer (${message}). Check that the server is running and reachable, then retry: a retry with the same client_request_id never enqueues twice, and every other write either fully happened or not at all.`,
+      message: `Redis did not answer (${message}). Check that the server is running and reachable, then retry. Each write either fully happened or not at all; if you cannot tell which, look the job up first (an enqueue repeated with the same client_request_id never enqueues twice).`,
     };
   }
   if (error instanceof Error && error.name === 'ReplyError') {

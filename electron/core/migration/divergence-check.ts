@@ -1,10 +1,4 @@
-import { v7 as uuidv7 } from 'uuid';
-import {
-  DIVERGENCE_CATEGORIES,
-  type DivergenceCategory,
-  type DivergenceItem,
-  type DivergenceReport,
-} from '../../../shared/contract';
+import type { DivergenceItem, DivergenceReport } from '../../../shared/contract';
 import type { CallContext, CoreContext } from '../context';
 import { IDEMPOTENCY_PREFIX, keys, NEW_JOB_PREFIX, OLD_JOB_PREFIX } from '../keys';
 import { readFlag } from '../jobs/read-job';
@@ -19,74 +13,21 @@ import {
 import { readFlagHistory } from './flags';
 import { checkIdempotencyKeys, orphanIdempotencyKeys, orphanQueueEntries } from './orphans';
 import { recheck } from './recheck';
+import {
+  abandon,
+  DEFAULT_CHECK_OPTIONS,
+  loadCheckpoint,
+  newReport,
+  PHASES_ALL,
+  PHASES_WORKSPACE,
+  type CheckOptions,
+  type Checkpoint,
+  type Phase,
+} from './check-state';
 import { fileReport, pushItems, readReport, saveReport } from './report-store';
 import { estimateTotal, ProgressMeter } from './progress';
 
-export interface CheckOptions {
-  /** Re-check rounds over the suspects before they are reported. */
-  recheckRounds: number;
-  /** Pause between re-check rounds, so a write in flight can land. */
-  recheckPauseMs: number;
-  /** Compare calls kept in flight. */
-  inFlight: number;
-  /** SCAN COUNT hint per step. */
-  scanCount: number;
-  checkpointEveryMs: number;
-}
-
-export const DEFAULT_CHECK_OPTIONS: CheckOptions = {
-  recheckRounds: 2,
-  recheckPauseMs: 200,
-  inFlight: 4,
-  scanCount: 1000,
-  checkpointEveryMs: 1000,
-};
-
-type Phase = 'scan' | 'index' | 'scan_new' | 'queue' | 'idempotency' | 'recheck' | 'finish';
-
-interface Checkpoint {
-  report: DivergenceReport;
-  phase: Phase;
-  /** SCAN cursor, or list/index offset, of the phase. */
-  cursor: string;
-  round: number;
-  /** Jobs reported as workspace_mismatch whose missing-in-new finding is dropped. */
-  moved: string[];
-}
-
 const NEW_BATCH = 100;
-
-function emptyCounts(): Record<DivergenceCategory, number> {
-  return Object.fromEntries(DIVERGENCE_CATEGORIES.map((c) => [c, 0])) as Record<
-    DivergenceCategory,
-    number
-  >;
-}
-
-function newReport(workspaceId: string | null): DivergenceReport {
-  return {
-    id: uuidv7(),
-    workspace_id: workspaceId,
-    state: 'running',
-    started_at: new Date().toISOString(),
-    finished_at: null,
-    scanned: 0,
-    estimated_total: null,
-    in_sync: 0,
-    counts: emptyCounts(),
-    settled_on_recheck: 0,
-    items: [],
-    truncated: false,
-    pairs_compared: 0,
-    recheck_rounds: 0,
-    by_workspace: {},
-    elapsed_s: 0,
-  };
-}
-
-// The whole-Redis walk also meets the idempotency keys, so it needs no walk of its own for them.
-const PHASES_ALL: Phase[] = ['scan', 'queue', 'recheck', 'finish'];
-const PHASES_WORKSPACE: Phase[] = ['index', 'scan_new', 'idempotency', 'recheck', 'finish'];
 
 /** One divergence check run: scans, classifies, re-checks suspects, and keeps its cursor in Redis. */
 class DivergenceRun {
@@ -412,19 +353,6 @@ class DivergenceRun {
     this.meter.update('done', this.report.scanned, this.report.scanned);
     return (await readReport(this.ctx, this.report.id)) ?? this.report;
   }
-}
-
-async function loadCheckpoint(ctx: CoreContext, scope: string): Promise<Checkpoint | null> {
-  const text = await ctx.redis.get(keys.divergenceCheckpoint(scope));
-  return text ? (JSON.parse(text) as Checkpoint) : null;
-}
-
-/** Drops an interrupted run's working lists when a fresh check replaces it. */
-async function abandon(ctx: CoreContext, cp: Checkpoint): Promise<void> {
-  const id = cp.report.id;
-  const lists = [0, 1, 2, 3, 4, 5, 99].map((r) => keys.divergenceSuspects(id, r));
-  await ctx.redis.del(...lists);
-  await saveReport(ctx, { ...cp.report, state: 'cancelled' });
 }
 
 /** SPEC 3 divergence_check: both directions, orphans, re-checked suspects; resumable and cancellable. */

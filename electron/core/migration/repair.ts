@@ -9,7 +9,8 @@ import { NotFoundError } from '../errors';
 import { keys } from '../keys';
 import { orderKeys, runScript, scripts } from '../scripts';
 import { inChunks } from './compare-batch';
-import { divergenceCheck, type CheckOptions } from './divergence-check';
+import type { CheckOptions } from './check-state';
+import { divergenceCheck } from './divergence-check';
 import { ProgressMeter } from './progress';
 import { reportItems } from './report-store';
 

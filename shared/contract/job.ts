@@ -30,3 +30,37 @@ export type SyncState =
   | { state: 'missing_in_old' }
   | { state: 'mismatch'; fields: string[] }
   | { state: 'workspace_mismatch'; old_workspace: string };
+
+/** A job's hash fields in the order people read them (unknown fields follow, sorted). */
+export const JOB_FIELD_ORDER = [
+  'job_id',
+  'workspace_id',
+  'status',
+  'action_provider',
+  'action_name',
+  'actor_id',
+  'params',
+  'result',
+  'enqueued_at',
+  'started_at',
+  'finished_at',
+  'attempts',
+  'retried_at',
+  'retried_by',
+] as const;
+
+/** A row's sync state in words, the same in the console and on the command line. */
+export function syncText(sync: SyncState): string {
+  switch (sync.state) {
+    case 'in_sync':
+      return 'in sync';
+    case 'missing_in_new':
+      return 'missing in new';
+    case 'missing_in_old':
+      return 'missing in old';
+    case 'mismatch':
+      return `differs: ${sync.fields.join(', ')}`;
+    case 'workspace_mismatch':
+      return `workspace differs (old: ${sync.old_workspace})`;
+  }
+}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkParams } from '../../renderer/features/enqueue/json-params';
 import { listInput } from '../../renderer/features/jobs/list-input';
-import { syncText } from '../../renderer/features/jobs/SyncCell';
+import { syncText } from '../../shared/contract';
 import { formatCompact, utcTitle } from '../../renderer/ui/Time';
 import { formatBytes } from '../../renderer/ui/JsonView';
 import { hashOf, placeFromHash } from '../../renderer/app/place';

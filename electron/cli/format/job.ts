@@ -1,23 +1,6 @@
-import type { Job, JobRow, SyncState } from '../../../shared/contract';
+import type { Job, JobRow } from '../../../shared/contract';
+import { JOB_FIELD_ORDER, syncText } from '../../../shared/contract';
 import { MAX_CELL, table, truncate } from './table';
-
-/** Hash fields in the order people read them; unknown fields follow, sorted. */
-const FIELD_ORDER = [
-  'job_id',
-  'workspace_id',
-  'status',
-  'action_provider',
-  'action_name',
-  'actor_id',
-  'params',
-  'result',
-  'enqueued_at',
-  'started_at',
-  'finished_at',
-  'attempts',
-  'retried_at',
-  'retried_by',
-] as const;
 
 /** The stored text of one field of a decoded job, as close to the Redis hash as the decoder allows. */
 export function fieldText(job: Job, field: string): string | undefined {
@@ -36,9 +19,9 @@ function fieldsOf(...jobs: Array<Job | null>): string[] {
     for (const k of Object.keys(job.extra)) extras.add(k);
     for (const k of Object.keys(job.invalid_json ?? {})) extras.add(k);
   }
-  const known = new Set<string>(FIELD_ORDER);
+  const known = new Set<string>(JOB_FIELD_ORDER);
   const present = (f: string) => jobs.some((j) => j && fieldText(j, f) !== undefined);
-  return [...FIELD_ORDER.filter(present), ...[...extras].filter((f) => !known.has(f)).sort()];
+  return [...JOB_FIELD_ORDER.filter(present), ...[...extras].filter((f) => !known.has(f)).sort()];
 }
 
 /** Both copies of a job side by side; fields that differ are marked with ≠ in the first column. */
@@ -77,21 +60,6 @@ export function sideBySide(old: Job | null, neu: Job | null, differences: string
 export function singleJob(job: Job): string {
   const rows = fieldsOf(job).map((field) => [field, truncate(fieldText(job, field) ?? '')]);
   return table(['FIELD', 'VALUE'], rows);
-}
-
-export function syncText(sync: SyncState): string {
-  switch (sync.state) {
-    case 'in_sync':
-      return 'in sync';
-    case 'missing_in_new':
-      return 'missing in new';
-    case 'missing_in_old':
-      return 'missing in old';
-    case 'mismatch':
-      return `differs: ${sync.fields.join(', ')}`;
-    case 'workspace_mismatch':
-      return `old copy says workspace ${sync.old_workspace}`;
-  }
 }
 
 export function jobRows(rows: JobRow[]): string {

@@ -1,21 +1,11 @@
 import type { Job } from '../../../shared/contract';
+import { JOB_FIELD_ORDER } from '../../../shared/contract';
 import { JsonView } from '../../ui/JsonView';
 import { StatusChip } from '../../ui/StatusChip';
 import { Time } from '../../ui/Time';
 
-const FIELDS = [
-  'status',
-  'action_provider',
-  'action_name',
-  'workspace_id',
-  'actor_id',
-  'enqueued_at',
-  'started_at',
-  'finished_at',
-  'attempts',
-  'retried_at',
-  'retried_by',
-] as const;
+/** params and result are shown below the table as JSON; job_id is the title. */
+const FIELDS = JOB_FIELD_ORDER.filter((f) => f !== 'job_id' && f !== 'params' && f !== 'result');
 const TIME_FIELDS = new Set(['enqueued_at', 'started_at', 'finished_at', 'retried_at']);
 
 function fieldValue(job: Job | null, field: string) {

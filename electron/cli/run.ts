@@ -4,7 +4,7 @@ import { ERROR_SURFACES } from '../../shared/contract';
 import { toApiError } from '../core/error-mapping';
 import { addHostCommands } from './commands/host';
 import { addJobCommands } from './commands/jobs';
-import { addMigrationCommands } from './commands/migration';
+import { addIndexCommand, addMigrationCommands } from './commands/migration';
 import { addTelemetryCommands } from './commands/telemetry';
 import { writeError, type CliIo } from './io';
 import { CliSession } from './session';
@@ -31,6 +31,7 @@ export function buildProgram(session: CliSession): Command {
     });
   addJobCommands(program, session);
   addMigrationCommands(program, session);
+  addIndexCommand(program, session);
   addTelemetryCommands(program, session);
   addHostCommands(program, session);
   for (const command of allCommands(program)) {

@@ -97,7 +97,8 @@ export const divergenceOperations = {
   indexStep: operation<IndexStepResult>()({
     summary:
       'One bounded step of the background indexer: file jobs other producers wrote, refresh the stalest workspace counts.',
-    writes: false,
+    // It files jobs into Queuescope's own index keys, so a read-only connection must refuse it.
+    writes: true,
     input: z.object({ steps: z.number().int().min(1).max(100).default(4) }).default({ steps: 4 }),
   }),
   divergenceCheck: operation<DivergenceReport>()({

@@ -100,6 +100,47 @@ describe('queuescope divergence and repair', () => {
     expect((await cli(['divergence'])).code).toBe(0);
   });
 
+  it('repair --backfill copies old-only jobs to the new schema and touches nothing else', async () => {
+    const core = env.core();
+    await core.invoke('enqueue', {
+      workspace_id: 'acme',
+      action_provider: 'google',
+      action_name: 'gmail.send',
+      actor_id: 'u',
+      job_id: 'old-only',
+    });
+    await core.invoke('setFlag', { value: 'on', actor_id: 'test' });
+    await core.invoke('enqueue', {
+      workspace_id: 'acme',
+      action_provider: 'google',
+      action_name: 'gmail.send',
+      actor_id: 'u',
+      job_id: 'both',
+    });
+    await env.redis.hset(keys.newJob('acme', 'both'), 'status', 'running'); // a mismatch backfill must leave alone
+    const r = await cli(['--json', 'repair', '--backfill', '--actor', 'ops-kim']);
+    expect(r.code).toBe(0);
+    expect(await env.redis.hgetall(keys.newJob('acme', 'old-only'))).toEqual(
+      await env.redis.hgetall(keys.oldJob('old-only')),
+    );
+    expect(await env.redis.hget(keys.newJob('acme', 'both'), 'status')).toBe('running');
+  });
+
+  it('index files a job another producer wrote; refused on a read-only connection', async () => {
+    await env.redis.hset(keys.oldJob('foreign-1'), {
+      job_id: 'foreign-1',
+      status: 'pending',
+      workspace_id: 'acme',
+      enqueued_at: '2026-01-01T00:00:00Z',
+    });
+    expect((await cli(['--read-only', 'index', '--pass'])).code).toBe(5);
+    expect(await env.redis.zscore(keys.workspaceIndex('acme'), 'foreign-1')).toBeNull();
+    const r = await cli(['--json', 'index', '--pass']);
+    expect(r.code).toBe(0);
+    expect(r.json()).toMatchObject({ indexed: 1, pass_complete: true });
+    expect(await env.redis.zscore(keys.workspaceIndex('acme'), 'foreign-1')).not.toBeNull();
+  });
+
   it('draws a progress bar on a terminal, on stderr', async () => {
     await enqueueInSync(50);
     const r = await cli(['divergence'], { tty: true });

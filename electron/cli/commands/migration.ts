@@ -65,15 +65,46 @@ export function addMigrationCommands(program: Command, session: CliSession): voi
     .description(contract.repair.summary)
     .option('--workspace <id>', 'repair one workspace only')
     .option('--dry-run', 'print the plan and write nothing')
+    .option('--backfill', 'only copy old-only jobs to the new schema')
     .requiredOption('--actor <user>', 'who repairs (audited)')
     .action(async (opts, cmd: Command) => {
       session.use(cmd);
       const result = await session.invoke(
         'repair',
-        { workspace_id: opts.workspace, dry_run: opts.dryRun === true, actor_id: opts.actor },
+        {
+          workspace_id: opts.workspace,
+          dry_run: opts.dryRun === true,
+          backfill: opts.backfill === true,
+          actor_id: opts.actor,
+        },
         { actor: opts.actor, progress: true },
       );
       session.output(result, () => repairText(result));
+    });
+}
+
+/** index: file jobs other producers wrote into the workspace indexes, a bounded step at a time. */
+export function addIndexCommand(program: Command, session: CliSession): void {
+  program
+    .command('index')
+    .description(`${contract.indexStep.summary} Run it from cron, or with --pass for a whole pass.`)
+    .option('--steps <n>', 'SCAN steps of 1000 keys to take', '4')
+    .option('--pass', 'keep stepping until a whole pass over the keyspace is done')
+    .action(async (opts, cmd: Command) => {
+      session.use(cmd);
+      const steps = Number(opts.steps);
+      const total = { scanned: 0, indexed: 0, pass_complete: false };
+      do {
+        const step = await session.invoke('indexStep', { steps });
+        total.scanned += step.scanned;
+        total.indexed += step.indexed;
+        total.pass_complete = step.pass_complete;
+      } while (opts.pass === true && !total.pass_complete);
+      session.output(
+        total,
+        () =>
+          `looked at ${total.scanned} keys, indexed ${total.indexed} jobs${total.pass_complete ? '; the pass over the keyspace is complete' : '; run again to continue the pass'}`,
+      );
     });
 }
 

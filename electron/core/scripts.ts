@@ -8,6 +8,19 @@ import filterByStatusLua from './lua/filter-by-status.lua?raw';
 import compareOldToNewLua from './lua/compare-old-to-new.lua?raw';
 import dropOrphanIdempotencyLua from './lua/drop-orphan-idempotency.lua?raw';
 import repairJobLua from './lua/repair-job.lua?raw';
+import fieldLua from './lua/includes/field.lua?raw';
+import fingerprintLua from './lua/includes/fingerprint.lua?raw';
+
+/** Shared Lua, one local function a file, pulled into a script by a `-- @include name` line. */
+const INCLUDES: Record<string, string> = { field: fieldLua, fingerprint: fingerprintLua };
+
+export function withIncludes(lua: string): string {
+  return lua.replace(/^-- @include (\S+)$/gm, (_, name: string) => {
+    const included = INCLUDES[name];
+    if (included === undefined) throw new Error(`unknown Lua include "${name}"`);
+    return included.trimEnd();
+  });
+}
 
 /**
  * A Lua script and the names of the KEYS it takes, in order. The names must match the script's
@@ -52,21 +65,21 @@ export const scripts = {
   compareOldToNew: script({
     command: 'qs_compare_old_to_new_v1',
     file: 'compare-old-to-new.lua',
-    lua: compareOldToNewLua,
+    lua: withIncludes(compareOldToNewLua),
     keys: [],
     perItemKeys: ['old'],
   }),
   compareNewToOld: script({
     command: 'qs_compare_new_to_old_v1',
     file: 'compare-new-to-old.lua',
-    lua: compareNewToOldLua,
+    lua: withIncludes(compareNewToOldLua),
     keys: [],
     perItemKeys: ['new'],
   }),
   repairJob: script({
     command: 'qs_repair_job_v1',
     file: 'repair-job.lua',
-    lua: repairJobLua,
+    lua: withIncludes(repairJobLua),
     keys: ['old', 'new', 'index', 'stray', 'strayIndex'],
     perItemKeys: [],
   }),

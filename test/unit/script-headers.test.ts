@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { prepareJob } from '../../electron/core/jobs/prepare-job';
 import { keys } from '../../electron/core/keys';
-import { orderItemKeys, scripts, type ScriptDef } from '../../electron/core/scripts';
+import { orderItemKeys, scripts, withIncludes, type ScriptDef } from '../../electron/core/scripts';
 
 const defs = Object.entries(scripts) as Array<[string, ScriptDef]>;
 
@@ -75,5 +75,18 @@ describe('Lua script headers and their ScriptDef', () => {
         idempotency: keys.idempotency('ws-1', 'req-1'),
       }),
     );
+  });
+});
+
+describe('Lua includes', () => {
+  it('are expanded everywhere, so no registered script names an include', () => {
+    for (const def of Object.values(scripts) as ScriptDef[]) {
+      expect(def.lua, def.file).not.toMatch(/@include/);
+    }
+    expect(scripts.repairJob.lua).toMatch(/local function fingerprint/);
+  });
+
+  it('refuses an unknown include instead of shipping a script that fails at run time', () => {
+    expect(() => withIncludes('-- @include nope')).toThrow(/unknown Lua include "nope"/);
   });
 });

@@ -24,20 +24,9 @@
 ]]
 local oldPrefix, newPrefix = ARGV[1], ARGV[2]
 
-local function fingerprint(flat)
-  if not flat or #flat == 0 then return '' end
-  local pairsList = {}
-  for i = 1, #flat, 2 do pairsList[#pairsList + 1] = #flat[i] .. ':' .. flat[i] .. #flat[i + 1] .. ':' .. flat[i + 1] end
-  table.sort(pairsList)
-  return redis.sha1hex(table.concat(pairsList, '\n'))
-end
+-- @include fingerprint
 
-local function field(flat, name)
-  for i = 1, #flat, 2 do
-    if flat[i] == name then return flat[i + 1] end
-  end
-  return nil
-end
+-- @include field
 
 local out = { 0 }
 local function report(jobId, code, ws, detail, oldFlat, newFlat, enqueuedAt)

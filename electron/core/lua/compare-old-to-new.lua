@@ -27,13 +27,7 @@
 local newPrefix, oldPrefix = ARGV[1], ARGV[2]
 local JSON_FIELDS = { params = true, result = true }
 
-local function fingerprint(flat)
-  if not flat or #flat == 0 then return '' end
-  local pairsList = {}
-  for i = 1, #flat, 2 do pairsList[#pairsList + 1] = #flat[i] .. ':' .. flat[i] .. #flat[i + 1] .. ':' .. flat[i + 1] end
-  table.sort(pairsList)
-  return redis.sha1hex(table.concat(pairsList, '\n'))
-end
+-- @include fingerprint
 
 local function deepEqual(a, b)
   if a == b then return true end
@@ -82,12 +76,7 @@ local function differingFields(a, b)
   return out
 end
 
-local function field(flat, name)
-  for i = 1, #flat, 2 do
-    if flat[i] == name then return flat[i + 1] end
-  end
-  return nil
-end
+-- @include field
 
 local inSync = 0
 local out = { 0 }

@@ -29,13 +29,7 @@
 local oldKey, newKey, indexKey, strayKey, strayIndexKey = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 local action, expectOld, expectOther, score, jobId = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
 
-local function fingerprint(flat)
-  if not flat or #flat == 0 then return '' end
-  local pairsList = {}
-  for i = 1, #flat, 2 do pairsList[#pairsList + 1] = #flat[i] .. ':' .. flat[i] .. #flat[i + 1] .. ':' .. flat[i + 1] end
-  table.sort(pairsList)
-  return redis.sha1hex(table.concat(pairsList, '\n'))
-end
+-- @include fingerprint
 
 local function isType(key, wanted)
   if key == '' then return true end

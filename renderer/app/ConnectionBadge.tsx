@@ -1,3 +1,5 @@
+import { profiles } from '../api/client';
+import { ProfileSwitcher, WritesLock } from '../features/connections';
 import { useConnection } from './connection';
 
 const STATE_TEXT = {
@@ -8,19 +10,23 @@ const STATE_TEXT = {
 } as const;
 
 /**
- * The connection switcher with its state badge. The host serves one connection at a time, so the
- * switcher lists the one it reports; the badge is what matters day to day.
+ * The connection switcher with its state badge. In the desktop app it lists the saved profiles and
+ * holds the write lock; the web host serves one connection, so there it lists just that one.
  */
 export function ConnectionBadge() {
   const connection = useConnection();
   return (
     <div className="conn">
-      <label className="control">
-        <span className="visually-hidden">Connection</span>
-        <select aria-label="Connection" value={connection.label} onChange={() => undefined}>
-          <option value={connection.label}>{connection.label}</option>
-        </select>
-      </label>
+      {profiles ? (
+        <ProfileSwitcher profiles={profiles} />
+      ) : (
+        <label className="control">
+          <span className="visually-hidden">Connection</span>
+          <select aria-label="Connection" value={connection.label} onChange={() => undefined}>
+            <option value={connection.label}>{connection.label}</option>
+          </select>
+        </label>
+      )}
       <span
         className={`badge badge-${connection.state}`}
         role="status"
@@ -34,6 +40,7 @@ export function ConnectionBadge() {
           Read-only
         </span>
       )}
+      {profiles && <WritesLock profiles={profiles} />}
     </div>
   );
 }

@@ -1,5 +1,6 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
 import type { EventMap } from '../../shared/contract';
+import { profiles } from '../api/client';
 
 export type ConnectionInfo = EventMap['connection'] & {
   /** When this state began (ms), so the banner can say how long Redis has been away. */
@@ -30,8 +31,10 @@ export const connectionQueryOptions = queryOptions({
 
 export const useConnection = () => useQuery(connectionQueryOptions).data;
 
-export const READ_ONLY_REASON =
-  'This connection is read-only, so writes are disabled. Reconnect without read-only to change anything.';
+/** The desktop app unlocks writes per profile; the web host has to be restarted without read-only. */
+export const READ_ONLY_REASON = profiles
+  ? 'This connection is read-only, so writes are disabled. Use "Unlock writes" next to the connection to change anything.'
+  : 'This connection is read-only, so writes are disabled. Reconnect without read-only to change anything.';
 
 /** Why write controls are disabled right now, or null when writes are allowed. */
 export function useWriteBlockReason(): string | null {

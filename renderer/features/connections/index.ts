@@ -1,0 +1,2 @@
+export { ProfileSwitcher } from './ProfileSwitcher';
+export { WritesLock } from './WritesLock';

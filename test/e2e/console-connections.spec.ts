@@ -288,6 +288,7 @@ test('desktop profiles: list, add without echoing the password, switch, unlock w
   await page.getByRole('button', { name: 'Unlock writes' }).click();
   const confirm = page.getByRole('dialog', { name: 'Unlock writes?' });
   await expect(confirm).toContainText('redis://stage.internal:6379/0');
+  if (shots) await page.screenshot({ path: join(shots, 'connections-unlock.png') });
   await confirm.getByRole('button', { name: 'Cancel' }).click();
   expect(await callsOf(page, 'setWritesUnlocked')).toEqual([]);
 

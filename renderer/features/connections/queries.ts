@@ -32,8 +32,15 @@ function useConnectionMutation<T>(run: (input: T) => Promise<unknown>) {
   });
 }
 
-export const useSaveProfile = (profiles: ProfilesApi) =>
-  useProfileMutation((input: ProfileInput) => profiles.save(input));
+/** Saving the profile in use reconnects it with the new settings, so then everything is refetched. */
+export function useSaveProfile(profiles: ProfilesApi) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (input: ProfileInput) => profiles.save(input),
+    onSuccess: (saved) => (saved.active ? queryClient.invalidateQueries() : undefined),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: profileKeys.all }),
+  });
+}
 
 export const useRemoveProfile = (profiles: ProfilesApi) =>
   useProfileMutation((id: string) => profiles.remove(id));

@@ -12,6 +12,7 @@ const WRITE_INPUTS: Partial<Record<OperationName, unknown>> = {
   retry: { job_id: 'job-1', workspace_id: 'ws-1', actor_id: 'ops' },
   setFlag: { value: 'on', actor_id: 'ops' },
   repair: { actor_id: 'ops', dry_run: true },
+  indexStep: { steps: 1 },
 };
 const WRITES = OPERATION_NAMES.filter((name) => contract[name].writes);
 

@@ -98,6 +98,15 @@ test.describe('writable console', () => {
     await expect(page.getByRole('dialog', { name: 'Turn dual-write off?' })).toBeVisible();
     await shot(page, 'migration-confirm');
     await page.getByRole('button', { name: 'Cancel' }).click();
+    const divergence = page.getByRole('region', { name: 'Divergence between the schemas' });
+    await divergence.getByRole('button', { name: 'Run divergence check' }).click();
+    await expect(divergence.getByRole('table', { name: 'Divergent jobs' })).toBeVisible({
+      timeout: 30_000,
+    });
+    await divergence.getByRole('table', { name: 'Divergent jobs' }).getByRole('row').nth(1).click();
+    await page.waitForTimeout(300);
+    await divergence.scrollIntoViewIfNeeded();
+    await shot(page, 'divergence');
 
     await screen(page, 'Metrics');
     await expect(page.locator('.uplot-host canvas')).toHaveCount(3);

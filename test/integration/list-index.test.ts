@@ -60,6 +60,23 @@ describe('listing from the index', () => {
     expect(last.next_cursor).toBeNull();
   });
 
+  it('a read-only connection lists counts without writing anything to Redis', async () => {
+    await seed(env.core(), 2500, 'ws-big'); // above the size recounted on every read
+    const readOnly = env.core({ readOnly: true });
+    const dbsize = await env.redis.dbsize();
+    const keysBefore = await env.redis.exists(keys.workspaceCounts('ws-big'));
+    const [first] = await readOnly.invoke('listWorkspaces', {});
+    expect(first).toMatchObject({
+      workspace_id: 'ws-big',
+      old: { pending: 2500 },
+      new: { pending: 2500 },
+    });
+    const [again] = await readOnly.invoke('listWorkspaces', {});
+    expect(again).toEqual(first);
+    expect(await env.redis.dbsize()).toBe(dbsize);
+    expect(await env.redis.exists(keys.workspaceCounts('ws-big'))).toBe(keysBefore);
+  });
+
   it('counts statuses per schema from kept counts, and names divergent jobs from the last check', async () => {
     const core = env.core();
     await seed(core, 30, 'ws-a');

@@ -57,7 +57,17 @@ export async function recountWorkspace(
     fields[`old:${s}`] = String(counts.old[s]);
     fields[`new:${s}`] = String(counts.new[s]);
   }
-  await ctx.redis.hset(keys.workspaceCounts(workspaceId), fields);
+  // A read-only connection writes nothing, not even Queuescope's own keys: keep the counts in memory.
+  if (ctx.config.readOnly) memoryCounts(ctx).set(workspaceId, counts);
+  else await ctx.redis.hset(keys.workspaceCounts(workspaceId), fields);
+  return counts;
+}
+
+const inMemory = new WeakMap<CoreContext, Map<string, WorkspaceCounts>>();
+
+function memoryCounts(ctx: CoreContext): Map<string, WorkspaceCounts> {
+  let counts = inMemory.get(ctx);
+  if (!counts) inMemory.set(ctx, (counts = new Map()));
   return counts;
 }
 
@@ -85,9 +95,12 @@ export async function keptCounts(
   const pipeline = ctx.redis.pipeline();
   for (const ws of workspaces) pipeline.hgetall(keys.workspaceCounts(ws));
   const replies = (await pipeline.exec()) ?? [];
-  return replies.map(([error, hash]) =>
-    error ? null : parseCounts(hash as Record<string, string>),
-  );
+  const remembered = inMemory.get(ctx);
+  return replies.map(([error, hash], i) => {
+    const kept = error ? null : parseCounts(hash as Record<string, string>);
+    const local = remembered?.get(workspaces[i]!);
+    return local && (!kept || local.computedAt > kept.computedAt) ? local : kept;
+  });
 }
 
 /** Time a listing may spend refreshing stale counts of big workspaces; the rest are served as kept. */

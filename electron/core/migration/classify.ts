@@ -29,7 +29,11 @@ export function classify(finding: Finding, flag: FlagTimeline): DivergenceItem |
       return null;
     case 'missing_in_new': {
       const at = Date.parse(finding.enqueued_at);
-      const wasOff = flagAt(flag.history, flag.current, at) === 'off';
+      // enqueued_at has millisecond resolution: in the very millisecond of a flip the flag could
+      // have been either, and a job without its new copy then most likely went in while it was off.
+      const wasOff =
+        flagAt(flag.history, flag.current, at) === 'off' ||
+        flagAt(flag.history, flag.current, at - 1) === 'off';
       return { ...base, category: wasOff ? 'awaiting_backfill' : 'missing_in_new' };
     }
     case 'mismatch':

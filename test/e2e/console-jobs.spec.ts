@@ -98,11 +98,21 @@ test('keyboard: / searches, j and k move, Enter opens, Esc closes', async ({ pag
   await page.keyboard.press('k');
   const active = table.locator('[role="row"].is-active');
   await expect(active).toHaveCount(1);
+  // Read the active row and the row order in one pass of the page, retried until the table has
+  // settled: a late re-render between two separate reads would compare two different renders.
+  await expect
+    .poll(() =>
+      table.evaluate((el) => {
+        const ids = [...el.querySelectorAll('[role="row"][data-job-id]')].map((r) =>
+          r.getAttribute('data-job-id'),
+        );
+        return ids.indexOf(
+          el.querySelector('[role="row"].is-active')?.getAttribute('data-job-id') ?? null,
+        );
+      }),
+    )
+    .toBe(1);
   const activeId = await active.getAttribute('data-job-id');
-  const rows = await table
-    .locator('[role="row"][data-job-id]')
-    .evaluateAll((els) => els.map((e) => e.getAttribute('data-job-id')));
-  expect(rows.indexOf(activeId)).toBe(1);
 
   await page.keyboard.press('Enter');
   const detail = page.getByRole('complementary', { name: 'Job detail' });

@@ -1,3 +1,4 @@
+import { fillJob, openEnqueueForm } from './enqueue-form';
 import { expect, test } from './fixtures';
 
 test('enqueue shows the outcome, and the same Request ID again is a duplicate linking to the original', async ({
@@ -5,16 +6,13 @@ test('enqueue shows the outcome, and the same Request ID again is a duplicate li
   baseUrl,
   redis,
 }) => {
-  await page.goto(baseUrl);
-  await page
-    .getByRole('navigation', { name: 'Screens' })
-    .getByRole('button', { name: 'Enqueue job' })
-    .click();
-  const form = page.getByRole('form', { name: 'Enqueue job' });
-  await form.getByLabel('Workspace').fill('ws-e2e');
-  await form.getByLabel('Provider').fill('google');
-  await form.getByLabel('Action').fill('gmail.send');
-  await form.getByLabel('Actor').fill('user-7');
+  const form = await openEnqueueForm(page, baseUrl);
+  await fillJob(form, {
+    workspace: 'ws-e2e',
+    provider: 'google',
+    action: 'gmail.send',
+    actor: 'user-7',
+  });
 
   const params = form.getByLabel('Params');
   await params.fill('{"to": ');
@@ -61,16 +59,13 @@ test('the contract rejects bad input with its own message next to the field, and
   baseUrl,
   redis,
 }) => {
-  await page.goto(baseUrl);
-  await page
-    .getByRole('navigation', { name: 'Screens' })
-    .getByRole('button', { name: 'Enqueue job' })
-    .click();
-  const form = page.getByRole('form', { name: 'Enqueue job' });
-  await form.getByLabel('Workspace').fill('bad:ws');
-  await form.getByLabel('Provider').fill('google');
-  await form.getByLabel('Action').fill('gmail.send');
-  await form.getByLabel('Actor').fill('user-7');
+  const form = await openEnqueueForm(page, baseUrl);
+  await fillJob(form, {
+    workspace: 'bad:ws',
+    provider: 'google',
+    action: 'gmail.send',
+    actor: 'user-7',
+  });
   await form.getByRole('button', { name: 'Enqueue' }).click();
   const workspace = form.getByLabel('Workspace');
   await expect(workspace).toHaveAttribute('aria-invalid', 'true');

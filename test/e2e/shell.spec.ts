@@ -2,6 +2,7 @@ import { _electron as electron, type Page } from '@playwright/test';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from './fixtures';
+import { fillJob, openEnqueueForm } from './enqueue-form';
 
 const connectionState = (page: Page) => page.getByRole('status', { name: /^Connection state:/ });
 
@@ -27,16 +28,13 @@ test('the console loads from the web host under its CSP and shows the connection
 });
 
 test('one job enqueued through the console is in Redis', async ({ page, baseUrl, redis }) => {
-  await page.goto(baseUrl);
-  await page
-    .getByRole('navigation', { name: 'Screens' })
-    .getByRole('button', { name: 'Enqueue job' })
-    .click();
-  const form = page.getByRole('form', { name: 'Enqueue job' });
-  await form.getByLabel('Workspace').fill('ws-shell');
-  await form.getByLabel('Provider').fill('google');
-  await form.getByLabel('Action').fill('gmail.send');
-  await form.getByLabel('Actor').fill('user-shell');
+  const form = await openEnqueueForm(page, baseUrl);
+  await fillJob(form, {
+    workspace: 'ws-shell',
+    provider: 'google',
+    action: 'gmail.send',
+    actor: 'user-shell',
+  });
   await form.getByLabel('Params').fill('{"to": "shell@example.com"}');
   await form.getByRole('button', { name: 'Enqueue' }).click();
   const outcome = form.getByRole('status');

@@ -10,9 +10,14 @@ import dropOrphanIdempotencyLua from './lua/drop-orphan-idempotency.lua?raw';
 import repairJobLua from './lua/repair-job.lua?raw';
 import fieldLua from './lua/includes/field.lua?raw';
 import fingerprintLua from './lua/includes/fingerprint.lua?raw';
+import timeBoxLua from './lua/includes/time-box.lua?raw';
 
 /** Shared Lua, one local function a file, pulled into a script by a `-- @include name` line. */
-const INCLUDES: Record<string, string> = { field: fieldLua, fingerprint: fingerprintLua };
+const INCLUDES: Record<string, string> = {
+  field: fieldLua,
+  fingerprint: fingerprintLua,
+  'time-box': timeBoxLua,
+};
 
 export function withIncludes(lua: string): string {
   return lua.replace(/^-- @include (\S+)$/gm, (_, name: string) => {
@@ -63,14 +68,14 @@ export const scripts = {
     perItemKeys: [],
   }),
   compareOldToNew: script({
-    command: 'qs_compare_old_to_new_v1',
+    command: 'qs_compare_old_to_new_v2',
     file: 'compare-old-to-new.lua',
     lua: withIncludes(compareOldToNewLua),
     keys: [],
     perItemKeys: ['old'],
   }),
   compareNewToOld: script({
-    command: 'qs_compare_new_to_old_v1',
+    command: 'qs_compare_new_to_old_v2',
     file: 'compare-new-to-old.lua',
     lua: withIncludes(compareNewToOldLua),
     keys: [],

@@ -5,16 +5,19 @@
   (ARGV[1] .. ws .. ':' .. job_id), so this script runs on a single Redis, not on a cluster.
   Fields are compared as bytes; params/result that differ as bytes are decoded and compared as
   JSON values (Python and JavaScript serialise the same object differently).
-  Keep batches small (~50 jobs) so one call stays well under 5 ms.
+  A call stops early once it has run for ARGV[3] microseconds (read with TIME every few jobs), so
+  no call blocks Redis for long whatever the batch size or the host's speed; the caller sends the
+  jobs past `processed` again.
 
   Input:
     KEYS[1+1i] old   ai:jobs:{job_id}, one per job of the batch
 
     ARGV[1] prefix of new keys ("ai:job:")
     ARGV[2] prefix of old keys ("ai:jobs:"), stripped from KEYS[i] to get the job id
+    ARGV[3] time budget of the call in microseconds (0 = none)
 
   Output:
-    { in_sync_count, then 7 values per other job:
+    { in_sync_count, processed_count, then 7 values per other job:
       job_id, code, workspace_id, detail, old_fingerprint, new_fingerprint, enqueued_at }
     codes:
       'gone'            the old key vanished since it was scanned (nothing to compare)
@@ -24,7 +27,7 @@
     Fingerprints are sha1 of the hash's sorted field/value pairs ('' when absent), the
     compare-and-set token of the repair script.
 ]]
-local newPrefix, oldPrefix = ARGV[1], ARGV[2]
+local newPrefix, oldPrefix, budget = ARGV[1], ARGV[2], tonumber(ARGV[3]) or 0
 local JSON_FIELDS = { params = true, result = true }
 
 -- @include fingerprint
@@ -53,11 +56,24 @@ local function toMap(flat)
   return m
 end
 
--- Same order, same bytes is the common case (one writer, one HSET): no tables built.
+-- Same order, same bytes: two listpack-encoded copies written by one HSET. No table built.
 local function identical(a, b)
   if #a ~= #b then return false end
   for i = 1, #a do
     if a[i] ~= b[i] then return false end
+  end
+  return true
+end
+
+-- Same field/value pairs in any order: a hashtable-encoded hash (a value over 64 bytes, or over
+-- 128 fields, with default settings) replies in bucket order, which differs between two copies.
+-- Field names are unique within a hash, so equal lengths and every pair of b found in a suffice.
+local function sameBytes(a, b)
+  if #a ~= #b then return false end
+  local m = {}
+  for i = 1, #a, 2 do m[a[i]] = a[i + 1] end
+  for i = 1, #b, 2 do
+    if m[b[i]] ~= b[i + 1] then return false end
   end
   return true
 end
@@ -78,8 +94,11 @@ end
 
 -- @include field
 
+-- @include time-box
+
 local inSync = 0
-local out = { 0 }
+local out = { 0, 0 }
+local overBudget = timeBox(budget)
 local function report(jobId, code, ws, detail, oldFlat, newFlat)
   local n = #out
   out[n + 1], out[n + 2], out[n + 3], out[n + 4] = jobId, code, ws or '', detail or ''
@@ -87,7 +106,10 @@ local function report(jobId, code, ws, detail, oldFlat, newFlat)
   out[n + 7] = (oldFlat and field(oldFlat, 'enqueued_at')) or ''
 end
 
+local processed = 0
 for i = 1, #KEYS do
+  if overBudget(i) then break end
+  processed = i
   local oldKey = KEYS[i]
   local jobId = string.sub(oldKey, #oldPrefix + 1)
   local old = redis.pcall('HGETALL', oldKey)
@@ -103,7 +125,7 @@ for i = 1, #KEYS do
       report(jobId, 'wrong_type', ws, newKey .. ' is a ' .. redis.call('TYPE', newKey).ok, old, nil)
     elseif #new == 0 then
       report(jobId, 'missing_in_new', ws, '', old, nil)
-    elseif identical(old, new) then
+    elseif identical(old, new) or sameBytes(old, new) then
       inSync = inSync + 1
     else
       local fields = differingFields(old, new)
@@ -115,5 +137,5 @@ for i = 1, #KEYS do
     end
   end
 end
-out[1] = inSync
+out[1], out[2] = inSync, processed
 return out

@@ -58,8 +58,8 @@ describe('divergence check', () => {
       missing_in_old: 1,
       mismatch: 1,
       workspace_mismatch: 1,
-      // ghost-in-queue, and ok-3 whose old hash is gone (workers read the old hash).
-      orphan_queue_entry: 2,
+      // ghost-in-queue only: ok-3's entry is reported once, as missing in old.
+      orphan_queue_entry: 1,
       orphan_idempotency_key: 1,
     });
     // 150 old hashes (ok-3's is gone): ok-1 mismatched, ok-2 and before-flag missing in new, ok-4 moved.
@@ -76,7 +76,7 @@ describe('divergence check', () => {
     });
     expect(
       report.items.filter((i) => i.category === 'orphan_queue_entry').map((i) => i.job_id),
-    ).toEqual(['ok-3', 'ghost-in-queue']);
+    ).toEqual(['ghost-in-queue']);
     expect(byCategory.orphan_idempotency_key).toMatchObject({
       job_id: 'ghost-job',
       key: keys.idempotency('ws-1', 'req-ghost'),
@@ -184,10 +184,21 @@ describe('divergence check', () => {
     expect(report.workspace_id).toBe('ws-2');
     expect(report.in_sync).toBe(30);
     expect(Object.values(report.counts).reduce((a, b) => a + b, 0)).toBe(0);
+    const unregistered = await core.invoke('divergenceCheck', { workspace_id: 'ws-1' });
+    // ok-2, and ok-4 whose copy is filed under ws-9, a workspace nothing has registered yet.
+    expect(unregistered.counts.missing_in_new).toBe(2);
+    // Once ws-9 is registered (the background indexer registers the workspaces it meets), the
+    // scoped check finds ok-4's copy there and reports it as the whole-Redis check does.
+    await env.redis.sadd(keys.workspaces, 'ws-9');
     const ws1 = await core.invoke('divergenceCheck', { workspace_id: 'ws-1' });
     expect(ws1.counts.mismatch).toBe(1);
-    // ok-2, and ok-4 whose copy is filed under ws-9: a ws-1 check does not walk ws-9's keys.
-    expect(ws1.counts.missing_in_new).toBe(2);
+    expect(ws1.counts.missing_in_new).toBe(1);
+    expect(ws1.counts.workspace_mismatch).toBe(1);
+    expect(ws1.items.find((i) => i.category === 'workspace_mismatch')).toMatchObject({
+      job_id: 'ok-4',
+      workspace_id: 'ws-9',
+      old_workspace: 'ws-1',
+    });
     expect(ws1.counts.awaiting_backfill).toBe(1);
     expect(ws1.counts.missing_in_old).toBe(1);
     expect(ws1.counts.orphan_idempotency_key).toBe(1);

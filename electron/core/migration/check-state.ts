@@ -39,6 +39,8 @@ export interface Checkpoint {
   round: number;
   /** Jobs reported as workspace_mismatch whose missing-in-new finding is dropped. */
   moved: string[];
+  /** Jobs reported missing in old, whose queue entries are not orphans (absent in older checkpoints). */
+  missing_old?: string[];
 }
 
 function emptyCounts(): Record<DivergenceCategory, number> {

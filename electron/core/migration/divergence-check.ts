@@ -1,15 +1,10 @@
+import pLimit, { type LimitFunction } from 'p-limit';
 import type { DivergenceItem, DivergenceReport } from '../../../shared/contract';
 import type { CallContext, CoreContext } from '../context';
 import { IDEMPOTENCY_PREFIX, keys, NEW_JOB_PREFIX, OLD_JOB_PREFIX } from '../keys';
 import { readFlag } from '../jobs/read-job';
 import { classify, isMovedCopy, type FlagTimeline } from './classify';
-import {
-  COMPARE_BATCH,
-  compareNewToOld,
-  compareOldToNew,
-  inChunks,
-  type BatchResult,
-} from './compare-batch';
+import { COMPARE_BATCH, compareNewToOld, compareOldToNew, type BatchResult } from './compare-batch';
 import { readFlagHistory } from './flags';
 import { checkIdempotencyKeys, orphanIdempotencyKeys, orphanQueueEntries } from './orphans';
 import { recheck } from './recheck';
@@ -27,17 +22,27 @@ import {
 import { fileReport, pushItems, readReport, saveReport } from './report-store';
 import { estimateTotal, ProgressMeter } from './progress';
 
-const NEW_BATCH = 100;
+const NEW_BATCH = 200;
+/** Steps (SCAN replies or index pages) read ahead of the one being compared. */
+const STEPS_AHEAD = 3;
 
 /** One divergence check run: scans, classifies, re-checks suspects, and keeps its cursor in Redis. */
 class DivergenceRun {
   private readonly moved: Set<string>;
+  /** Jobs found missing in old: their queue entries are not reported again as orphans. */
+  private readonly missingOld: Set<string>;
   private suspects: DivergenceItem[] = [];
   private awaiting: DivergenceItem[] = [];
   private lastSave = Date.now();
+  /** When this run last found a suspect (0 when resumed past the scan: the pause is then whole). */
+  private lastSuspectAt = 0;
+  /** Registered workspaces but the checked one, read once when a scoped check needs them. */
+  private otherWorkspaces: string[] | undefined;
   private readonly meter: ProgressMeter;
   private readonly startedMs = Date.now();
   private readonly elapsedBefore: number;
+  /** Compare calls in flight across every step of the scan. */
+  private readonly limit: LimitFunction;
 
   constructor(
     private readonly ctx: CoreContext,
@@ -47,8 +52,10 @@ class DivergenceRun {
     private readonly opts: CheckOptions,
   ) {
     this.moved = new Set(cp.moved);
+    this.missingOld = new Set(cp.missing_old ?? []);
     this.elapsedBefore = cp.report.elapsed_s ?? 0;
     this.meter = new ProgressMeter(call, cp.report.scanned);
+    this.limit = pLimit(opts.inFlight);
   }
 
   private get report() {
@@ -105,50 +112,82 @@ class DivergenceRun {
     return this.call.signal?.aborted === true;
   }
 
-  /** SCAN with the next step prefetched while the current one is compared. */
-  private async scanLoop(match: string): Promise<boolean> {
-    const scan = (cursor: string) =>
-      this.ctx.redis.scan(cursor, 'MATCH', match, 'COUNT', this.opts.scanCount);
-    let pending = scan(this.cp.cursor);
-    for (;;) {
-      const [next, found] = await pending;
-      if (next !== '0') pending = scan(next);
-      await this.compareKeys(found);
-      this.cp.cursor = next;
-      this.tick('scan', found.length);
-      if (next === '0') return true;
-      if (this.cancelled()) {
-        pending.catch(() => undefined);
-        return false;
-      }
-      await this.maybeSave();
-    }
+  /** SCAN over the keyspace, compared as it streams in (see `streamCompare`). */
+  private scanLoop(match: string): Promise<boolean> {
+    return this.streamCompare(async (cursor) => {
+      const [next, found] = await this.ctx.redis.scan(
+        cursor,
+        'MATCH',
+        match,
+        'COUNT',
+        this.opts.scanCount,
+      );
+      return { next, found, last: next === '0' };
+    });
   }
 
   /** Old -> new over a workspace's index (enqueue keeps it; the background indexer adds others'). */
-  private async indexLoop(): Promise<boolean> {
+  private indexLoop(): Promise<boolean> {
     const index = keys.workspaceIndex(this.report.workspace_id ?? '');
-    for (let offset = Number(this.cp.cursor); ;) {
-      const ids = await this.ctx.redis.zrange(
-        index,
-        String(offset),
-        String(offset + this.opts.scanCount - 1),
-      );
-      await this.compareKeys(ids.map((id) => keys.oldJob(id)));
-      offset += ids.length;
-      this.cp.cursor = String(offset);
-      this.tick('scan', ids.length);
-      if (ids.length < this.opts.scanCount) return true;
-      if (this.cancelled()) return false;
+    const count = this.opts.scanCount;
+    return this.streamCompare(async (cursor) => {
+      const offset = Number(cursor);
+      const ids = await this.ctx.redis.zrange(index, String(offset), String(offset + count - 1));
+      return {
+        next: String(offset + ids.length),
+        found: ids.map((id) => keys.oldJob(id)),
+        last: ids.length < count,
+      };
+    });
+  }
+
+  /**
+   * Reads steps of keys and compares them without waiting between steps: a few steps are read
+   * ahead and their compare calls share one limit, so Redis always has work queued. The saved
+   * cursor only passes a step once every call of it has answered; a cancel lets the steps in
+   * flight finish and saves the cursor after them, so a resumed check neither skips nor repeats.
+   */
+  private async streamCompare(
+    read: (cursor: string) => Promise<{ next: string; found: string[]; last: boolean }>,
+  ): Promise<boolean> {
+    const window: Array<{ next: string; read: number; compared: Promise<void> }> = [];
+    let cursor = this.cp.cursor;
+    let ended = false;
+    let cancelled = false;
+    while (!ended || window.length > 0) {
+      while (!ended && !cancelled && window.length < STEPS_AHEAD) {
+        const step = await read(cursor);
+        cursor = step.next;
+        ended = step.last;
+        const compared = this.compareKeys(step.found);
+        compared.catch(() => undefined); // awaited in order below
+        window.push({ next: step.next, read: step.found.length, compared });
+      }
+      const head = window.shift();
+      if (!head) return ended;
+      try {
+        await head.compared;
+      } catch (error) {
+        // Let the other steps settle first, so nothing is written after the failure is saved.
+        await Promise.allSettled(window.map((w) => w.compared));
+        throw error;
+      }
+      this.cp.cursor = head.next;
+      this.tick('scan', head.read);
+      cancelled ||= this.cancelled();
+      if (cancelled && window.length === 0) return ended;
       await this.maybeSave();
     }
+    return true;
   }
 
   private async queueLoop(): Promise<boolean> {
     for (;;) {
       const page = await orphanQueueEntries(this.ctx, Number(this.cp.cursor));
       if (!page) return true;
-      this.note(page.items);
+      // A queued job whose old hash is gone but whose new copy is there is reported once, as
+      // missing in old: its repair restores the hash the queue entry points to.
+      this.note(page.items.filter((item) => !this.missingOld.has(item.job_id)));
       await this.flush();
       this.cp.cursor = String(Number(this.cp.cursor) + page.read);
       this.tick('queue', page.read);
@@ -185,16 +224,27 @@ class DivergenceRun {
       : found.filter((k) => k.startsWith(IDEMPOTENCY_PREFIX));
     const orphans = idemKeys.length ? checkIdempotencyKeys(this.ctx, idemKeys) : null;
     orphans?.catch(() => undefined); // awaited below; a failure must not go unhandled meanwhile
-    const tasks: Array<() => Promise<BatchResult & { side: 'old' | 'new' }>> = [];
+    const calls: Array<Promise<BatchResult & { side: 'old' | 'new' }>> = [];
     for (let i = 0; i < oldKeys.length; i += COMPARE_BATCH) {
       const chunk = oldKeys.slice(i, i + COMPARE_BATCH);
-      tasks.push(async () => ({ side: 'old', ...(await compareOldToNew(this.ctx.redis, chunk)) }));
+      calls.push(
+        this.limit(async () => ({
+          side: 'old',
+          ...(await compareOldToNew(this.ctx.redis, chunk)),
+        })),
+      );
     }
     for (let i = 0; i < newKeys.length; i += NEW_BATCH) {
       const chunk = newKeys.slice(i, i + NEW_BATCH);
-      tasks.push(async () => ({ side: 'new', ...(await compareNewToOld(this.ctx.redis, chunk)) }));
+      calls.push(
+        this.limit(async () => ({
+          side: 'new',
+          ...(await compareNewToOld(this.ctx.redis, chunk)),
+        })),
+      );
     }
-    const results = await inChunks(tasks, 1, this.opts.inFlight, ([task]) => task!());
+    const results = await Promise.all(calls);
+    const unplaced: string[] = [];
     for (const result of results) {
       if (result.side === 'old') {
         this.report.in_sync += result.count;
@@ -204,6 +254,9 @@ class DivergenceRun {
         if (isMovedCopy(finding)) this.moved.add(finding.job_id);
         const item = classify(finding, this.flag);
         if (!item) continue;
+        if (item.category === 'missing_in_old') this.missingOld.add(item.job_id);
+        if (item.category === 'missing_in_new' && this.report.workspace_id)
+          unplaced.push(item.job_id);
         if (
           result.side === 'old' &&
           item.category !== 'awaiting_backfill' &&
@@ -214,11 +267,39 @@ class DivergenceRun {
       }
     }
     if (orphans) this.note(await orphans);
+    if (unplaced.length) await this.findMovedCopies(unplaced);
     await this.flush();
+  }
+
+  /**
+   * A workspace-scoped check sees only its own workspace's new keys, so a copy filed under another
+   * workspace would pass for missing in new. Jobs missing in new (few, unlike those awaiting
+   * backfill) are looked for under every registered workspace; a copy found there is reported as
+   * the whole-Redis check reports it, a workspace mismatch, and the missing-in-new record dropped.
+   */
+  private async findMovedCopies(jobIds: string[]): Promise<void> {
+    this.otherWorkspaces ??= (await this.ctx.redis.smembers(keys.workspaces)).filter(
+      (ws) => ws !== this.report.workspace_id,
+    );
+    const candidates = jobIds.flatMap((id) =>
+      this.otherWorkspaces!.map((ws) => keys.newJob(ws, id)),
+    );
+    if (candidates.length === 0) return;
+    const pipeline = this.ctx.redis.pipeline();
+    for (const key of candidates) pipeline.exists(key);
+    const replies = (await pipeline.exec()) ?? [];
+    const found = candidates.filter((_, i) => Number(replies[i]?.[1] ?? 0) > 0);
+    const result = await compareNewToOld(this.ctx.redis, found);
+    for (const finding of result.findings) {
+      if (isMovedCopy(finding)) this.moved.add(finding.job_id);
+      const item = classify(finding, this.flag);
+      if (item) this.note([item]);
+    }
   }
 
   private note(items: DivergenceItem[]): void {
     for (const item of items) {
+      if (item.category !== 'awaiting_backfill') this.lastSuspectAt = Date.now();
       this.report.counts[item.category]++;
       (item.category === 'awaiting_backfill' ? this.awaiting : this.suspects).push(item);
     }
@@ -246,7 +327,7 @@ class DivergenceRun {
         ? keys.divergenceItems(this.report.id)
         : keys.divergenceSuspects(this.report.id, round);
       this.tick('recheck', 0);
-      if (round > 1 || Number(this.cp.cursor) === 0) await this.pause();
+      if (round > 1 || Number(this.cp.cursor) === 0) await this.pause(round);
       for (let offset = Number(this.cp.cursor); ; offset += COMPARE_BATCH) {
         const raw = await this.ctx.redis.lrange(source, offset, offset + COMPARE_BATCH - 1);
         if (raw.length === 0) break;
@@ -268,9 +349,17 @@ class DivergenceRun {
     return true;
   }
 
-  private pause(): Promise<void> {
-    if (this.opts.recheckRounds === 0 || this.opts.recheckPauseMs === 0) return Promise.resolve();
-    return new Promise((resolve) => setTimeout(resolve, this.opts.recheckPauseMs));
+  /**
+   * Waits so that every suspect is read again at least recheckPauseMs after it was last read,
+   * letting a write that was in flight land. Suspects of the scan were read when they were found,
+   * mostly long ago, so round 1 waits only for the latest of them; later rounds read all just now.
+   */
+  private pause(round: number): Promise<void> {
+    const pauseMs = this.opts.recheckPauseMs;
+    if (this.opts.recheckRounds === 0 || pauseMs === 0) return Promise.resolve();
+    const since = round === 1 && this.lastSuspectAt ? Date.now() - this.lastSuspectAt : 0;
+    const wait = Math.max(0, pauseMs - since);
+    return wait > 0 ? new Promise((resolve) => setTimeout(resolve, wait)) : Promise.resolve();
   }
 
   private async recheckBatch(items: DivergenceItem[], reread: boolean): Promise<DivergenceItem[]> {
@@ -333,6 +422,7 @@ class DivergenceRun {
     this.lastSave = Date.now();
     this.report.elapsed_s = this.elapsedBefore + (Date.now() - this.startedMs) / 1000;
     this.cp.moved = [...this.moved];
+    this.cp.missing_old = [...this.missingOld];
     await saveReport(this.ctx, this.report);
     await this.ctx.redis.set(keys.divergenceCheckpoint(this.scope), JSON.stringify(this.cp));
   }

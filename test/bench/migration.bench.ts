@@ -232,12 +232,35 @@ async function main(): Promise<void> {
     );
 
     await admin.slowlog('RESET');
+    const cpuOf = async () => {
+      const info = await admin.info('cpu');
+      return (
+        Number(info.match(/used_cpu_user:([\d.]+)/)?.[1]) +
+        Number(info.match(/used_cpu_sys:([\d.]+)/)?.[1])
+      );
+    };
+    const usecOf = async () => {
+      const info = await admin.info('commandstats');
+      return new Map(
+        [...info.matchAll(/cmdstat_([^:]+):calls=(\d+),usec=(\d+)/g)].map((m) => [
+          m[1]!,
+          [Number(m[2]), Number(m[3])] as const,
+        ]),
+      );
+    };
+    const usec0 = await usecOf();
+    const redisCpu0 = await cpuOf();
+    const nodeCpu0 = process.cpuUsage();
+    const phaseStarts: Array<[string, number]> = [];
+    const checkStarted = performance.now();
     const check = await watch(() =>
       core.invoke(
         'divergenceCheck',
         {},
         {
           onProgress: (p) => {
+            if (phaseStarts.at(-1)?.[0] !== p.phase)
+              phaseStarts.push([p.phase, performance.now() - checkStarted]);
             if (p.phase !== 'scan' || Math.random() < 0.02)
               process.stderr.write(
                 `\r${p.phase} ${p.done}/${p.total ?? '?'} eta ${p.eta_s ?? '?'}s   `,
@@ -247,6 +270,26 @@ async function main(): Promise<void> {
       ),
     );
     process.stderr.write('\n');
+    const phaseMs = phaseStarts.map(([phase, at], i) => {
+      const end = phaseStarts[i + 1]?.[1] ?? check.ms;
+      return `${phase} ${Math.round(end - at)} ms`;
+    });
+    console.log(`check phases: ${phaseMs.join(', ')}`);
+    const nodeCpu = process.cpuUsage(nodeCpu0);
+    const usec1 = await usecOf();
+    const byCommand = [...usec1]
+      .map(
+        ([name, [calls, us]]) =>
+          [name, calls - (usec0.get(name)?.[0] ?? 0), us - (usec0.get(name)?.[1] ?? 0)] as const,
+      )
+      .filter(([, calls]) => calls > 0)
+      .sort((a, b) => b[2] - a[2])
+      .slice(0, 8)
+      .map(([name, calls, us]) => `${name} ${calls} calls ${Math.round(us / 1000)} ms`);
+    console.log(`check commands: ${byCommand.join(', ')}`);
+    console.log(
+      `check cpu: redis ${Math.round(((await cpuOf()) - redisCpu0) * 1000)} ms, node ${Math.round((nodeCpu.user + nodeCpu.system) / 1000)} ms`,
+    );
     const checkSlow = await slowCalls(admin);
     const report = check.value;
     const found = new Set<string>();

@@ -46,6 +46,12 @@ export interface WorkspaceSummary {
   new: StatusCounts;
   /** Jobs whose two copies differ, from the last divergence check (undefined when none ran). */
   divergent?: number;
+  /**
+   * Set while a big workspace's counts are not known yet: they are being counted in the background
+   * and `old`/`new` are zeros until then. Absent once the counts are known (which may be slightly
+   * stale for a big workspace; they are refreshed in the background).
+   */
+  counting?: true;
 }
 
 export interface JobRow {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { QueueCore } from '../../electron/core/core';
 import { keys } from '../../electron/core/keys';
 import { sampleJob, useRedis } from '../helpers/core';
@@ -60,21 +60,130 @@ describe('listing from the index', () => {
     expect(last.next_cursor).toBeNull();
   });
 
+  /** Lists until no workspace is still being counted in the background. */
+  async function countedList(core: QueueCore) {
+    return vi.waitFor(
+      async () => {
+        const list = await core.invoke('listWorkspaces', {});
+        if (list.some((w) => w.counting)) throw new Error('still counting');
+        return list;
+      },
+      { timeout: 60_000, interval: 50 },
+    );
+  }
+
+  /** Script calls (EVAL and EVALSHA) Redis has answered so far. */
+  async function scriptCalls(): Promise<number> {
+    const info = await env.redis.info('commandstats');
+    let calls = 0;
+    for (const m of info.matchAll(/cmdstat_(?:eval|evalsha):calls=(\d+)/g)) calls += Number(m[1]);
+    return calls;
+  }
+
+  it('lists a big workspace without counts at once, marked counting, and counts it once in the background', async () => {
+    const core = env.core();
+    await seed(core, 1500, 'ws-big');
+    await countedList(core); // still small: counted on the read, which also loads the count script
+    await core.invoke('enqueueMany', {
+      jobs: Array.from({ length: 1000 }, (_, j) =>
+        sampleJob({ workspace_id: 'ws-big', job_id: `ws-big-late-${String(j).padStart(4, '0')}` }),
+      ),
+    });
+    await env.redis.del(keys.workspaceCounts('ws-big')); // 2500 jobs now, and no kept counts
+    await env.redis.config('RESETSTAT');
+    // Asked three times at once before any count is kept: each answers without waiting.
+    const lists = await Promise.all([1, 2, 3].map(() => core.invoke('listWorkspaces', {})));
+    for (const list of lists) {
+      expect(list).toEqual([
+        {
+          workspace_id: 'ws-big',
+          old: { pending: 0, running: 0, completed: 0, failed: 0, other: 0 },
+          new: { pending: 0, running: 0, completed: 0, failed: 0, other: 0 },
+          counting: true,
+        },
+      ]);
+    }
+    const later = await countedList(core);
+    expect(later).toEqual([
+      {
+        workspace_id: 'ws-big',
+        old: { pending: 2500, running: 0, completed: 0, failed: 0, other: 0 },
+        new: { pending: 2500, running: 0, completed: 0, failed: 0, other: 0 },
+      },
+    ]);
+    expect(await env.redis.exists(keys.workspaceCounts('ws-big'))).toBe(1);
+    // One walk of the big index (13 slices of 200), however often the listing asked meanwhile.
+    expect(await scriptCalls()).toBe(13);
+  });
+
+  it('serves stale counts of a big workspace at once and refreshes them in the background', async () => {
+    const core = env.core();
+    await seed(core, 2500, 'ws-big');
+    await countedList(core);
+    // 1000 more jobs: the kept counts no longer match the index.
+    await core.invoke('enqueueMany', {
+      jobs: Array.from({ length: 1000 }, (_, j) =>
+        sampleJob({ workspace_id: 'ws-big', job_id: `ws-big-late-${String(j).padStart(4, '0')}` }),
+      ),
+    });
+    const [stale] = await core.invoke('listWorkspaces', {});
+    expect(stale).toEqual({
+      workspace_id: 'ws-big',
+      old: { pending: 2500, running: 0, completed: 0, failed: 0, other: 0 },
+      new: { pending: 2500, running: 0, completed: 0, failed: 0, other: 0 },
+    });
+    await vi.waitFor(
+      async () => {
+        const [fresh] = await core.invoke('listWorkspaces', {});
+        expect(fresh).toEqual({
+          workspace_id: 'ws-big',
+          old: { pending: 3500, running: 0, completed: 0, failed: 0, other: 0 },
+          new: { pending: 3500, running: 0, completed: 0, failed: 0, other: 0 },
+        });
+      },
+      { timeout: 60_000, interval: 50 },
+    );
+  });
+
+  it('a background recount that fails surfaces its error on the next listing, not "counting" for ever', async () => {
+    const core = env.core();
+    await seed(core, 2500, 'ws-big');
+    await env.redis.del(keys.workspaceCounts('ws-big'));
+    // Redis full: reads still answer, the recount cannot keep its counts.
+    await env.redis.config('SET', 'maxmemory', '1');
+    try {
+      const [first] = await core.invoke('listWorkspaces', {});
+      expect(first).toMatchObject({ workspace_id: 'ws-big', counting: true });
+      await vi.waitFor(
+        async () => {
+          await expect(core.invoke('listWorkspaces', {})).rejects.toThrow(/maxmemory|OOM/);
+        },
+        { timeout: 30_000, interval: 50 },
+      );
+    } finally {
+      await env.redis.config('SET', 'maxmemory', '0');
+    }
+    const [counted] = await countedList(core);
+    expect(counted).toMatchObject({ old: { pending: 2500 }, new: { pending: 2500 } });
+  });
+
   it('a read-only connection lists counts without writing anything to Redis', async () => {
     await seed(env.core(), 2500, 'ws-big'); // above the size recounted on every read
+    await env.redis.del(keys.workspaceCounts('ws-big'));
     const readOnly = env.core({ readOnly: true });
     const dbsize = await env.redis.dbsize();
-    const keysBefore = await env.redis.exists(keys.workspaceCounts('ws-big'));
     const [first] = await readOnly.invoke('listWorkspaces', {});
-    expect(first).toMatchObject({
+    expect(first).toMatchObject({ workspace_id: 'ws-big', counting: true });
+    const [counted] = await countedList(readOnly);
+    expect(counted).toMatchObject({
       workspace_id: 'ws-big',
       old: { pending: 2500 },
       new: { pending: 2500 },
     });
     const [again] = await readOnly.invoke('listWorkspaces', {});
-    expect(again).toEqual(first);
+    expect(again).toEqual(counted);
     expect(await env.redis.dbsize()).toBe(dbsize);
-    expect(await env.redis.exists(keys.workspaceCounts('ws-big'))).toBe(keysBefore);
+    expect(await env.redis.exists(keys.workspaceCounts('ws-big'))).toBe(0);
   });
 
   it('counts statuses per schema from kept counts, and names divergent jobs from the last check', async () => {

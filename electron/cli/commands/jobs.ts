@@ -135,7 +135,12 @@ export function addJobCommands(program: Command, session: CliSession): void {
     .description(contract.listWorkspaces.summary)
     .action(async (_opts, cmd: Command) => {
       session.use(cmd);
-      const list = await session.invoke('listWorkspaces', {});
+      let list = await session.invoke('listWorkspaces', {});
+      // A big workspace not counted yet is being counted in the background: print its counts, not zeros.
+      while (list.some((w) => w.counting)) {
+        await new Promise((r) => setTimeout(r, 250));
+        list = await session.invoke('listWorkspaces', {});
+      }
       session.output(list, () => workspacesText(list));
     });
 

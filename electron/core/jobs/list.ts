@@ -150,17 +150,27 @@ async function lastDivergence(ctx: CoreContext): Promise<Record<string, number> 
   return last?.by_workspace ?? null;
 }
 
-/** Every workspace in the registry with status counts per schema, from kept counts (never a keyspace walk). */
+/**
+ * Every workspace in the registry with status counts per schema, from kept counts (never a keyspace
+ * walk). It never waits on counting a big workspace: one not counted yet is listed at once with
+ * `counting: true` and zero counts while a background recount runs.
+ */
 export async function listWorkspaces(ctx: CoreContext): Promise<WorkspaceSummary[]> {
   const workspaces = (await ctx.redis.smembers(keys.workspaces)).sort();
   const [counts, divergent] = await Promise.all([
     workspaceCounts(ctx, workspaces),
     lastDivergence(ctx),
   ]);
-  return workspaces.map((ws, i) => ({
-    workspace_id: ws,
-    old: counts[i]!.old,
-    new: counts[i]!.new,
-    ...(divergent ? { divergent: divergent[ws] ?? 0 } : {}),
-  }));
+  return workspaces.map((ws, i) => {
+    const known = counts[i];
+    return {
+      workspace_id: ws,
+      old: known?.old ?? zeroCounts(),
+      new: known?.new ?? zeroCounts(),
+      ...(known ? {} : { counting: true as const }),
+      ...(divergent ? { divergent: divergent[ws] ?? 0 } : {}),
+    };
+  });
 }
+
+const zeroCounts = () => ({ pending: 0, running: 0, completed: 0, failed: 0, other: 0 });

@@ -103,38 +103,79 @@ export async function keptCounts(
   });
 }
 
-/** Time a listing may spend refreshing stale counts of big workspaces; the rest are served as kept. */
-const REFRESH_BUDGET_MS = 150;
+/** Background recounts of one context: which workspaces wait or run, and the chain they run on. */
+interface Background {
+  queued: Set<string>;
+  /** Workspaces whose last background recount failed: the next listing recounts them itself. */
+  failed: Set<string>;
+  chain: Promise<void>;
+}
+
+const background = new WeakMap<CoreContext, Background>();
 
 /**
- * Counts of every workspace. Small workspaces are recounted on each read (exact, cheap). Big ones
- * are served from kept counts while fresh (same index size, younger than maxAge); stale ones are
- * recounted stalest first within a small time budget, and the background indexer refreshes the rest.
+ * Recounts a workspace after the current listing has answered. Recounts run one after another per
+ * context (a big index is hundreds of script calls; running several at once would only crowd out
+ * the reads the user waits for), and a workspace already waiting or running is not queued again. A
+ * failed recount is remembered, so that the next listing recounts in the foreground and its caller
+ * sees the error instead of a workspace that stays "counting" for ever.
+ */
+function recountInBackground(bg: Background, ctx: CoreContext, workspaceId: string): void {
+  if (bg.queued.has(workspaceId)) return;
+  const { queued, failed } = bg;
+  queued.add(workspaceId);
+  bg.chain = bg.chain
+    .then(() => recountWorkspace(ctx, workspaceId))
+    .then(
+      () => undefined,
+      () => void failed.add(workspaceId),
+    )
+    .finally(() => queued.delete(workspaceId));
+}
+
+function backgroundOf(ctx: CoreContext): Background {
+  let bg = background.get(ctx);
+  if (!bg) {
+    bg = { queued: new Set(), failed: new Set(), chain: Promise.resolve() };
+    background.set(ctx, bg);
+  }
+  return bg;
+}
+
+/**
+ * Counts of every workspace, never waiting on a big recount. Small workspaces are recounted on each
+ * read (exact, cheap). Big ones are served from kept counts; stale kept counts (index size changed,
+ * or older than maxAge) are served as they are and recounted in the background. A big workspace with
+ * no kept counts yet gets null (not known yet) and a background recount; a later read has its counts.
  */
 export async function workspaceCounts(
   ctx: CoreContext,
   workspaces: string[],
   maxAgeMs = COUNTS_MAX_AGE_MS,
-): Promise<WorkspaceCounts[]> {
-  const out = await keptCounts(ctx, workspaces);
-  const sizes = await indexSizes(ctx, workspaces);
-  const started = Date.now();
-  const stale = workspaces
-    .map((ws, i) => ({ ws, i, kept: out[i], size: sizes[i] ?? 0 }))
-    .filter(
-      ({ kept, size }) =>
-        !kept ||
-        size <= SMALL_INDEX ||
-        kept.indexSize !== size ||
-        started - kept.computedAt >= maxAgeMs,
-    )
-    .sort((a, b) => (a.kept?.computedAt ?? 0) - (b.kept?.computedAt ?? 0));
-  for (const w of stale) {
-    const mustCount = !w.kept || w.size <= SMALL_INDEX;
-    if (!mustCount && Date.now() - started > REFRESH_BUDGET_MS) continue;
-    out[w.i] = await recountWorkspace(ctx, w.ws);
+): Promise<Array<WorkspaceCounts | null>> {
+  const [out, sizes] = await Promise.all([
+    keptCounts(ctx, workspaces),
+    indexSizes(ctx, workspaces),
+  ]);
+  const now = Date.now();
+  const small: number[] = [];
+  const stale: number[] = [];
+  workspaces.forEach((_, i) => {
+    const kept = out[i];
+    const size = sizes[i] ?? 0;
+    if (size <= SMALL_INDEX) small.push(i);
+    else if (!kept || kept.indexSize !== size || now - kept.computedAt >= maxAgeMs) stale.push(i);
+  });
+  // Not yet counted first, then stalest first.
+  stale.sort((a, b) => (out[a]?.computedAt ?? 0) - (out[b]?.computedAt ?? 0));
+  const bg = backgroundOf(ctx);
+  for (const i of stale) {
+    const ws = workspaces[i]!;
+    if (bg.failed.delete(ws)) out[i] = await recountWorkspace(ctx, ws);
+    else recountInBackground(bg, ctx, ws);
   }
-  return out as WorkspaceCounts[];
+  for (const i of small) out[i] = await recountWorkspace(ctx, workspaces[i]!);
+  return out;
 }
 
 async function indexSizes(ctx: CoreContext, workspaces: string[]): Promise<number[]> {

@@ -27,6 +27,18 @@ function CountsLine({ schema, counts }: { schema: 'old' | 'new'; counts: StatusC
   );
 }
 
+/** In place of the counts while a big workspace is still being counted in the background. */
+function CountingLine({ schema }: { schema: 'old' | 'new' }) {
+  return (
+    <div className="ws-counts" aria-label={`${schema} schema counts`}>
+      <span className="ws-schema">{schema}</span>
+      <span className="muted" title="Counting this workspace's jobs in the background">
+        counting…
+      </span>
+    </div>
+  );
+}
+
 function WorkspaceItem({ ws, selected }: { ws: WorkspaceSummary; selected: boolean }) {
   const { workspaceSelected } = useNavigationActions();
   return (
@@ -49,8 +61,17 @@ function WorkspaceItem({ ws, selected }: { ws: WorkspaceSummary; selected: boole
             </span>
           )}
         </span>
-        <CountsLine schema="old" counts={ws.old} />
-        <CountsLine schema="new" counts={ws.new} />
+        {ws.counting ? (
+          <>
+            <CountingLine schema="old" />
+            <CountingLine schema="new" />
+          </>
+        ) : (
+          <>
+            <CountsLine schema="old" counts={ws.old} />
+            <CountsLine schema="new" counts={ws.new} />
+          </>
+        )}
       </button>
     </li>
   );

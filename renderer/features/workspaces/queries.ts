@@ -19,6 +19,9 @@ export const workspacesQueryOptions = () =>
 /** Above this many jobs in all, counting costs too much Redis work to repeat on a timer. */
 export const POLL_COUNTS_UP_TO = 20_000;
 
+/** While the core is still counting a big workspace, ask again this often until its counts arrive. */
+export const COUNTING_POLL_MS = 1_500;
+
 export function jobCount(workspaces: WorkspaceSummary[]): number {
   let sum = 0;
   for (const ws of workspaces)
@@ -31,7 +34,9 @@ export function jobCount(workspaces: WorkspaceSummary[]): number {
  * Workspace counts are the costliest read (the core visits every job's status in each schema), so
  * they refresh at a quarter of the live rate, at most once a minute, and not on a timer at all on a
  * large Redis: there they refresh when the window regains focus, after writes made here, or on
- * request. On first load they wait for the jobs list, which the user is looking at.
+ * request. On first load they wait for the jobs list, which the user is looking at. A big workspace
+ * the core has not counted yet comes back marked `counting`; the list is then asked for again every
+ * COUNTING_POLL_MS (whatever the live setting, as finishing a first load) until the counts arrive.
  */
 export function useWorkspaces() {
   const live = useLiveRefetch();
@@ -46,9 +51,12 @@ export function useWorkspaces() {
     ...workspacesQueryOptions(),
     ...live,
     enabled: loadedOnce || !jobsFirst,
-    refetchInterval: (query) =>
-      live.refetchInterval === false || jobCount(query.state.data ?? []) > POLL_COUNTS_UP_TO
+    refetchInterval: (query) => {
+      const data = query.state.data ?? [];
+      if (data.some((ws) => ws.counting)) return COUNTING_POLL_MS;
+      return live.refetchInterval === false || jobCount(data) > POLL_COUNTS_UP_TO
         ? false
-        : Math.max(live.refetchInterval * 4, 60_000),
+        : Math.max(live.refetchInterval * 4, 60_000);
+    },
   });
 }

@@ -1,4 +1,8 @@
 import type { QueueCore } from '../core/core';
+import type {
+  BackgroundIndexer,
+  BackgroundIndexerOptions,
+} from '../core/migration/background-indexer';
 import { watchConnection, type ConnectionWatch } from './connection-watch';
 import { createDispatcher, type Dispatcher } from './dispatch';
 import { EventHub } from './event-hub';
@@ -10,11 +14,13 @@ export interface HostSessionOptions {
   label: string;
   /** Who writes through this host are audited as. */
   actor: string;
+  /** The background indexer's pacing, or false for none (the default paces it for production). */
+  indexer?: BackgroundIndexerOptions | false;
 }
 
 /**
  * What both hosts (the Electron main process and the web host) run for one console: the dispatcher,
- * the event hub, and the watchers that feed it. The core can be swapped (profile switch, unlock)
+ * the event hub, the watchers that feed it, and the background indexer. The core can be swapped (profile switch, unlock)
  * without the console resubscribing.
  */
 export interface HostSession {
@@ -35,6 +41,9 @@ export function createHostSession(options: HostSessionOptions): HostSession {
     watchConnection(core.redis, hub, () => ({ label, read_only: core.readOnly }));
   let connection = watch();
   const stopFlag = watchFlag(() => core, hub);
+  const startIndexer = (): BackgroundIndexer | null =>
+    options.indexer === false ? null : core.startBackgroundIndexer(options.indexer);
+  let indexer = startIndexer();
   const dispatcher = createDispatcher({
     core: () => core,
     actor: () => options.actor,
@@ -51,8 +60,10 @@ export function createHostSession(options: HostSessionOptions): HostSession {
     },
     replaceCore(next, nextLabel) {
       const sameClient = next.redis === core.redis;
+      void indexer?.stop();
       core = next;
       label = nextLabel;
+      indexer = startIndexer();
       if (sameClient) {
         connection.refresh();
         return;
@@ -61,6 +72,7 @@ export function createHostSession(options: HostSessionOptions): HostSession {
       connection = watch();
     },
     close() {
+      void indexer?.stop();
       connection.stop();
       stopFlag();
       hub.close();

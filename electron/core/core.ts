@@ -13,6 +13,7 @@ import { ReadOnlyError } from './errors';
 import { toQueuescopeError } from './error-mapping';
 import { createHandlers, type Handlers } from './handlers';
 import { EnqueueBatcher } from './jobs/enqueue';
+import { BackgroundIndexer, type BackgroundIndexerOptions } from './migration/background-indexer';
 import { createRedisClient, type ConnectionOptions } from './redis/connection';
 import { registerScripts } from './scripts';
 import { appendAudit } from './telemetry/audit';
@@ -35,6 +36,7 @@ export class QueueCore {
   private readonly ctx: CoreContext;
   private readonly handlers: Handlers;
   private readonly ownsClient: boolean;
+  private readonly indexers = new Set<BackgroundIndexer>();
 
   constructor(options: CoreOptions = {}) {
     this.config = {
@@ -113,7 +115,19 @@ export class QueueCore {
     await appendAudit(this.ctx, record).catch(() => undefined);
   }
 
+  /**
+   * Starts filing other producers' jobs into the indexes in the background (the hosts call this).
+   * Null on a read-only connection, which writes nothing. The core's close stops it.
+   */
+  startBackgroundIndexer(options?: BackgroundIndexerOptions): BackgroundIndexer | null {
+    if (this.config.readOnly) return null;
+    const indexer = new BackgroundIndexer(this.ctx, options);
+    this.indexers.add(indexer);
+    return indexer;
+  }
+
   async close(): Promise<void> {
+    await Promise.all([...this.indexers].map((indexer) => indexer.stop()));
     await this.ctx.failures.flush(this.redis);
     if (this.ownsClient) this.redis.disconnect();
   }

@@ -5,6 +5,7 @@ import { API_PREFIX } from '../../shared/contract';
 import { createHostSession } from '../adapters/host-session';
 import { defaultActor, labelOf } from '../adapters/labels';
 import { QueueCore } from '../core/core';
+import type { BackgroundIndexerOptions } from '../core/migration/background-indexer';
 import { SECURITY_HEADERS } from '../security/csp';
 import {
   checkHost,
@@ -31,6 +32,8 @@ export interface ServeOptions {
   /** How the connection is named in the console (else QUEUESCOPE_CONNECTION_LABEL, else host:port). */
   label?: string;
   bodyLimitBytes?: number;
+  /** The background indexer's pacing, or false to run none. */
+  indexer?: BackgroundIndexerOptions | false;
   /** Where request failures are reported; lines never contain the token. */
   log?: (line: string) => void;
 }
@@ -54,6 +57,7 @@ export async function serve(options: ServeOptions): Promise<WebHost> {
     core,
     label: options.label ?? process.env.QUEUESCOPE_CONNECTION_LABEL ?? labelOf(redisUrl),
     actor: options.actor ?? defaultActor(),
+    ...(options.indexer === undefined ? {} : { indexer: options.indexer }),
   });
   const token = randomBytes(24).toString('hex');
   const rendererDir = options.rendererDir ?? findRendererDir();

@@ -19,12 +19,14 @@ export function addHostCommands(program: Command, session: CliSession): void {
     .command('serve')
     .description('Serve the console and every operation over HTTP on 127.0.0.1 (token in the URL).')
     .option('--port <n>', 'port to listen on (default: a free one)')
+    .option('--no-index', "do not file other producers' jobs into the indexes in the background")
     .action(async (opts, cmd: Command) => {
       session.use(cmd);
       const port = parsePort(opts.port);
       const host = await serve({
         redisUrl: session.redisUrl,
         readOnly: session.readOnly,
+        ...(opts.index === false ? { indexer: false as const } : {}),
         ...(port === undefined ? {} : { port }),
       });
       session.output({ url: host.url }, () => `Queuescope console: ${host.url}\nCtrl-C to stop.`);

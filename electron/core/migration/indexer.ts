@@ -51,39 +51,70 @@ async function describe(ctx: CoreContext, found: string[]): Promise<Found[]> {
   });
 }
 
+/** The job id of a job key of either schema (null for a key that is not a job key). */
+export function jobIdOfKey(key: string): string | null {
+  if (key.startsWith(OLD_JOB_PREFIX)) return key.slice(OLD_JOB_PREFIX.length) || null;
+  if (!key.startsWith(NEW_JOB_PREFIX)) return null;
+  const rest = key.slice(NEW_JOB_PREFIX.length);
+  const sep = rest.indexOf(':');
+  return sep > 0 ? rest.slice(sep + 1) || null : null;
+}
+
 /**
- * One bounded step of the background indexer: continues a saved SCAN over the job keys and files
- * jobs that other producers wrote (not through our enqueue) in their workspace's index, then
- * refreshes the stalest workspace's status counts. Run it periodically (the app, the web host).
+ * Files the jobs behind these job keys in their workspace's index (`ZADD NX`: an indexed job keeps
+ * its score) and registers their workspaces. Two round trips for the whole batch. Returns how many
+ * were new to their index, and the ids now known indexed (keys that are not jobs are left out).
+ */
+export async function fileJobs(
+  ctx: CoreContext,
+  jobKeys: string[],
+): Promise<{ indexed: number; ids: string[] }> {
+  const jobs = await describe(ctx, jobKeys);
+  if (jobs.length === 0) return { indexed: 0, ids: [] };
+  const pipeline = ctx.redis.pipeline();
+  for (const job of jobs) {
+    const ms = Date.parse(job.enqueuedAt ?? '');
+    pipeline.zadd(keys.workspaceIndex(job.ws), 'NX', Number.isFinite(ms) ? ms : Date.now(), job.id);
+  }
+  pipeline.sadd(keys.workspaces, ...new Set(jobs.map((j) => j.ws)));
+  const replies = (await pipeline.exec()) ?? [];
+  let indexed = 0;
+  const ids: string[] = [];
+  replies.slice(0, jobs.length).forEach(([error, added], i) => {
+    if (error) return;
+    indexed += Number(added);
+    ids.push(jobs[i]!.id);
+  });
+  return { indexed, ids };
+}
+
+/** The SCAN pattern of job keys of both schemas (`ai:jobs:*` and `ai:job:*`). */
+export const JOB_KEY_PATTERN = 'ai:job*';
+
+/**
+ * One bounded step of the indexer, for cron (`queuescope index`): continues a SCAN saved in Redis
+ * over the job keys and files jobs that other producers wrote (not through our enqueue) in their
+ * workspace's index; when the step ends a pass it refreshes the stalest workspace's counts. The
+ * hosts run the same filing continuously (background-indexer.ts).
  */
 export async function indexStep(ctx: CoreContext, steps = 4): Promise<IndexStep> {
   let cursor = (await ctx.redis.get(keys.indexScanCursor)) ?? '0';
   const out: IndexStep = { scanned: 0, indexed: 0, pass_complete: false, recounted: null };
   for (let i = 0; i < steps && !out.pass_complete; i++) {
-    const [next, found] = await ctx.redis.scan(cursor, 'MATCH', 'ai:job*', 'COUNT', SCAN_COUNT);
+    const [next, found] = await ctx.redis.scan(
+      cursor,
+      'MATCH',
+      JOB_KEY_PATTERN,
+      'COUNT',
+      SCAN_COUNT,
+    );
     out.scanned += found.length;
-    const jobs = await describe(ctx, found);
-    if (jobs.length) {
-      const pipeline = ctx.redis.pipeline();
-      for (const job of jobs) {
-        const ms = Date.parse(job.enqueuedAt ?? '');
-        pipeline.zadd(
-          keys.workspaceIndex(job.ws),
-          'NX',
-          Number.isFinite(ms) ? ms : Date.now(),
-          job.id,
-        );
-      }
-      pipeline.sadd(keys.workspaces, ...new Set(jobs.map((j) => j.ws)));
-      const replies = (await pipeline.exec()) ?? [];
-      for (const [error, added] of replies.slice(0, jobs.length))
-        if (!error) out.indexed += Number(added);
-    }
+    out.indexed += (await fileJobs(ctx, found)).indexed;
     cursor = next;
     out.pass_complete = next === '0';
   }
   await ctx.redis.set(keys.indexScanCursor, cursor);
-  out.recounted = await refreshStalest(ctx);
+  if (out.pass_complete) out.recounted = await refreshStalest(ctx);
   return out;
 }
 

@@ -29,7 +29,28 @@ export default tseslint.config(
   {
     files: ['renderer/**/*.{ts,tsx}'],
     plugins: { 'react-hooks': reactHooks },
-    rules: { ...reactHooks.configs.recommended.rules },
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      // The contract's index builds every zod schema: values come from its zod-free modules.
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: 'shared/contract(/index)?$',
+              allowTypeImports: true,
+              message: 'Import values from shared/contract/names, job or transport (no zod).',
+            },
+            {
+              regex:
+                'shared/contract/(ids|divergence|jobs|migration|telemetry|operation|errors|events)$',
+              allowTypeImports: true,
+              message: 'Import values from shared/contract/names, job or transport (no zod).',
+            },
+          ],
+        },
+      ],
+    },
   },
   {
     files: ['electron/core/**/*.ts', 'shared/**/*.ts'],

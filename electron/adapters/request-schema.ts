@@ -3,7 +3,7 @@ import { OPERATION_NAMES, type InvokeRequest } from '../../shared/contract';
 
 /** The IPC envelope: which operation, its input (validated by the core), an optional call id. */
 export const invokeRequestSchema = z.object({
-  op: z.enum(OPERATION_NAMES as [string, ...string[]], {
+  op: z.enum(OPERATION_NAMES, {
     error: (i) =>
       `op must be one of the contract's operations (${OPERATION_NAMES.join(', ')}); got ${JSON.stringify(i.input)}`,
   }),

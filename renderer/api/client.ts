@@ -5,7 +5,7 @@ import type {
   QueuescopeApi,
   QueuescopeBridge,
 } from '../../shared/contract';
-import { OPERATION_NAMES } from '../../shared/contract';
+import { OPERATION_NAMES } from '../../shared/contract/names';
 import type { DesktopBridge, ProfilesApi } from '../../electron/preload/desktop-api';
 import { createHttpBridge } from './http-bridge';
 

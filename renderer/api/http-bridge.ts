@@ -1,11 +1,10 @@
-import {
-  API_PREFIX,
-  TOKEN_HEADER,
-  type EventEnvelope,
-  type InvokeRequest,
-  type InvokeResponse,
-  type QueuescopeBridge,
+import type {
+  EventEnvelope,
+  InvokeRequest,
+  InvokeResponse,
+  QueuescopeBridge,
 } from '../../shared/contract';
+import { API_PREFIX, TOKEN_HEADER } from '../../shared/contract/transport';
 
 /** The web host's session token: from the page URL on first load, then kept for the tab. */
 export function sessionToken(): string {

@@ -1,20 +1,9 @@
 import { z } from 'zod';
 import { actorId, workspaceId } from './ids';
+import { DIVERGENCE_CATEGORIES, type DivergenceCategory } from './names';
 import { operation } from './operation';
 
-export const DIVERGENCE_CATEGORIES = [
-  'missing_in_new',
-  /** Missing in new, but enqueued while the flag was off: legitimate until backfilled. */
-  'awaiting_backfill',
-  'missing_in_old',
-  'mismatch',
-  'workspace_mismatch',
-  /** An ai:queue:pending entry whose job hash is missing. */
-  'orphan_queue_entry',
-  /** An idempotency key pointing to a missing job. */
-  'orphan_idempotency_key',
-] as const;
-export type DivergenceCategory = (typeof DIVERGENCE_CATEGORIES)[number];
+export { DIVERGENCE_CATEGORIES, type DivergenceCategory };
 
 export interface DivergenceItem {
   category: DivergenceCategory;

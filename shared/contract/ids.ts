@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { JOB_STATUSES, type JobStatus } from './names';
 
 /** SPEC 2: 1–128 chars of [A-Za-z0-9._-], first char alphanumeric. Keeps ids inside the key schema. */
 export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
@@ -40,8 +41,7 @@ export const actionProvider = shortText('action_provider');
 export const actionName = shortText('action_name');
 export const actorId = shortText('actor_id');
 
-export const JOB_STATUSES = ['pending', 'running', 'completed', 'failed'] as const;
-export type JobStatus = (typeof JOB_STATUSES)[number];
+export { JOB_STATUSES, type JobStatus };
 export const jobStatus = z.enum(JOB_STATUSES, {
   error: (issue) =>
     `status must be one of ${JOB_STATUSES.join(', ')} (got ${describe(issue.input)})`,

@@ -2,6 +2,7 @@ import { divergenceOperations } from './divergence';
 import { jobOperations } from './jobs';
 import { migrationOperations } from './migration';
 import { telemetryOperations } from './telemetry';
+import type { OPERATION_NAMES } from './names';
 import type { InputOf, OutputOf } from './operation';
 
 /** Every operation of Queuescope, declared once. Every door (IPC, HTTP, CLI, renderer) derives from this. */
@@ -14,7 +15,15 @@ export const contract = {
 
 export type Contract = typeof contract;
 export type OperationName = keyof Contract;
-export const OPERATION_NAMES = Object.keys(contract) as OperationName[];
+
+// OPERATION_NAMES (names.ts) must list exactly the contract's operations.
+type Listed = (typeof OPERATION_NAMES)[number];
+export const operationNamesMatch: [
+  Exclude<OperationName, Listed>,
+  Exclude<Listed, OperationName>,
+] extends [never, never]
+  ? true
+  : never = true;
 
 /** The client shape both transports implement: one async method per operation. */
 export type QueuescopeApi = {
@@ -31,3 +40,4 @@ export * from './telemetry';
 export * from './operation';
 export * from './events';
 export * from './transport';
+export * from './names';

@@ -1,10 +1,10 @@
 import { Fragment } from 'react';
-import {
-  DIVERGENCE_CATEGORIES,
-  type DivergenceCategory,
-  type DivergenceItem,
-  type DivergenceReport,
+import type {
+  DivergenceCategory,
+  DivergenceItem,
+  DivergenceReport,
 } from '../../../shared/contract';
+import { DIVERGENCE_CATEGORIES } from '../../../shared/contract/names';
 import { Button } from '../../ui/Button';
 import { ErrorNote } from '../../ui/ErrorNote';
 import { useCategory, useDivergenceActions, useOpenRow } from './divergence-ui-store';

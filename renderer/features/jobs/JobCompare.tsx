@@ -1,5 +1,5 @@
 import type { Job } from '../../../shared/contract';
-import { JOB_FIELD_ORDER } from '../../../shared/contract';
+import { JOB_FIELD_ORDER } from '../../../shared/contract/job';
 import { JsonView } from '../../ui/JsonView';
 import { StatusChip } from '../../ui/StatusChip';
 import { Time } from '../../ui/Time';

@@ -1,5 +1,6 @@
 import type { RefObject } from 'react';
-import { JOB_STATUSES, type JobStatus } from '../../../shared/contract';
+import type { JobStatus } from '../../../shared/contract';
+import { JOB_STATUSES } from '../../../shared/contract/names';
 import { useJobFilters, useJobsUiActions } from './jobs-ui-store';
 
 /** Status, action and actor filters plus the job-id prefix search (focused by `/`). */

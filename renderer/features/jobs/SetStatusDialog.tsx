@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import { JOB_STATUSES, type JobStatus } from '../../../shared/contract';
+import type { JobStatus } from '../../../shared/contract';
+import { JOB_STATUSES } from '../../../shared/contract/names';
 import { useWriteBlockReason } from '../../app/connection';
 import { useOperatorName } from '../../app/operator';
 import { Button } from '../../ui/Button';

@@ -1,5 +1,5 @@
 import type { SyncState } from '../../../shared/contract';
-import { syncText } from '../../../shared/contract';
+import { syncText } from '../../../shared/contract/job';
 
 export function SyncCell({ sync }: { sync: SyncState }) {
   const text = syncText(sync);

@@ -120,6 +120,57 @@ describe('repair and backfill', () => {
     expect(await env.redis.exists(keys.oldJob('ok-3'))).toBe(0);
   });
 
+  /** A worker taking jobs off the queue and moving each to running, then completed. */
+  function startWorker(worker: QueueCore) {
+    const last = new Map<string, string>();
+    let busy = true;
+    let updates = 0;
+    const done = (async () => {
+      while (busy || updates < 2000) {
+        const id = await worker.redis.lpop(keys.queue);
+        if (!id) break;
+        for (const status of ['running', 'completed'] as const) {
+          await worker.invoke('updateStatus', { job_id: id, status, workspace_id: 'ws-1' });
+          last.set(id, status);
+          updates++;
+        }
+      }
+    })();
+    return {
+      last,
+      updates: () => updates,
+      async stop() {
+        busy = false;
+        await done;
+      },
+    };
+  }
+
+  /** Both copies of every job: the old one has the worker's last status, and a copy is never behind it. */
+  async function expectNothingLost(
+    n: number,
+    prefix: string,
+    last: Map<string, string>,
+    skipped: Set<string>,
+  ) {
+    for (let i = 0; i < n; i += 1000) {
+      const pipeline = env.redis.pipeline();
+      for (let j = i; j < i + 1000; j++) {
+        pipeline.hgetall(keys.oldJob(`${prefix}-${j}`));
+        pipeline.hgetall(keys.newJob('ws-1', `${prefix}-${j}`));
+      }
+      const replies = (await pipeline.exec())!.map(([, v]) => v as Record<string, string>);
+      for (let j = 0; j < 1000; j++) {
+        const id = `${prefix}-${i + j}`;
+        const [old, copy] = [replies[2 * j]!, replies[2 * j + 1]!];
+        expect(old.status).toBe(last.get(id) ?? 'pending');
+        if (Object.keys(copy).length === 0) continue; // backfill skipped it: no copy yet
+        expect(copy.status).toBe(old.status);
+        if (!skipped.has(id)) expect(copy).toEqual(old);
+      }
+    }
+  }
+
   it('with a worker updating statuses during a backfill, no update is lost and no copy is older than its source', async () => {
     const N = 20_000;
     const core = env.core();
@@ -130,46 +181,19 @@ describe('repair and backfill', () => {
     const report = await core.invoke('divergenceCheck', {});
     expect(report.counts.awaiting_backfill).toBe(N);
 
-    const last = new Map<string, string>();
-    let repairing = true;
-    let updates = 0;
-    const working = (async () => {
-      while (repairing || updates < 2000) {
-        const id = await worker.redis.lpop(keys.queue);
-        if (!id) break;
-        for (const status of ['running', 'completed'] as const) {
-          await worker.invoke('updateStatus', { job_id: id, status, workspace_id: 'ws-1' });
-          last.set(id, status);
-          updates++;
-        }
-      }
-    })();
+    const race = startWorker(worker);
     const result = await core.invoke('repair', {
       report_id: report.id,
       backfill: true,
       dry_run: false,
       actor_id: 'ops',
     });
-    repairing = false;
-    await working;
+    await race.stop();
 
-    expect(updates).toBeGreaterThan(0);
+    expect(race.updates()).toBeGreaterThan(0);
     expect(result.applied + result.skipped_count!).toBe(N);
     expect(result.skipped.every((s) => s.reason === 'changed since the check')).toBe(true);
-    for (let i = 0; i < N; i += 1000) {
-      const pipeline = env.redis.pipeline();
-      for (let j = i; j < i + 1000; j++) {
-        pipeline.hgetall(keys.oldJob(`w-${j}`));
-        pipeline.hgetall(keys.newJob('ws-1', `w-${j}`));
-      }
-      const replies = (await pipeline.exec())!.map(([, v]) => v as Record<string, string>);
-      for (let j = 0; j < 1000; j++) {
-        const id = `w-${i + j}`;
-        const [old, copy] = [replies[2 * j]!, replies[2 * j + 1]!];
-        expect(old.status).toBe(last.get(id) ?? 'pending');
-        if (Object.keys(copy).length) expect(copy).toEqual(old);
-      }
-    }
+    await expectNothingLost(N, 'w', race.last, new Set(result.skipped.map((s) => s.job_id)));
     // What the worker raced past is picked up by the next backfill.
     const again = await core.invoke('repair', { backfill: true, dry_run: false, actor_id: 'ops' });
     expect(again.applied).toBe(result.skipped_count);
@@ -177,4 +201,43 @@ describe('repair and backfill', () => {
     expect(clean.counts.awaiting_backfill + clean.counts.mismatch).toBe(0);
     expect(clean.in_sync).toBe(N);
   }, 120_000);
+
+  it('with a worker updating statuses during a repair of 100,000 mismatched jobs, no update is lost and no copy is older than its source', async () => {
+    const N = 100_000;
+    const core = env.core();
+    const worker = env.core();
+    await core.invoke('setFlag', { value: 'on', actor_id: 'ops' });
+    await enqueueMany(core, N, 'm');
+    // Another writer left every new copy with a stale actor.
+    for (let i = 0; i < N; i += 5000) {
+      const pipeline = env.redis.pipeline();
+      for (let j = i; j < i + 5000; j++)
+        pipeline.hset(keys.newJob('ws-1', `m-${j}`), 'actor_id', 'stale-writer');
+      await pipeline.exec();
+    }
+    const report = await core.invoke('divergenceCheck', {});
+    expect(report.counts.mismatch).toBe(N);
+
+    const race = startWorker(worker);
+    const result = await core.invoke('repair', {
+      report_id: report.id,
+      dry_run: false,
+      actor_id: 'ops',
+    });
+    await race.stop();
+
+    expect(race.updates()).toBeGreaterThan(0);
+    expect(result.applied + result.skipped_count!).toBe(N);
+    expect(result.skipped_count).toBeGreaterThan(0);
+    expect(result.skipped.every((s) => s.reason === 'changed since the check')).toBe(true);
+    const skipped = new Set(result.skipped.map((s) => s.job_id));
+    expect(skipped.size).toBe(result.skipped_count);
+    await expectNothingLost(N, 'm', race.last, skipped);
+    // The jobs the worker raced past are fixed by the next repair; then both schemas agree.
+    const again = await core.invoke('repair', { dry_run: false, actor_id: 'ops' });
+    expect(again.applied).toBe(result.skipped_count);
+    const clean = await core.invoke('divergenceCheck', {});
+    expect(clean.counts.mismatch).toBe(0);
+    expect(clean.in_sync).toBe(N);
+  }, 300_000);
 });

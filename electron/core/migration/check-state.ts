@@ -7,6 +7,7 @@ import {
 } from '../../../shared/contract';
 import type { CoreContext } from '../context';
 import { keys } from '../keys';
+import { checkStore } from './check-store';
 import { saveReport } from './report-store';
 
 export interface CheckOptions {
@@ -76,7 +77,7 @@ export const PHASES_ALL: Phase[] = ['scan', 'queue', 'recheck', 'finish'];
 export const PHASES_WORKSPACE: Phase[] = ['index', 'scan_new', 'idempotency', 'recheck', 'finish'];
 
 export async function loadCheckpoint(ctx: CoreContext, scope: string): Promise<Checkpoint | null> {
-  const text = await ctx.redis.get(keys.divergenceCheckpoint(scope));
+  const text = await checkStore(ctx).get(keys.divergenceCheckpoint(scope));
   return text ? (JSON.parse(text) as Checkpoint) : null;
 }
 
@@ -84,6 +85,6 @@ export async function loadCheckpoint(ctx: CoreContext, scope: string): Promise<C
 export async function abandon(ctx: CoreContext, cp: Checkpoint): Promise<void> {
   const id = cp.report.id;
   const lists = [0, 1, 2, 3, 4, 5, 99].map((r) => keys.divergenceSuspects(id, r));
-  await ctx.redis.del(...lists);
+  await checkStore(ctx).del(...lists);
   await saveReport(ctx, { ...cp.report, state: 'cancelled' });
 }

@@ -19,6 +19,7 @@ import {
   type Checkpoint,
   type Phase,
 } from './check-state';
+import { checkStore, type CheckStore } from './check-store';
 import { fileReport, pushItems, readReport, saveReport } from './report-store';
 import { estimateTotal, ProgressMeter } from './progress';
 
@@ -26,7 +27,7 @@ const NEW_BATCH = 200;
 /** Steps (SCAN replies or index pages) read ahead of the one being compared. */
 const STEPS_AHEAD = 3;
 
-/** One divergence check run: scans, classifies, re-checks suspects, and keeps its cursor in Redis. */
+/** One divergence check run: scans, classifies, re-checks suspects, and keeps its cursor (check-store). */
 class DivergenceRun {
   private readonly moved: Set<string>;
   /** Jobs found missing in old: their queue entries are not reported again as orphans. */
@@ -43,6 +44,8 @@ class DivergenceRun {
   private readonly elapsedBefore: number;
   /** Compare calls in flight across every step of the scan. */
   private readonly limit: LimitFunction;
+  /** Reports, checkpoint and working lists: Redis, or this process on a read-only connection. */
+  private readonly store: CheckStore;
 
   constructor(
     private readonly ctx: CoreContext,
@@ -56,6 +59,7 @@ class DivergenceRun {
     this.elapsedBefore = cp.report.elapsed_s ?? 0;
     this.meter = new ProgressMeter(call, cp.report.scanned);
     this.limit = pLimit(opts.inFlight);
+    this.store = checkStore(ctx);
   }
 
   private get report() {
@@ -329,7 +333,7 @@ class DivergenceRun {
       this.tick('recheck', 0);
       if (round > 1 || Number(this.cp.cursor) === 0) await this.pause(round);
       for (let offset = Number(this.cp.cursor); ; offset += COMPARE_BATCH) {
-        const raw = await this.ctx.redis.lrange(source, offset, offset + COMPARE_BATCH - 1);
+        const raw = await this.store.lrange(source, offset, offset + COMPARE_BATCH - 1);
         if (raw.length === 0) break;
         const still = await this.recheckBatch(
           raw.map((t) => JSON.parse(t) as DivergenceItem),
@@ -342,7 +346,7 @@ class DivergenceRun {
         if (this.cancelled()) return false;
         await this.maybeSave();
       }
-      await this.ctx.redis.del(source);
+      await this.store.del(source);
       this.cp.cursor = '0';
     }
     await this.dropMovedFromAwaiting();
@@ -396,17 +400,17 @@ class DivergenceRun {
     if (this.moved.size === 0) return;
     const list = keys.divergenceAwaiting(this.report.id);
     const temp = keys.divergenceSuspects(this.report.id, 99);
-    await this.ctx.redis.del(temp);
+    await this.store.del(temp);
     for (let offset = 0; ; offset += 500) {
-      const raw = await this.ctx.redis.lrange(list, offset, offset + 499);
+      const raw = await this.store.lrange(list, offset, offset + 499);
       if (raw.length === 0) break;
       const items = raw.map((t) => JSON.parse(t) as DivergenceItem);
       const kept = items.filter((item) => !this.moved.has(item.job_id));
       this.report.counts.awaiting_backfill -= items.length - kept.length;
       if (kept.length) await pushItems(this.ctx, temp, kept);
     }
-    if ((await this.ctx.redis.exists(temp)) === 1) await this.ctx.redis.rename(temp, list);
-    else await this.ctx.redis.del(list);
+    if (await this.store.exists(temp)) await this.store.rename(temp, list);
+    else await this.store.del(list);
   }
 
   private tick(phase: string, read: number): void {
@@ -424,7 +428,7 @@ class DivergenceRun {
     this.cp.moved = [...this.moved];
     this.cp.missing_old = [...this.missingOld];
     await saveReport(this.ctx, this.report);
-    await this.ctx.redis.set(keys.divergenceCheckpoint(this.scope), JSON.stringify(this.cp));
+    await this.store.set(keys.divergenceCheckpoint(this.scope), JSON.stringify(this.cp));
   }
 
   private async stop(state: 'cancelled' | 'failed'): Promise<DivergenceReport> {
@@ -439,7 +443,7 @@ class DivergenceRun {
     this.report.finished_at = new Date().toISOString();
     this.report.elapsed_s = this.elapsedBefore + (Date.now() - this.startedMs) / 1000;
     await saveReport(this.ctx, this.report);
-    await this.ctx.redis.del(keys.divergenceCheckpoint(this.scope));
+    await this.store.del(keys.divergenceCheckpoint(this.scope));
     this.meter.update('done', this.report.scanned, this.report.scanned);
     return (await readReport(this.ctx, this.report.id)) ?? this.report;
   }

@@ -7,6 +7,7 @@ import type {
 import type { CallContext, CoreContext } from '../context';
 import { NotFoundError } from '../errors';
 import { keys } from '../keys';
+import { checkStore } from './check-store';
 import { orderKeys, runScript, scripts } from '../scripts';
 import { inChunks } from './compare-batch';
 import type { CheckOptions } from './check-state';
@@ -116,7 +117,7 @@ export async function repair(
 ): Promise<RepairResult> {
   const fresh = input.report_id ? null : await freshReport(ctx, input, call, checkOptions);
   const reportId = input.report_id ?? fresh!.id;
-  if (!(await ctx.redis.exists(keys.divergenceReport(reportId))))
+  if (!(await checkStore(ctx).exists(keys.divergenceReport(reportId))))
     throw new NotFoundError(
       `No divergence report ${reportId} is kept (reports beyond the last ones are dropped). Run a divergence check and repair from it, or omit report_id.`,
       { report_id: reportId },

@@ -1,6 +1,7 @@
 import type { DivergenceItem, DivergenceReport } from '../../../shared/contract';
 import type { CoreContext } from '../context';
 import { keys } from '../keys';
+import { checkStore } from './check-store';
 
 /** Reports kept for the trend; older ones are dropped with their item lists. */
 export const REPORT_HISTORY = 50;
@@ -9,17 +10,20 @@ export const REPORT_ITEMS_CAP = 1000;
 
 /** Stores a report without its items (they live in their own list). */
 export async function saveReport(ctx: CoreContext, report: DivergenceReport): Promise<void> {
-  await ctx.redis.set(keys.divergenceReport(report.id), JSON.stringify({ ...report, items: [] }));
+  await checkStore(ctx).set(
+    keys.divergenceReport(report.id),
+    JSON.stringify({ ...report, items: [] }),
+  );
 }
 
 /** Files a new report at the head of the history and drops what falls off its end. */
 export async function fileReport(ctx: CoreContext, report: DivergenceReport): Promise<void> {
   await saveReport(ctx, report);
-  await ctx.redis.lpush(keys.divergenceReports, report.id);
-  const dropped = await ctx.redis.lrange(keys.divergenceReports, REPORT_HISTORY, -1);
+  await checkStore(ctx).lpush(keys.divergenceReports, report.id);
+  const dropped = await checkStore(ctx).lrange(keys.divergenceReports, REPORT_HISTORY, -1);
   if (dropped.length === 0) return;
-  await ctx.redis.ltrim(keys.divergenceReports, 0, REPORT_HISTORY - 1);
-  await ctx.redis.del(
+  await checkStore(ctx).ltrim(keys.divergenceReports, 0, REPORT_HISTORY - 1);
+  await checkStore(ctx).del(
     ...dropped.flatMap((id) => [
       keys.divergenceReport(id),
       keys.divergenceItems(id),
@@ -30,25 +34,27 @@ export async function fileReport(ctx: CoreContext, report: DivergenceReport): Pr
 
 /** Kept reports, newest first, items omitted. */
 export async function listReports(ctx: CoreContext, limit: number): Promise<DivergenceReport[]> {
-  const ids = await ctx.redis.lrange(keys.divergenceReports, 0, limit - 1);
+  const ids = await checkStore(ctx).lrange(keys.divergenceReports, 0, limit - 1);
   if (ids.length === 0) return [];
-  const raw = await ctx.redis.mget(ids.map((id) => keys.divergenceReport(id)));
+  const raw = await checkStore(ctx).mget(ids.map((id) => keys.divergenceReport(id)));
   return raw.flatMap((text) => (text ? [JSON.parse(text) as DivergenceReport] : []));
 }
 
 /** One kept report with its first items (divergent jobs first, then those awaiting backfill). */
 export async function readReport(ctx: CoreContext, id: string): Promise<DivergenceReport | null> {
-  const text = await ctx.redis.get(keys.divergenceReport(id));
+  const text = await checkStore(ctx).get(keys.divergenceReport(id));
   if (!text) return null;
   const report = JSON.parse(text) as DivergenceReport;
   const [items, divergentTotal] = await Promise.all([
-    ctx.redis.lrange(keys.divergenceItems(id), 0, REPORT_ITEMS_CAP - 1),
-    ctx.redis.llen(keys.divergenceItems(id)),
+    checkStore(ctx).lrange(keys.divergenceItems(id), 0, REPORT_ITEMS_CAP - 1),
+    checkStore(ctx).llen(keys.divergenceItems(id)),
   ]);
   const room = REPORT_ITEMS_CAP - items.length;
   const [awaiting, awaitingTotal] = await Promise.all([
-    room > 0 ? ctx.redis.lrange(keys.divergenceAwaiting(id), 0, room - 1) : Promise.resolve([]),
-    ctx.redis.llen(keys.divergenceAwaiting(id)),
+    room > 0
+      ? checkStore(ctx).lrange(keys.divergenceAwaiting(id), 0, room - 1)
+      : Promise.resolve([]),
+    checkStore(ctx).llen(keys.divergenceAwaiting(id)),
   ]);
   report.items = [...items, ...awaiting].map((t) => JSON.parse(t) as DivergenceItem);
   report.truncated = divergentTotal + awaitingTotal > report.items.length;
@@ -63,7 +69,7 @@ export async function* reportItems(
 ): AsyncGenerator<DivergenceItem[]> {
   for (const list of [keys.divergenceItems(id), keys.divergenceAwaiting(id)]) {
     for (let offset = 0; ; offset += page) {
-      const chunk = await ctx.redis.lrange(list, offset, offset + page - 1);
+      const chunk = await checkStore(ctx).lrange(list, offset, offset + page - 1);
       if (chunk.length === 0) break;
       yield chunk.map((t) => JSON.parse(t) as DivergenceItem);
       if (chunk.length < page) break;
@@ -78,6 +84,9 @@ export async function pushItems(
   items: DivergenceItem[],
 ): Promise<void> {
   for (let i = 0; i < items.length; i += 500) {
-    await ctx.redis.rpush(list, ...items.slice(i, i + 500).map((item) => JSON.stringify(item)));
+    await checkStore(ctx).rpush(
+      list,
+      ...items.slice(i, i + 500).map((item) => JSON.stringify(item)),
+    );
   }
 }

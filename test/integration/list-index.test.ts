@@ -167,6 +167,22 @@ describe('listing from the index', () => {
     expect(counted).toMatchObject({ old: { pending: 2500 }, new: { pending: 2500 } });
   });
 
+  it('many small workspaces: counts what fits a listing at once, the rest in the background', async () => {
+    const core = env.core();
+    for (const ws of ['ws-a', 'ws-b', 'ws-c', 'ws-d']) await seed(core, 1500, ws);
+    const first = await core.invoke('listWorkspaces', {});
+    // 6,000 ids in all: two workspaces fit the 4,000-id budget, two are counted in the background.
+    expect(first.filter((w) => w.counting).length).toBe(2);
+    expect(first.filter((w) => !w.counting).every((w) => w.old.pending === 1500)).toBe(true);
+    const later = await countedList(core);
+    expect(later.map((w) => w.old.pending)).toEqual([1500, 1500, 1500, 1500]);
+    // Once all are counted, a listing recounts only what fits its budget (8 slices of 200 ids
+    // per workspace of 1,500); the other two are served from their fresh kept counts.
+    await env.redis.config('RESETSTAT');
+    await core.invoke('listWorkspaces', {});
+    expect(await scriptCalls()).toBe(2 * 8);
+  });
+
   it('a read-only connection lists counts without writing anything to Redis', async () => {
     await seed(env.core(), 2500, 'ws-big'); // above the size recounted on every read
     await env.redis.del(keys.workspaceCounts('ws-big'));

@@ -17,8 +17,10 @@ export interface WorkspaceCounts {
   indexSize: number;
 }
 
-/** Workspaces this small are recounted on every read: a few script calls, always exact. */
+/** Workspaces this small are recounted on every read (a few script calls, always exact)... */
 const SMALL_INDEX = 2000;
+/** ...as long as a listing recounts at most this many ids in all; the rest count in the background. */
+const SYNC_RECOUNT_IDS = 4000;
 
 const zero = (): StatusCounts => ({ pending: 0, running: 0, completed: 0, failed: 0, other: 0 });
 
@@ -144,9 +146,10 @@ function backgroundOf(ctx: CoreContext): Background {
 
 /**
  * Counts of every workspace, never waiting on a big recount. Small workspaces are recounted on each
- * read (exact, cheap). Big ones are served from kept counts; stale kept counts (index size changed,
- * or older than maxAge) are served as they are and recounted in the background. A big workspace with
- * no kept counts yet gets null (not known yet) and a background recount; a later read has its counts.
+ * read (exact, cheap), smallest first, up to SYNC_RECOUNT_IDS ids in all. The others are served
+ * from kept counts; stale kept counts (index size changed, or older than maxAge) are served as they
+ * are and recounted in the background. One with no kept counts yet gets null (not known yet) and a
+ * background recount; a later read has its counts.
  */
 export async function workspaceCounts(
   ctx: CoreContext,
@@ -158,23 +161,36 @@ export async function workspaceCounts(
     indexSizes(ctx, workspaces),
   ]);
   const now = Date.now();
-  const small: number[] = [];
-  const stale: number[] = [];
-  workspaces.forEach((_, i) => {
+  const isStale = (i: number) => {
     const kept = out[i];
+    return !kept || kept.indexSize !== sizes[i] || now - kept.computedAt >= maxAgeMs;
+  };
+  // Smallest first, workspaces are recounted right here while their ids fit the budget: exact
+  // counts where they are cheap, however many small workspaces there are.
+  const bySize = workspaces.map((_, i) => i).sort((a, b) => sizes[a]! - sizes[b]!);
+  const counted: number[] = [];
+  const stale: number[] = [];
+  let budget = SYNC_RECOUNT_IDS;
+  for (const i of bySize) {
     const size = sizes[i] ?? 0;
-    if (size <= SMALL_INDEX) small.push(i);
-    else if (!kept || kept.indexSize !== size || now - kept.computedAt >= maxAgeMs) stale.push(i);
-  });
+    if (size <= SMALL_INDEX && size <= budget) {
+      budget -= size;
+      counted.push(i);
+    } else if (isStale(i)) stale.push(i);
+  }
   // Not yet counted first, then stalest first.
   stale.sort((a, b) => (out[a]?.computedAt ?? 0) - (out[b]?.computedAt ?? 0));
   const bg = backgroundOf(ctx);
+  const inForeground = [...counted];
   for (const i of stale) {
-    const ws = workspaces[i]!;
-    if (bg.failed.delete(ws)) out[i] = await recountWorkspace(ctx, ws);
-    else recountInBackground(bg, ctx, ws);
+    if (bg.failed.delete(workspaces[i]!)) inForeground.push(i);
+    else recountInBackground(bg, ctx, workspaces[i]!);
   }
-  for (const i of small) out[i] = await recountWorkspace(ctx, workspaces[i]!);
+  await Promise.all(
+    inForeground.map(async (i) => {
+      out[i] = await recountWorkspace(ctx, workspaces[i]!);
+    }),
+  );
   return out;
 }
 

@@ -206,7 +206,7 @@ async function main() {
       idle_by_command: idle.byCommand,
       host_no_console_commands_per_s: round(hostIdlePerSec, 2),
       keys_calls: keysCalls,
-      ...(scroll ? { ...scroll, scroll_p95_to_still_p95: scrollRatio(scroll) } : {}),
+      ...(scroll ? { ...scroll, wheel_p95_to_still_p95: scrollRatio(scroll) } : {}),
       targets: {
         first_rows_ms: 1000,
         idle_commands_per_s: 20,

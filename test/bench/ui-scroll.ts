@@ -23,6 +23,8 @@ export interface ScrollFigures {
   wheel_frame_p95_ms: number;
   wheel_frame_max_ms: number;
   wheel_long_tasks: number;
+  /** API calls the page made while wheel scrolling through loaded rows (expected: none). */
+  wheel_api_calls: number;
   fling_frame_p50_ms: number;
   fling_frame_p95_ms: number;
   fling_frame_max_ms: number;
@@ -107,7 +109,13 @@ export async function measureScroll(page: Page, expectedRows: number): Promise<S
   const loadS = (performance.now() - started) / 1000;
   await page.waitForTimeout(500);
   const still = await measureFrames(page, 120, 'still');
+  let apiCalls = 0;
+  const countCall = (request: { url(): string }) => {
+    if (new URL(request.url()).pathname.startsWith('/api/')) apiCalls++;
+  };
+  page.on('request', countCall);
   const wheel = await measureFrames(page, FRAMES, 'wheel');
+  page.off('request', countCall);
   const fling = await measureFrames(page, FRAMES, 'fling');
   return {
     rows_loaded: loaded,
@@ -118,6 +126,7 @@ export async function measureScroll(page: Page, expectedRows: number): Promise<S
     wheel_frame_p95_ms: wheel.p95,
     wheel_frame_max_ms: wheel.max,
     wheel_long_tasks: wheel.longTasks,
+    wheel_api_calls: apiCalls,
     fling_frame_p50_ms: fling.p50,
     fling_frame_p95_ms: fling.p95,
     fling_frame_max_ms: fling.max,
@@ -136,7 +145,7 @@ export const isSmooth = (f: ScrollFigures) => f.wheel_long_tasks === 0 && scroll
 export function describeScroll(f: ScrollFigures): string[] {
   return [
     `all ${f.rows_loaded.toLocaleString('en-US')} rows loaded by scrolling in ${f.load_all_rows_s} s; at most ${f.max_dom_rows} rows ever in the DOM`,
-    `wheel scrolling (${WHEEL_PX_PER_FRAME} px a frame, ${FRAMES} frames): frame p50 ${f.wheel_frame_p50_ms} ms, p95 ${f.wheel_frame_p95_ms} ms, max ${f.wheel_frame_max_ms} ms; ${f.wheel_long_tasks} long tasks [smooth: no long task, p95 <= 1.5x the still page]`,
+    `wheel scrolling (${WHEEL_PX_PER_FRAME} px a frame, ${FRAMES} frames): frame p50 ${f.wheel_frame_p50_ms} ms, p95 ${f.wheel_frame_p95_ms} ms, max ${f.wheel_frame_max_ms} ms; ${f.wheel_long_tasks} long tasks; ${f.wheel_api_calls} API calls [smooth: no long task, p95 <= 1.5x the still page]`,
     `  ratio to the still page (p95 ${f.still_frame_p95_ms} ms, p50 ${f.still_frame_p50_ms} ms): ${scrollRatio(f)}x`,
     `fling, last row to first in ${FRAMES} frames: frame p50 ${f.fling_frame_p50_ms} ms, p95 ${f.fling_frame_p95_ms} ms, max ${f.fling_frame_max_ms} ms; ${f.fling_long_tasks} long tasks`,
   ];

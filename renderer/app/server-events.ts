@@ -7,7 +7,8 @@ import { workspaceKeys } from '../features/workspaces/queries';
 
 /**
  * Feeds pushed events into the query cache: the connection state is stored as data, recovery
- * refetches everything that went stale while Redis was away, and job changes mark lists stale
+ * refetches everything that went stale while Redis was away (the first connect of a page only
+ * what failed, so a page load does not read everything twice), and job changes mark lists stale
  * without refetching at once (the live refresh interval decides when), which keeps an idle
  * console's Redis traffic low however busy the workers are.
  */
@@ -25,8 +26,13 @@ export function useServerEvents(): void {
             since: changed || !previous ? Date.now() : previous.since,
           });
           if (payload.state === 'ready' && previous && previous.state !== 'ready') {
+            // Back after an outage, everything may be stale. The first 'ready' of a fresh page
+            // only follows 'connecting': what loaded meanwhile is current, so only failures retry.
+            const recovered = previous.state !== 'connecting';
             void queryClient.invalidateQueries({
-              predicate: (query) => query.queryKey[0] !== connectionKeys.all[0],
+              predicate: (query) =>
+                query.queryKey[0] !== connectionKeys.all[0] &&
+                (recovered || query.state.status === 'error'),
             });
           }
         } else if (event.name === 'jobs') {

@@ -65,6 +65,31 @@ test('the connection state follows Redis going away and coming back', async ({
   await expect(connectionState(page)).toHaveText('Connected', { timeout: 15_000 });
 });
 
+test("a page load reads the workspace's jobs once, not again when the event stream connects", async ({
+  page,
+  baseUrl,
+  core,
+}) => {
+  await core.invoke('enqueue', {
+    workspace_id: 'ws-once',
+    action_provider: 'google',
+    action_name: 'gmail.send',
+    actor_id: 'user-1',
+  });
+  const calls: string[] = [];
+  page.on('request', (request) => {
+    const path = new URL(request.url()).pathname;
+    if (path.startsWith('/api/list')) calls.push(path);
+  });
+  await page.goto(`${baseUrl}#/jobs/ws-once`);
+  await expect(page.locator('[data-job-id]')).toHaveCount(1);
+  await expect(connectionState(page)).toHaveText('Connected');
+  // A refetch set off by the stream's first event would be sent by now; let its event arrive.
+  await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 300)));
+  expect(calls.filter((c) => c === '/api/listJobs')).toHaveLength(1);
+  expect(calls.filter((c) => c === '/api/listWorkspaces').length).toBeLessThanOrEqual(1);
+});
+
 test.describe('read-only host', () => {
   test.use({ readOnly: true });
   test('says so in the console and refuses writes', async ({ page, baseUrl, redis }) => {

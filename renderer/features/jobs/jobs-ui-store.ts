@@ -76,6 +76,8 @@ const useJobsUiStore = create<JobsUiState>()((set) => ({
 }));
 
 export const useJobFilters = () => useJobsUiStore((s) => s.filters);
+/** The filters now, outside React (an event handler that must not re-render on filter changes). */
+export const currentJobFilters = () => useJobsUiStore.getState().filters;
 export const useSelectedJobs = () => useJobsUiStore((s) => s.selected);
 export const useIsJobSelected = (jobId: string) => useJobsUiStore((s) => s.selected.has(jobId));
 export const useOpenJobId = () => useJobsUiStore((s) => s.openJobId);

@@ -8,7 +8,7 @@ import {
 import { useCallback } from 'react';
 import { api } from '../../api/client';
 import { useLiveRefetch } from '../../app/live-refresh';
-import type { JobFilters } from './jobs-ui-store';
+import { currentJobFilters, type JobFilters } from './jobs-ui-store';
 import { listInput } from './list-input';
 
 /** Rows per listJobs call: four screens of rows, each costing two hash reads in Redis. */
@@ -72,6 +72,23 @@ export function useTrimToFirstPage(workspace: string, filters: JobFilters): () =
         : data,
     );
   }, [queryClient, workspace, filters]);
+}
+
+/**
+ * Starts reading a workspace's first page when the pointer goes down on it, so the request is on
+ * its way while the click renders the jobs page. Only for a list not in the cache: an infinite
+ * list already loaded would refetch every page it holds.
+ */
+export function usePrefetchJobList(): (workspace: string) => void {
+  const queryClient = useQueryClient();
+  return useCallback(
+    (workspace) => {
+      const options = jobListOptions(workspace, currentJobFilters());
+      if (queryClient.getQueryData(options.queryKey) === undefined)
+        void queryClient.prefetchInfiniteQuery(options);
+    },
+    [queryClient],
+  );
 }
 
 export function useJobDetail(workspace: string, jobId: string) {

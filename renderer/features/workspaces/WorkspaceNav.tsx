@@ -1,6 +1,7 @@
 import type { StatusCounts, WorkspaceSummary } from '../../../shared/contract';
 import { useNavigationActions, useSelectedWorkspace } from '../../app/navigation';
 import { ErrorNote } from '../../ui/ErrorNote';
+import { usePrefetchJobList } from '../jobs/queries';
 import { useWorkspaces } from './queries';
 
 const ORDER = ['pending', 'running', 'completed', 'failed'] as const;
@@ -41,12 +42,14 @@ function CountingLine({ schema }: { schema: 'old' | 'new' }) {
 
 function WorkspaceItem({ ws, selected }: { ws: WorkspaceSummary; selected: boolean }) {
   const { workspaceSelected } = useNavigationActions();
+  const prefetchJobs = usePrefetchJobList();
   return (
     <li>
       <button
         type="button"
         className={`ws-item${selected ? ' ws-item-selected' : ''}`}
         aria-current={selected ? 'page' : undefined}
+        onPointerDown={() => prefetchJobs(ws.workspace_id)}
         onClick={() => workspaceSelected(ws.workspace_id)}
       >
         <span className="ws-name">

@@ -30,7 +30,8 @@ export interface HostSession {
   readonly label: string;
   /** Uses another core from now on; the caller closes the previous one. */
   replaceCore(core: QueueCore, label: string): void;
-  close(): void;
+  /** Stops the watchers and the hub; resolves once the indexer has sent its last command. */
+  close(): Promise<void>;
 }
 
 export function createHostSession(options: HostSessionOptions): HostSession {
@@ -71,11 +72,11 @@ export function createHostSession(options: HostSessionOptions): HostSession {
       connection.stop();
       connection = watch();
     },
-    close() {
-      void indexer?.stop();
+    async close() {
       connection.stop();
       stopFlag();
       hub.close();
+      await indexer?.stop();
     },
   };
 }

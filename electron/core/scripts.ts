@@ -7,6 +7,7 @@ import countStatusesLua from './lua/count-statuses.lua?raw';
 import filterByStatusLua from './lua/filter-by-status.lua?raw';
 import compareOldToNewLua from './lua/compare-old-to-new.lua?raw';
 import dropOrphanIdempotencyLua from './lua/drop-orphan-idempotency.lua?raw';
+import fileJobsLua from './lua/file-jobs.lua?raw';
 import repairJobLua from './lua/repair-job.lua?raw';
 import fieldLua from './lua/includes/field.lua?raw';
 import fingerprintLua from './lua/includes/fingerprint.lua?raw';
@@ -108,6 +109,13 @@ export const scripts = {
     lua: dropOrphanIdempotencyLua,
     keys: ['idempotency', 'old', 'new'],
     perItemKeys: [],
+  }),
+  fileJobs: script({
+    command: 'qs_file_jobs_v1',
+    file: 'file-jobs.lua',
+    lua: fileJobsLua,
+    keys: ['workspaces'],
+    perItemKeys: ['job', 'index'],
   }),
 };
 

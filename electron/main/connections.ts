@@ -165,7 +165,7 @@ export class Connections implements ProfilesApi {
   /** Closes the connection and stops the sandbox Redis if this run started it. */
   async close(): Promise<void> {
     const core = this.session?.core;
-    this.session?.close();
+    await this.session?.close();
     await core?.close().catch(() => undefined);
     this.active?.client.disconnect();
     await this.sandbox?.stop();

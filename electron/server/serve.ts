@@ -171,7 +171,7 @@ export async function serve(options: ServeOptions): Promise<WebHost> {
     port,
     async close() {
       for (const end of streams) end();
-      session.close();
+      await session.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { BackgroundIndexer } from '../../electron/core/migration/background-indexer';
 import { keys } from '../../electron/core/keys';
+import { registerScripts, runScript, scripts } from '../../electron/core/scripts';
 import { sampleJob, useRedis } from '../helpers/core';
 
 /** The hosts' background indexer: other producers' jobs reach the listings without a cron job. */
@@ -122,5 +123,27 @@ describe('background indexer', () => {
     await new Promise((r) => setTimeout(r, 100));
     expect((await commandCalls()).scan).toBe(before);
     expect(indexer.status().running).toBe(false);
+  });
+
+  it('files a job only while the key it read still exists, so an index never names a gone job', async () => {
+    const redis = env.redis;
+    registerScripts(redis);
+    await writeForeignJob('still-here', 'ws-x', false);
+    const reply = await runScript(
+      redis,
+      scripts.fileJobs,
+      [
+        keys.workspaces,
+        keys.oldJob('still-here'),
+        keys.workspaceIndex('ws-x'),
+        keys.oldJob('deleted-since-read'),
+        keys.workspaceIndex('ws-y'),
+      ],
+      ['still-here', 1_700_000_000_000, 'ws-x', 'deleted-since-read', 1_700_000_000_001, 'ws-y'],
+    );
+    expect(reply).toEqual([1, -1]);
+    expect(await redis.zrange(keys.workspaceIndex('ws-x'), '0', '-1')).toEqual(['still-here']);
+    expect(await redis.exists(keys.workspaceIndex('ws-y'))).toBe(0);
+    expect(await redis.smembers(keys.workspaces)).toEqual(['ws-x']);
   });
 });

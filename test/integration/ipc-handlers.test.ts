@@ -8,8 +8,8 @@ import { fakeEvent, fakeMainProcess } from './ipc-fakes';
 
 const env = useRedis();
 const sessions: HostSession[] = [];
-afterEach(() => {
-  while (sessions.length) sessions.pop()!.close();
+afterEach(async () => {
+  while (sessions.length) await sessions.pop()!.close();
 });
 
 function main(options: { readOnly?: boolean } = {}) {

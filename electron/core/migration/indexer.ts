@@ -1,6 +1,7 @@
 import type { CoreContext } from '../context';
 import { keys, NEW_JOB_PREFIX, OLD_JOB_PREFIX } from '../keys';
 import { keptCounts, recountWorkspace } from '../jobs/workspace-counts';
+import { runScript, scripts } from '../scripts';
 
 export interface IndexStep {
   /** Keys looked at by this step. */
@@ -16,6 +17,7 @@ export interface IndexStep {
 const SCAN_COUNT = 1000;
 
 interface Found {
+  key: string;
   ws: string;
   id: string;
   enqueuedAt: string | null;
@@ -40,13 +42,18 @@ async function describe(ctx: CoreContext, found: string[]): Promise<Found[]> {
     if (error) return []; // a wrong-typed key: the divergence check reports it
     if (old) {
       const [ws, at] = value as [string | null, string | null];
-      return ws ? [{ ws, id: key.slice(OLD_JOB_PREFIX.length), enqueuedAt: at }] : [];
+      return ws ? [{ key, ws, id: key.slice(OLD_JOB_PREFIX.length), enqueuedAt: at }] : [];
     }
     const rest = key.slice(NEW_JOB_PREFIX.length);
     const sep = rest.indexOf(':');
     if (sep <= 0) return [];
     return [
-      { ws: rest.slice(0, sep), id: rest.slice(sep + 1), enqueuedAt: value as string | null },
+      {
+        key,
+        ws: rest.slice(0, sep),
+        id: rest.slice(sep + 1),
+        enqueuedAt: value as string | null,
+      },
     ];
   });
 }
@@ -62,7 +69,8 @@ export function jobIdOfKey(key: string): string | null {
 
 /**
  * Files the jobs behind these job keys in their workspace's index (`ZADD NX`: an indexed job keeps
- * its score) and registers their workspaces. Two round trips for the whole batch. Returns how many
+ * its score) and registers their workspaces, in file-jobs.lua, which skips a job deleted since it
+ * was read. Two round trips for the whole batch. Returns how many
  * were new to their index, and the ids now known indexed (keys that are not jobs are left out).
  */
 export async function fileJobs(
@@ -71,18 +79,19 @@ export async function fileJobs(
 ): Promise<{ indexed: number; ids: string[] }> {
   const jobs = await describe(ctx, jobKeys);
   if (jobs.length === 0) return { indexed: 0, ids: [] };
-  const pipeline = ctx.redis.pipeline();
+  const keyList: string[] = [keys.workspaces];
+  const args: Array<string | number> = [];
   for (const job of jobs) {
     const ms = Date.parse(job.enqueuedAt ?? '');
-    pipeline.zadd(keys.workspaceIndex(job.ws), 'NX', Number.isFinite(ms) ? ms : Date.now(), job.id);
+    keyList.push(job.key, keys.workspaceIndex(job.ws));
+    args.push(job.id, Number.isFinite(ms) ? ms : Date.now(), job.ws);
   }
-  pipeline.sadd(keys.workspaces, ...new Set(jobs.map((j) => j.ws)));
-  const replies = (await pipeline.exec()) ?? [];
+  const replies = (await runScript(ctx.redis, scripts.fileJobs, keyList, args)) as number[];
   let indexed = 0;
   const ids: string[] = [];
-  replies.slice(0, jobs.length).forEach(([error, added], i) => {
-    if (error) return;
-    indexed += Number(added);
+  replies.forEach((reply, i) => {
+    if (reply < 0) return;
+    indexed += reply;
     ids.push(jobs[i]!.id);
   });
   return { indexed, ids };

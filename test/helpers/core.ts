@@ -45,3 +45,14 @@ export const sampleJob = (overrides: Record<string, unknown> = {}) => ({
   params: { to: 'a@example.com' },
   ...overrides,
 });
+
+/**
+ * Turns dual-write on and waits until the clock has left the flip's millisecond and the next one:
+ * a job without a new copy enqueued that close to a flip is classed as awaiting backfill
+ * (classify.ts), so tests that plant missing_in_new enqueue after this.
+ */
+export async function dualWriteOnSettled(core: QueueCore): Promise<void> {
+  await core.invoke('setFlag', { value: 'on', actor_id: 'ops' });
+  const flippedAt = Date.now();
+  while (Date.now() <= flippedAt + 2) await new Promise((resolve) => setTimeout(resolve, 1));
+}

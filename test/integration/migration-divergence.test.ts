@@ -5,7 +5,7 @@ import type { CoreContext } from '../../electron/core/context';
 import { keys } from '../../electron/core/keys';
 import { divergenceCheck } from '../../electron/core/migration/divergence-check';
 import { DualWriteFailures } from '../../electron/core/telemetry/dual-write-failures';
-import { sampleJob, useRedis } from '../helpers/core';
+import { sampleJob, useRedis, dualWriteOnSettled } from '../helpers/core';
 
 /** SPEC 3 divergence_check on a real Redis: every category, re-check, cancel and resume. */
 describe('divergence check', () => {
@@ -33,7 +33,7 @@ describe('divergence check', () => {
   async function plantEveryCategory(core: QueueCore) {
     await core.invoke('setFlag', { value: 'off', actor_id: 'ops' });
     await core.invoke('enqueue', sampleJob({ job_id: 'before-flag' }));
-    await core.invoke('setFlag', { value: 'on', actor_id: 'ops' });
+    await dualWriteOnSettled(core);
     await enqueueMany(core, 120, 'ok');
     await enqueueMany(core, 30, 'other', 'ws-2');
     const r = env.redis;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { QueueCore } from '../../electron/core/core';
 import { keys } from '../../electron/core/keys';
-import { sampleJob, useRedis } from '../helpers/core';
+import { sampleJob, useRedis, dualWriteOnSettled } from '../helpers/core';
 import { snapshot, changedKeys } from '../helpers/redis-snapshot';
 
 /** SPEC 3 repair and backfill on a real Redis: plan, compare-and-set, and a concurrent worker. */
@@ -20,7 +20,7 @@ describe('repair and backfill', () => {
   async function plant(core: QueueCore) {
     await core.invoke('setFlag', { value: 'off', actor_id: 'ops' });
     await enqueueMany(core, 5, 'early');
-    await core.invoke('setFlag', { value: 'on', actor_id: 'ops' });
+    await dualWriteOnSettled(core);
     await enqueueMany(core, 50, 'ok');
     const r = env.redis;
     await r.hset(keys.newJob('ws-1', 'ok-1'), 'status', 'running', 'stray', 'x');

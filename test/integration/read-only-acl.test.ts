@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { contract, OPERATION_NAMES, type OperationName } from '../../shared/contract';
 import { keys } from '../../electron/core/keys';
-import { sampleJob, useRedis } from '../helpers/core';
+import { sampleJob, useRedis, dualWriteOnSettled } from '../helpers/core';
 
 /** An input for every read of the contract that the check below does not call itself. */
 const READ_INPUTS: Partial<Record<OperationName, unknown>> = {
@@ -46,7 +46,7 @@ describe('read-only connection under a read-only ACL user', () => {
 
   async function plant() {
     const writer = env.core();
-    await writer.invoke('setFlag', { value: 'on', actor_id: 'ops' });
+    await dualWriteOnSettled(writer);
     for (let i = 0; i < 3000; i += 1000)
       await writer.invoke('enqueueMany', {
         jobs: Array.from({ length: 1000 }, (_, j) => sampleJob({ job_id: `job-${i + j}` })),

@@ -1,6 +1,6 @@
 import type { CoreContext } from '../context';
 import { keys, NEW_JOB_PREFIX, OLD_JOB_PREFIX } from '../keys';
-import { keptCounts, recountWorkspace } from '../jobs/workspace-counts';
+import { COUNTS_MAX_AGE_MS, keptCounts, recountWorkspace } from '../jobs/workspace-counts';
 import { runScript, scripts } from '../scripts';
 
 export interface IndexStep {
@@ -103,7 +103,8 @@ export const JOB_KEY_PATTERN = 'ai:job*';
 /**
  * One bounded step of the indexer, for cron (`queuescope index`): continues a SCAN saved in Redis
  * over the job keys and files jobs that other producers wrote (not through our enqueue) in their
- * workspace's index; when the step ends a pass it refreshes the stalest workspace's counts. The
+ * workspace's index; when the step ends a pass it refreshes the stalest workspace's counts if
+ * they are older than their max age. The
  * hosts run the same filing continuously (background-indexer.ts).
  */
 export async function indexStep(ctx: CoreContext, steps = 4): Promise<IndexStep> {
@@ -127,6 +128,7 @@ export async function indexStep(ctx: CoreContext, steps = 4): Promise<IndexStep>
   return out;
 }
 
+/** Recounts the workspace whose counts are oldest, if they are older than the counts' max age. */
 async function refreshStalest(ctx: CoreContext): Promise<string | null> {
   const workspaces = await ctx.redis.smembers(keys.workspaces);
   if (workspaces.length === 0) return null;
@@ -135,6 +137,8 @@ async function refreshStalest(ctx: CoreContext): Promise<string | null> {
   counts.forEach((c, i) => {
     if ((c?.computedAt ?? 0) < (counts[stalest]?.computedAt ?? 0)) stalest = i;
   });
+  const kept = counts[stalest];
+  if (kept && Date.now() - kept.computedAt < COUNTS_MAX_AGE_MS) return null;
   await recountWorkspace(ctx, workspaces[stalest]!);
   return workspaces[stalest]!;
 }

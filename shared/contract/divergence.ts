@@ -85,7 +85,7 @@ export interface IndexStepResult {
 export const divergenceOperations = {
   indexStep: operation<IndexStepResult>()({
     summary:
-      'One bounded step of the background indexer: file jobs other producers wrote, refresh the stalest workspace counts.',
+      'One bounded step of indexing without a host: file jobs other producers wrote into their workspace index.',
     // It files jobs into Queuescope's own index keys, so a read-only connection must refuse it.
     writes: true,
     input: z.object({ steps: z.number().int().min(1).max(100).default(4) }).default({ steps: 4 }),

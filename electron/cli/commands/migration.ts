@@ -87,7 +87,9 @@ export function addMigrationCommands(program: Command, session: CliSession): voi
 export function addIndexCommand(program: Command, session: CliSession): void {
   program
     .command('index')
-    .description(`${contract.indexStep.summary} Run it from cron, or with --pass for a whole pass.`)
+    .description(
+      `${contract.indexStep.summary} A running console host does this by itself; run it from cron when none runs, or with --pass for a whole pass.`,
+    )
     .option('--steps <n>', 'SCAN steps of 1000 keys to take', '4')
     .option('--pass', 'keep stepping until a whole pass over the keyspace is done')
     .action(async (opts, cmd: Command) => {

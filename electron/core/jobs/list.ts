@@ -10,7 +10,7 @@ import { differingFields } from '../job-codec';
 import { keys, OLD_JOB_PREFIX } from '../keys';
 import { listReports } from '../migration/report-store';
 import { orderKeys, runScript, scripts } from '../scripts';
-import { workspaceCounts } from './workspace-counts';
+import { workspaceCounts, zeroCounts } from './workspace-counts';
 
 export interface ListJobsInput {
   workspace_id: string;
@@ -172,5 +172,3 @@ export async function listWorkspaces(ctx: CoreContext): Promise<WorkspaceSummary
     };
   });
 }
-
-const zeroCounts = () => ({ pending: 0, running: 0, completed: 0, failed: 0, other: 0 });

@@ -22,7 +22,13 @@ const SMALL_INDEX = 2000;
 /** ...as long as a listing recounts at most this many ids in all; the rest count in the background. */
 const SYNC_RECOUNT_IDS = 4000;
 
-const zero = (): StatusCounts => ({ pending: 0, running: 0, completed: 0, failed: 0, other: 0 });
+export const zeroCounts = (): StatusCounts => ({
+  pending: 0,
+  running: 0,
+  completed: 0,
+  failed: 0,
+  other: 0,
+});
 
 /** Counts a workspace's statuses from its index in bounded script calls, and keeps the result. */
 export async function recountWorkspace(
@@ -30,8 +36,8 @@ export async function recountWorkspace(
   workspaceId: string,
 ): Promise<WorkspaceCounts> {
   const counts: WorkspaceCounts = {
-    old: zero(),
-    new: zero(),
+    old: zeroCounts(),
+    new: zeroCounts(),
     computedAt: Date.now(),
     indexSize: 0,
   };
@@ -76,8 +82,8 @@ function memoryCounts(ctx: CoreContext): Map<string, WorkspaceCounts> {
 function parseCounts(hash: Record<string, string> | null): WorkspaceCounts | null {
   if (!hash || !hash.computed_at) return null;
   const counts: WorkspaceCounts = {
-    old: zero(),
-    new: zero(),
+    old: zeroCounts(),
+    new: zeroCounts(),
     computedAt: Number(hash.computed_at),
     indexSize: Number(hash.index_size ?? -1),
   };

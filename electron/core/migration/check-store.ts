@@ -95,9 +95,8 @@ class OverlayCheckStore implements CheckStore {
 
   /** The list held here, copied from Redis the first time it is touched. */
   private async list(key: string): Promise<string[]> {
-    let value = this.mem.get(key);
-    if (value === undefined) value = this.mem.has(key) ? null : await this.redis.lrange(key, 0, -1);
-    if (!Array.isArray(value)) value = [];
+    const held = this.mem.has(key) ? this.mem.get(key) : await this.redis.lrange(key, 0, -1);
+    const value = Array.isArray(held) ? held : [];
     this.mem.set(key, value);
     return value;
   }

@@ -72,24 +72,3 @@ export function compareOldToNew(redis: Redis, oldKeys: string[]): Promise<BatchR
 export function compareNewToOld(redis: Redis, newKeys: string[]): Promise<BatchResult> {
   return compareAll(redis, scripts.compareNewToOld, newKeys, [OLD_JOB_PREFIX, NEW_JOB_PREFIX]);
 }
-
-/** Runs `fn` over `items` in chunks of `size`, at most `inFlight` chunks at a time. */
-export async function inChunks<T, R>(
-  items: T[],
-  size: number,
-  inFlight: number,
-  fn: (chunk: T[]) => Promise<R>,
-): Promise<R[]> {
-  const chunks: T[][] = [];
-  for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
-  const results: R[] = new Array(chunks.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < chunks.length) {
-      const i = next++;
-      results[i] = await fn(chunks[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(inFlight, chunks.length) }, worker));
-  return results;
-}

@@ -4,8 +4,15 @@ import type { CallContext, CoreContext } from '../context';
 import { IDEMPOTENCY_PREFIX, keys, NEW_JOB_PREFIX, OLD_JOB_PREFIX } from '../keys';
 import { readFlag } from '../jobs/read-job';
 import { classify, isMovedCopy, type FlagTimeline } from './classify';
-import { COMPARE_BATCH, compareNewToOld, compareOldToNew, type BatchResult } from './compare-batch';
+import {
+  COMPARE_BATCH,
+  compareNewToOld,
+  compareOldToNew,
+  type BatchResult,
+  type Finding,
+} from './compare-batch';
 import { readFlagHistory } from './flags';
+import { findCopiesElsewhere } from './moved-copies';
 import { checkIdempotencyKeys, orphanIdempotencyKeys, orphanQueueEntries } from './orphans';
 import { recheck } from './recheck';
 import {
@@ -22,6 +29,7 @@ import {
 import { checkStore, type CheckStore } from './check-store';
 import { fileReport, pushItems, readReport, saveReport } from './report-store';
 import { estimateTotal, ProgressMeter } from './progress';
+import { streamSteps, type Step } from './step-stream';
 
 const NEW_BATCH = 200;
 /** Steps (SCAN replies or index pages) read ahead of the one being compared. */
@@ -145,44 +153,20 @@ class DivergenceRun {
     });
   }
 
-  /**
-   * Reads steps of keys and compares them without waiting between steps: a few steps are read
-   * ahead and their compare calls share one limit, so Redis always has work queued. The saved
-   * cursor only passes a step once every call of it has answered; a cancel lets the steps in
-   * flight finish and saves the cursor after them, so a resumed check neither skips nor repeats.
-   */
-  private async streamCompare(
-    read: (cursor: string) => Promise<{ next: string; found: string[]; last: boolean }>,
-  ): Promise<boolean> {
-    const window: Array<{ next: string; read: number; compared: Promise<void> }> = [];
-    let cursor = this.cp.cursor;
-    let ended = false;
-    let cancelled = false;
-    while (!ended || window.length > 0) {
-      while (!ended && !cancelled && window.length < STEPS_AHEAD) {
-        const step = await read(cursor);
-        cursor = step.next;
-        ended = step.last;
-        const compared = this.compareKeys(step.found);
-        compared.catch(() => undefined); // awaited in order below
-        window.push({ next: step.next, read: step.found.length, compared });
-      }
-      const head = window.shift();
-      if (!head) return ended;
-      try {
-        await head.compared;
-      } catch (error) {
-        // Let the other steps settle first, so nothing is written after the failure is saved.
-        await Promise.allSettled(window.map((w) => w.compared));
-        throw error;
-      }
-      this.cp.cursor = head.next;
-      this.tick('scan', head.read);
-      cancelled ||= this.cancelled();
-      if (cancelled && window.length === 0) return ended;
-      await this.maybeSave();
-    }
-    return true;
+  /** Compares a walk's steps as they stream in (step-stream.ts), saving the cursor behind them. */
+  private streamCompare(read: (cursor: string) => Promise<Step>): Promise<boolean> {
+    return streamSteps({
+      cursor: this.cp.cursor,
+      read,
+      process: (found) => this.compareKeys(found),
+      done: async (next, read, stopping) => {
+        this.cp.cursor = next;
+        this.tick('scan', read);
+        if (!stopping) await this.maybeSave();
+      },
+      cancelled: () => this.cancelled(),
+      ahead: STEPS_AHEAD,
+    });
   }
 
   private async queueLoop(): Promise<boolean> {
@@ -228,26 +212,10 @@ class DivergenceRun {
       : found.filter((k) => k.startsWith(IDEMPOTENCY_PREFIX));
     const orphans = idemKeys.length ? checkIdempotencyKeys(this.ctx, idemKeys) : null;
     orphans?.catch(() => undefined); // awaited below; a failure must not go unhandled meanwhile
-    const calls: Array<Promise<BatchResult & { side: 'old' | 'new' }>> = [];
-    for (let i = 0; i < oldKeys.length; i += COMPARE_BATCH) {
-      const chunk = oldKeys.slice(i, i + COMPARE_BATCH);
-      calls.push(
-        this.limit(async () => ({
-          side: 'old',
-          ...(await compareOldToNew(this.ctx.redis, chunk)),
-        })),
-      );
-    }
-    for (let i = 0; i < newKeys.length; i += NEW_BATCH) {
-      const chunk = newKeys.slice(i, i + NEW_BATCH);
-      calls.push(
-        this.limit(async () => ({
-          side: 'new',
-          ...(await compareNewToOld(this.ctx.redis, chunk)),
-        })),
-      );
-    }
-    const results = await Promise.all(calls);
+    const results = await Promise.all([
+      ...this.batches(oldKeys, COMPARE_BATCH, 'old', compareOldToNew),
+      ...this.batches(newKeys, NEW_BATCH, 'new', compareNewToOld),
+    ]);
     const unplaced: string[] = [];
     for (const result of results) {
       if (result.side === 'old') {
@@ -255,10 +223,8 @@ class DivergenceRun {
         this.report.pairs_compared! += result.count;
       }
       for (const finding of result.findings) {
-        if (isMovedCopy(finding)) this.moved.add(finding.job_id);
-        const item = classify(finding, this.flag);
+        const item = this.take(finding);
         if (!item) continue;
-        if (item.category === 'missing_in_old') this.missingOld.add(item.job_id);
         if (item.category === 'missing_in_new' && this.report.workspace_id)
           unplaced.push(item.job_id);
         if (
@@ -267,7 +233,6 @@ class DivergenceRun {
           item.category !== 'missing_in_new'
         )
           this.report.pairs_compared!++;
-        this.note([item]);
       }
     }
     if (orphans) this.note(await orphans);
@@ -276,29 +241,41 @@ class DivergenceRun {
   }
 
   /**
-   * A workspace-scoped check sees only its own workspace's new keys, so a copy filed under another
-   * workspace would pass for missing in new. Jobs missing in new (few, unlike those awaiting
-   * backfill) are looked for under every registered workspace; a copy found there is reported as
-   * the whole-Redis check reports it, a workspace mismatch, and the missing-in-new record dropped.
+   * Jobs missing in new (few, unlike those awaiting backfill) are looked for under every other
+   * registered workspace; a copy found there is reported as a workspace mismatch, and the
+   * missing-in-new record dropped.
    */
   private async findMovedCopies(jobIds: string[]): Promise<void> {
     this.otherWorkspaces ??= (await this.ctx.redis.smembers(keys.workspaces)).filter(
       (ws) => ws !== this.report.workspace_id,
     );
-    const candidates = jobIds.flatMap((id) =>
-      this.otherWorkspaces!.map((ws) => keys.newJob(ws, id)),
-    );
-    if (candidates.length === 0) return;
-    const pipeline = this.ctx.redis.pipeline();
-    for (const key of candidates) pipeline.exists(key);
-    const replies = (await pipeline.exec()) ?? [];
-    const found = candidates.filter((_, i) => Number(replies[i]?.[1] ?? 0) > 0);
-    const result = await compareNewToOld(this.ctx.redis, found);
-    for (const finding of result.findings) {
-      if (isMovedCopy(finding)) this.moved.add(finding.job_id);
-      const item = classify(finding, this.flag);
-      if (item) this.note([item]);
+    for (const finding of await findCopiesElsewhere(this.ctx, jobIds, this.otherWorkspaces))
+      this.take(finding);
+  }
+
+  /** Compare calls over `keys` in batches of `size`, each run under the check's shared limit. */
+  private batches(
+    keyList: string[],
+    size: number,
+    side: 'old' | 'new',
+    compare: (redis: CoreContext['redis'], batch: string[]) => Promise<BatchResult>,
+  ): Array<Promise<BatchResult & { side: 'old' | 'new' }>> {
+    const calls: Array<Promise<BatchResult & { side: 'old' | 'new' }>> = [];
+    for (let i = 0; i < keyList.length; i += size) {
+      const batch = keyList.slice(i, i + size);
+      calls.push(this.limit(async () => ({ side, ...(await compare(this.ctx.redis, batch)) })));
     }
+    return calls;
+  }
+
+  /** Classifies a compare finding, remembers what later phases need of it, and notes the item. */
+  private take(finding: Finding): DivergenceItem | null {
+    if (isMovedCopy(finding)) this.moved.add(finding.job_id);
+    const item = classify(finding, this.flag);
+    if (!item) return null;
+    if (item.category === 'missing_in_old') this.missingOld.add(item.job_id);
+    this.note([item]);
+    return item;
   }
 
   private note(items: DivergenceItem[]): void {

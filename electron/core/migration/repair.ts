@@ -1,3 +1,4 @@
+import pLimit from 'p-limit';
 import type {
   DivergenceCategory,
   DivergenceItem,
@@ -9,7 +10,6 @@ import { NotFoundError } from '../errors';
 import { keys } from '../keys';
 import { checkStore } from './check-store';
 import { orderKeys, runScript, scripts } from '../scripts';
-import { inChunks } from './compare-batch';
 import type { CheckOptions } from './check-state';
 import { divergenceCheck } from './divergence-check';
 import { ProgressMeter } from './progress';
@@ -163,7 +163,8 @@ export async function repair(
         });
     }
     if (!input.dry_run) {
-      const outcomes = await inChunks(fixes, 1, IN_FLIGHT, ([fix]) => applyFix(ctx, fix!));
+      const limit = pLimit(IN_FLIGHT);
+      const outcomes = await Promise.all(fixes.map((fix) => limit(() => applyFix(ctx, fix))));
       outcomes.forEach((reason, i) => {
         if (reason === null) return void result.applied++;
         result.skipped_count!++;

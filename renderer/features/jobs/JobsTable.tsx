@@ -124,6 +124,9 @@ export function JobsTable({
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_HEIGHT,
     overscan: 12,
+    // The window's height bounds the table's: rows render with the first data, not a pass later
+    // once the table has been measured.
+    initialRect: { width: 0, height: window.innerHeight },
   });
   const items = virtualizer.getVirtualItems();
   const lastIndex = items.length ? items[items.length - 1]!.index : 0;

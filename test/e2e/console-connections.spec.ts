@@ -298,14 +298,14 @@ test('desktop profiles: list, add without echoing the password, switch, unlock w
   expect(await callsOf(page, 'setWritesUnlocked')).toEqual([
     ['setWritesUnlocked', 'p-stage', true],
   ]);
-  await expect(page.getByRole('button', { name: 'Lock writes' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Lock writes', exact: true })).toBeVisible();
   await expect(enqueue).toBeDisabled();
 
   await page.evaluate(() => (window as unknown as FakeWindow).__fakeDesktop.emitConnection());
   await expect(page.getByText('Read-only', { exact: true })).toBeHidden();
   await expect(enqueue).toBeEnabled();
 
-  await page.getByRole('button', { name: 'Lock writes' }).click();
+  await page.getByRole('button', { name: 'Lock writes', exact: true }).click();
   await expect
     .poll(() => callsOf(page, 'setWritesUnlocked'))
     .toEqual([
@@ -333,7 +333,7 @@ test.describe('when the host itself is read-only', () => {
       .getByRole('dialog', { name: 'Unlock writes?' })
       .getByRole('button', { name: 'Yes, unlock writes' })
       .click();
-    await expect(page.getByRole('button', { name: 'Lock writes' })).toBeVisible();
+    await expect(page.getByRole('button', { name: 'Lock writes', exact: true })).toBeVisible();
     await page.evaluate(() => (window as unknown as FakeWindow).__fakeDesktop.emitConnection());
     await page
       .getByRole('navigation', { name: 'Screens' })

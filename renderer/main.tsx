@@ -1,5 +1,5 @@
-// Imported first, so the first screen's read is on its way while React itself loads.
-import { startEarlyReads } from './app/early-reads';
+// First, so the first screen's read is on its way while React itself loads.
+import './app/early-reads';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app/App';
@@ -8,7 +8,6 @@ import './styles/base.css';
 import './styles/layout.css';
 import './styles/jobs.css';
 
-startEarlyReads();
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <App />

@@ -4,18 +4,23 @@ import { workspacesQueryOptions } from '../features/workspaces/queries';
 import { placeFromHash } from './place';
 import { createQueryClient } from './query-client';
 
-/** The console's one query client, made when the bundle loads rather than when React mounts. */
+/**
+ * The console's one query client. main.tsx imports this module before React's renderer, so the
+ * first screen's read below starts while react-dom is still being evaluated (on a cold start that
+ * is a few hundred milliseconds before React would mount and subscribe); the mounted queries then
+ * join the request in flight.
+ */
 export const queryClient = createQueryClient();
 
 /**
- * The first screen's read starts as soon as the bundle runs: before React renders and its effects
- * subscribe, which on a cold start comes a few hundred milliseconds later. The mounted queries then
- * join the request in flight. A workspace's link reads its jobs first (its counts wait for them, as
- * on a click); otherwise the "Workspaces" navigation is what the page shows first.
+ * A workspace's link reads its jobs first (its counts wait for them, as after a click); otherwise
+ * the "Workspaces" navigation is what the page shows first.
  */
-export function startEarlyReads(hash = window.location.hash): void {
+function startEarlyReads(hash: string): void {
   const place = placeFromHash(hash);
   if (place.view === 'jobs' && place.workspace)
     void queryClient.prefetchInfiniteQuery(jobListOptions(place.workspace, currentJobFilters()));
   else void queryClient.prefetchQuery(workspacesQueryOptions());
 }
+
+startEarlyReads(window.location.hash);

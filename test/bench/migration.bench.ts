@@ -13,6 +13,7 @@ import { keys } from '../../electron/core/keys';
 import { reportItems } from '../../electron/core/migration/report-store';
 import { startRedisServer } from '../helpers/redis-server';
 import { runInFlight } from './bench-kit';
+import { pinRedisApart } from './pin-cpus';
 import loadJobsLua from './load-jobs.lua?raw';
 
 const SLOW_US = 5000;
@@ -234,6 +235,8 @@ async function main(): Promise<void> {
   const admin = server.client();
   const core = new QueueCore({ connection: { url: server.url }, defaultFlag: 'on' });
   try {
+    const pinned = await pinRedisApart(admin);
+    console.log(pinned);
     await admin.set(keys.flag, 'on');
     await admin.zadd(keys.flagHistory, FLAG_ON_MS, `on:${FLAG_ON_MS}`);
     await admin.sadd(keys.workspaces, ...Array.from({ length: WORKSPACES }, (_, i) => `ws-${i}`));
@@ -392,6 +395,7 @@ async function main(): Promise<void> {
 
     const figures = {
       jobs: JOBS,
+      cores: pinned,
       divergence_pairs_per_s: Math.round(oldPairs / (check.ms / 1000)),
       baseline_pairs_per_s: Math.round(naive.value.pairs / (naive.ms / 1000)),
       divergence_ms: Math.round(check.ms),

@@ -7,6 +7,7 @@ import type { Redis } from 'ioredis';
 import { chromium, type Browser } from '@playwright/test';
 import { QueueCore } from '../../electron/core/core';
 import { startRedisServer, type RedisServer } from '../helpers/redis-server';
+import { floorPageMs } from './floor-page';
 import { startServeProcess, type ServeProcess } from './serve-process';
 import { describeScroll, isSmooth, measureScroll, scrollRatio } from './ui-scroll';
 
@@ -169,8 +170,12 @@ async function main() {
     log(`  ratio to the API baseline: ${round(afterClickMs / median(apiMs), 1)}x`);
     const byLink: number[] = [];
     for (let i = 0; i < NAV_RUNS; i++) byLink.push(await timeToFirstRowsByLink(browser, host.url));
+    const floorMs = median(await floorPageMs(browser, NAV_RUNS));
     log(
       `navigation to the workspace's link (#/jobs/${WORKSPACE}) to its first rows: ${round(median(byLink))} ms median of ${NAV_RUNS} (first ${round(byLink[0]!)} ms)`,
+    );
+    log(
+      `the same browser showing a one-row page with no framework (the floor under both): ${round(floorMs)} ms median of ${NAV_RUNS}; the console adds ${round(totalMs - floorMs)} ms through the list, ${round(median(byLink) - floorMs)} ms by link`,
     );
 
     // The last page stays open on the workspace: an idle console with its live refresh.
@@ -212,6 +217,7 @@ async function main() {
       first_rows_ms: round(totalMs),
       first_rows_first_run_ms: round(first.totalMs),
       first_rows_by_link_ms: round(median(byLink)),
+      floor_page_ms: round(floorMs),
       rows_after_click_ms: round(afterClickMs),
       api_first_page_ms: round(median(apiMs)),
       idle_commands_per_s: round(idlePerSec, 2),

@@ -20,8 +20,9 @@ export async function pinRedisApart(admin: Redis): Promise<string> {
     spawnSync('taskset', ['-a', '-cp', cpus, pid], { encoding: 'utf8' });
   const redis = redisPid ? pin(redisCore, redisPid) : null;
   const self = pin(others, String(process.pid));
-  if (!redis || redis.status !== 0 || self.status !== 0)
-    return `cores: shared (taskset failed: ${(redis?.stderr || self.stderr || 'no pid').trim()})`;
+  const failed = !redis ? null : [redis, self].find((r) => r.status !== 0);
+  if (!redis || failed)
+    return `cores: shared (taskset: ${redis ? (failed!.error?.message ?? failed!.stderr.trim()) : 'no redis pid'})`;
   // Ahead of the daemons and kernel threads that still share its core, as on a host of its own.
   const niced = spawnSync('renice', ['-n', '-10', '-p', redisPid!], { encoding: 'utf8' });
   return `cores: redis-server on cpu ${redisCore}${niced.status === 0 ? ' (nice -10)' : ''}, the bench on cpu ${others}`;

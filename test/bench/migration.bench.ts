@@ -13,6 +13,7 @@ import { keys } from '../../electron/core/keys';
 import { reportItems } from '../../electron/core/migration/report-store';
 import { startRedisServer } from '../helpers/redis-server';
 import { runInFlight } from './bench-kit';
+import { hostStalls } from './host-stalls';
 import { pinRedisApart } from './pin-cpus';
 import loadJobsLua from './load-jobs.lua?raw';
 
@@ -365,6 +366,12 @@ async function main(): Promise<void> {
     console.log(
       `  of which constant-time commands (Redis held up by the host, not by work): ${checkSlow.constantTime + backfillSlow.constantTime + listSlow.constantTime}`,
     );
+    const floor = await hostStalls(admin, server.port, check.ms);
+    console.log(
+      floor
+        ? `SLOWLOG floor of this host: ${floor.entries} entries > 5 ms (worst ${floor.worstMs} ms) while redis-benchmark sent only GETs for ${floor.seconds} s, as long as the check ran`
+        : 'SLOWLOG floor of this host: not measured (redis-benchmark is not installed)',
+    );
 
     t0 = performance.now();
     let cursor = '0';
@@ -409,6 +416,7 @@ async function main(): Promise<void> {
       slowlog_over_5ms_check: checkSlow.count,
       slowlog_over_5ms_constant_time:
         checkSlow.constantTime + backfillSlow.constantTime + listSlow.constantTime,
+      slowlog_over_5ms_get_only_floor: floor?.entries ?? null,
       backfill_jobs_per_s: Math.round(backfill.value.applied / (backfill.ms / 1000)),
       list_p50_ms: percentile(page1, 0.5),
       list_p99_ms: percentile(page1, 0.99),

@@ -46,6 +46,15 @@ export const OLD_JOB_PREFIX = 'ai:jobs:';
 export const NEW_JOB_PREFIX = 'ai:job:';
 export const IDEMPOTENCY_PREFIX = 'ai:idempotency:';
 
+/** The workspace and job id of a new-schema key `ai:job:{ws}:{id}` (null for any other key). */
+export function parseNewJobKey(key: string): { workspaceId: string; jobId: string } | null {
+  if (!key.startsWith(NEW_JOB_PREFIX)) return null;
+  const rest = key.slice(NEW_JOB_PREFIX.length);
+  const sep = rest.indexOf(':');
+  if (sep <= 0) return null;
+  return { workspaceId: rest.slice(0, sep), jobId: rest.slice(sep + 1) };
+}
+
 /** Start of the minute holding `ms`, the id of a metrics bucket. */
 export function minuteOf(ms: number): number {
   return ms - (ms % 60_000);

@@ -12,9 +12,9 @@ import {
   type Finding,
 } from './compare-batch';
 import { readFlagHistory } from './flags';
-import { findCopiesElsewhere } from './moved-copies';
+import { dropMovedJobs, findCopiesElsewhere } from './moved-copies';
 import { checkIdempotencyKeys, orphanIdempotencyKeys, orphanQueueEntries } from './orphans';
-import { recheck } from './recheck';
+import { settleSuspects } from './recheck';
 import {
   abandon,
   DEFAULT_CHECK_OPTIONS,
@@ -204,9 +204,8 @@ class DivergenceRun {
   /** Compares scanned keys of both schemas, a few bounded script calls in flight. */
   private async compareKeys(found: string[]): Promise<void> {
     const oldKeys = found.filter((k) => k.startsWith(OLD_JOB_PREFIX));
-    const newKeys = found.filter(
-      (k) => k.startsWith(NEW_JOB_PREFIX) && !k.startsWith(OLD_JOB_PREFIX),
-    );
+    // 'ai:jobs:' does not start with 'ai:job:', so the two prefixes never overlap.
+    const newKeys = found.filter((k) => k.startsWith(NEW_JOB_PREFIX));
     const idemKeys = this.report.workspace_id
       ? []
       : found.filter((k) => k.startsWith(IDEMPOTENCY_PREFIX));
@@ -312,8 +311,12 @@ class DivergenceRun {
       for (let offset = Number(this.cp.cursor); ; offset += COMPARE_BATCH) {
         const raw = await this.store.lrange(source, offset, offset + COMPARE_BATCH - 1);
         if (raw.length === 0) break;
-        const still = await this.recheckBatch(
+        const still = await settleSuspects(
+          this.ctx,
           raw.map((t) => JSON.parse(t) as DivergenceItem),
+          this.flag,
+          this.moved,
+          this.report,
           rounds > 0,
         );
         if (final) for (const item of still) this.countWorkspace(item);
@@ -343,29 +346,6 @@ class DivergenceRun {
     return wait > 0 ? new Promise((resolve) => setTimeout(resolve, wait)) : Promise.resolve();
   }
 
-  private async recheckBatch(items: DivergenceItem[], reread: boolean): Promise<DivergenceItem[]> {
-    const kept = items.filter((item) => {
-      const drop = item.category === 'missing_in_new' && this.moved.has(item.job_id);
-      if (drop) this.report.counts[item.category]--;
-      return !drop;
-    });
-    if (!reread) return kept;
-    const results = await recheck(this.ctx, kept, this.flag);
-    const still: DivergenceItem[] = [];
-    results.forEach((result, i) => {
-      const before = kept[i]!;
-      this.report.counts[before.category]--;
-      if (result.kind === 'divergent') {
-        this.report.counts[result.item.category]++;
-        still.push(result.item);
-      } else if (result.kind === 'in_sync') {
-        this.report.settled_on_recheck++;
-        if (!before.category.startsWith('orphan_')) this.report.in_sync++;
-      }
-    });
-    return still;
-  }
-
   private countWorkspace(item: DivergenceItem): void {
     if (item.category.startsWith('orphan_') || !item.workspace_id) return;
     const byWs = (this.report.by_workspace ??= {});
@@ -375,19 +355,12 @@ class DivergenceRun {
   /** A job moved to another workspace was counted missing in new too; drop that record. */
   private async dropMovedFromAwaiting(): Promise<void> {
     if (this.moved.size === 0) return;
-    const list = keys.divergenceAwaiting(this.report.id);
-    const temp = keys.divergenceSuspects(this.report.id, 99);
-    await this.store.del(temp);
-    for (let offset = 0; ; offset += 500) {
-      const raw = await this.store.lrange(list, offset, offset + 499);
-      if (raw.length === 0) break;
-      const items = raw.map((t) => JSON.parse(t) as DivergenceItem);
-      const kept = items.filter((item) => !this.moved.has(item.job_id));
-      this.report.counts.awaiting_backfill -= items.length - kept.length;
-      if (kept.length) await pushItems(this.ctx, temp, kept);
-    }
-    if (await this.store.exists(temp)) await this.store.rename(temp, list);
-    else await this.store.del(list);
+    this.report.counts.awaiting_backfill -= await dropMovedJobs(
+      this.ctx,
+      keys.divergenceAwaiting(this.report.id),
+      keys.divergenceSuspects(this.report.id, 99),
+      this.moved,
+    );
   }
 
   private tick(phase: string, read: number): void {

@@ -1,5 +1,5 @@
 import type { CoreContext } from '../context';
-import { keys, NEW_JOB_PREFIX, OLD_JOB_PREFIX } from '../keys';
+import { keys, NEW_JOB_PREFIX, OLD_JOB_PREFIX, parseNewJobKey } from '../keys';
 import { COUNTS_MAX_AGE_MS, keptCounts, recountWorkspace } from '../jobs/workspace-counts';
 import { runScript, scripts } from '../scripts';
 
@@ -44,27 +44,16 @@ async function describe(ctx: CoreContext, found: string[]): Promise<Found[]> {
       const [ws, at] = value as [string | null, string | null];
       return ws ? [{ key, ws, id: key.slice(OLD_JOB_PREFIX.length), enqueuedAt: at }] : [];
     }
-    const rest = key.slice(NEW_JOB_PREFIX.length);
-    const sep = rest.indexOf(':');
-    if (sep <= 0) return [];
-    return [
-      {
-        key,
-        ws: rest.slice(0, sep),
-        id: rest.slice(sep + 1),
-        enqueuedAt: value as string | null,
-      },
-    ];
+    const parsed = parseNewJobKey(key);
+    if (!parsed) return [];
+    return [{ key, ws: parsed.workspaceId, id: parsed.jobId, enqueuedAt: value as string | null }];
   });
 }
 
 /** The job id of a job key of either schema (null for a key that is not a job key). */
 export function jobIdOfKey(key: string): string | null {
   if (key.startsWith(OLD_JOB_PREFIX)) return key.slice(OLD_JOB_PREFIX.length) || null;
-  if (!key.startsWith(NEW_JOB_PREFIX)) return null;
-  const rest = key.slice(NEW_JOB_PREFIX.length);
-  const sep = rest.indexOf(':');
-  return sep > 0 ? rest.slice(sep + 1) || null : null;
+  return parseNewJobKey(key)?.jobId || null;
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { DivergenceItem } from '../../../shared/contract';
+import type { DivergenceItem, DivergenceReport } from '../../../shared/contract';
 import type { CoreContext } from '../context';
 import { keys } from '../keys';
 import { classify, OLD_SIDE, type FlagTimeline } from './classify';
@@ -68,4 +68,39 @@ export async function recheck(
     });
   }
   return out;
+}
+
+/**
+ * One batch of a re-check round, its outcome counted in the report: suspects missing in new whose
+ * copy turned up under another workspace (`moved`) are dropped; the rest are read again when
+ * `reread`, and only those still divergent are returned.
+ */
+export async function settleSuspects(
+  ctx: CoreContext,
+  items: DivergenceItem[],
+  flag: FlagTimeline,
+  moved: ReadonlySet<string>,
+  report: DivergenceReport,
+  reread: boolean,
+): Promise<DivergenceItem[]> {
+  const kept = items.filter((item) => {
+    const drop = item.category === 'missing_in_new' && moved.has(item.job_id);
+    if (drop) report.counts[item.category]--;
+    return !drop;
+  });
+  if (!reread) return kept;
+  const results = await recheck(ctx, kept, flag);
+  const still: DivergenceItem[] = [];
+  results.forEach((result, i) => {
+    const before = kept[i]!;
+    report.counts[before.category]--;
+    if (result.kind === 'divergent') {
+      report.counts[result.item.category]++;
+      still.push(result.item);
+    } else if (result.kind === 'in_sync') {
+      report.settled_on_recheck++;
+      if (!before.category.startsWith('orphan_')) report.in_sync++;
+    }
+  });
+  return still;
 }

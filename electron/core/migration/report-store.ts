@@ -18,12 +18,13 @@ export async function saveReport(ctx: CoreContext, report: DivergenceReport): Pr
 
 /** Files a new report at the head of the history and drops what falls off its end. */
 export async function fileReport(ctx: CoreContext, report: DivergenceReport): Promise<void> {
+  const store = checkStore(ctx);
   await saveReport(ctx, report);
-  await checkStore(ctx).lpush(keys.divergenceReports, report.id);
-  const dropped = await checkStore(ctx).lrange(keys.divergenceReports, REPORT_HISTORY, -1);
+  await store.lpush(keys.divergenceReports, report.id);
+  const dropped = await store.lrange(keys.divergenceReports, REPORT_HISTORY, -1);
   if (dropped.length === 0) return;
-  await checkStore(ctx).ltrim(keys.divergenceReports, 0, REPORT_HISTORY - 1);
-  await checkStore(ctx).del(
+  await store.ltrim(keys.divergenceReports, 0, REPORT_HISTORY - 1);
+  await store.del(
     ...dropped.flatMap((id) => [
       keys.divergenceReport(id),
       keys.divergenceItems(id),
@@ -34,27 +35,27 @@ export async function fileReport(ctx: CoreContext, report: DivergenceReport): Pr
 
 /** Kept reports, newest first, items omitted. */
 export async function listReports(ctx: CoreContext, limit: number): Promise<DivergenceReport[]> {
-  const ids = await checkStore(ctx).lrange(keys.divergenceReports, 0, limit - 1);
+  const store = checkStore(ctx);
+  const ids = await store.lrange(keys.divergenceReports, 0, limit - 1);
   if (ids.length === 0) return [];
-  const raw = await checkStore(ctx).mget(ids.map((id) => keys.divergenceReport(id)));
+  const raw = await store.mget(ids.map((id) => keys.divergenceReport(id)));
   return raw.flatMap((text) => (text ? [JSON.parse(text) as DivergenceReport] : []));
 }
 
 /** One kept report with its first items (divergent jobs first, then those awaiting backfill). */
 export async function readReport(ctx: CoreContext, id: string): Promise<DivergenceReport | null> {
-  const text = await checkStore(ctx).get(keys.divergenceReport(id));
+  const store = checkStore(ctx);
+  const text = await store.get(keys.divergenceReport(id));
   if (!text) return null;
   const report = JSON.parse(text) as DivergenceReport;
   const [items, divergentTotal] = await Promise.all([
-    checkStore(ctx).lrange(keys.divergenceItems(id), 0, REPORT_ITEMS_CAP - 1),
-    checkStore(ctx).llen(keys.divergenceItems(id)),
+    store.lrange(keys.divergenceItems(id), 0, REPORT_ITEMS_CAP - 1),
+    store.llen(keys.divergenceItems(id)),
   ]);
   const room = REPORT_ITEMS_CAP - items.length;
   const [awaiting, awaitingTotal] = await Promise.all([
-    room > 0
-      ? checkStore(ctx).lrange(keys.divergenceAwaiting(id), 0, room - 1)
-      : Promise.resolve([]),
-    checkStore(ctx).llen(keys.divergenceAwaiting(id)),
+    room > 0 ? store.lrange(keys.divergenceAwaiting(id), 0, room - 1) : Promise.resolve([]),
+    store.llen(keys.divergenceAwaiting(id)),
   ]);
   report.items = [...items, ...awaiting].map((t) => JSON.parse(t) as DivergenceItem);
   report.truncated = divergentTotal + awaitingTotal > report.items.length;

@@ -1,5 +1,4 @@
-import { jobListOptions } from '../features/jobs/queries';
-import { currentJobFilters } from '../features/jobs/jobs-ui-store';
+import { prefetchJobList } from '../features/jobs/queries';
 import { workspacesQueryOptions } from '../features/workspaces/queries';
 import { placeFromHash } from './place';
 import { createQueryClient } from './query-client';
@@ -18,8 +17,7 @@ export const queryClient = createQueryClient();
  */
 function startEarlyReads(hash: string): void {
   const place = placeFromHash(hash);
-  if (place.view === 'jobs' && place.workspace)
-    void queryClient.prefetchInfiniteQuery(jobListOptions(place.workspace, currentJobFilters()));
+  if (place.view === 'jobs' && place.workspace) prefetchJobList(queryClient, place.workspace);
   else void queryClient.prefetchQuery(workspacesQueryOptions());
 }
 

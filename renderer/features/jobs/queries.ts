@@ -1,6 +1,7 @@
 import {
   infiniteQueryOptions,
   queryOptions,
+  type QueryClient,
   useInfiniteQuery,
   useQuery,
   useQueryClient,
@@ -75,20 +76,20 @@ export function useTrimToFirstPage(workspace: string, filters: JobFilters): () =
 }
 
 /**
- * Starts reading a workspace's first page when the pointer goes down on it, so the request is on
- * its way while the click renders the jobs page. Only for a list not in the cache: an infinite
- * list already loaded would refetch every page it holds.
+ * Starts reading a workspace's first page under the current filters, unless it is in the cache
+ * already: an infinite list already loaded would refetch every page it holds. Queries mounted
+ * later join the request in flight.
  */
+export function prefetchJobList(queryClient: QueryClient, workspace: string): void {
+  const options = jobListOptions(workspace, currentJobFilters());
+  if (queryClient.getQueryData(options.queryKey) === undefined)
+    void queryClient.prefetchInfiniteQuery(options);
+}
+
+/** prefetchJobList when the pointer goes down on a workspace, so the read overlaps the click. */
 export function usePrefetchJobList(): (workspace: string) => void {
   const queryClient = useQueryClient();
-  return useCallback(
-    (workspace) => {
-      const options = jobListOptions(workspace, currentJobFilters());
-      if (queryClient.getQueryData(options.queryKey) === undefined)
-        void queryClient.prefetchInfiniteQuery(options);
-    },
-    [queryClient],
-  );
+  return useCallback((workspace) => prefetchJobList(queryClient, workspace), [queryClient]);
 }
 
 export function useJobDetail(workspace: string, jobId: string) {

@@ -6,12 +6,17 @@ import { useWorkspaces } from './queries';
 
 const ORDER = ['pending', 'running', 'completed', 'failed'] as const;
 
-function CountsLine({ schema, counts }: { schema: 'old' | 'new'; counts: StatusCounts }) {
-  const total = ORDER.reduce((sum, s) => sum + counts[s], counts.other);
+/** A schema's counts per status; `null` while a big workspace is still counted in the background. */
+function CountsLine({ schema, counts }: { schema: 'old' | 'new'; counts: StatusCounts | null }) {
+  const total = counts && ORDER.reduce((sum, s) => sum + counts[s], counts.other);
   return (
     <div className="ws-counts" aria-label={`${schema} schema counts`}>
       <span className="ws-schema">{schema}</span>
-      {total === 0 ? (
+      {counts === null ? (
+        <span className="muted" title="Counting this workspace's jobs in the background">
+          counting…
+        </span>
+      ) : total === 0 ? (
         <span className="muted">no jobs</span>
       ) : (
         ORDER.map((status) => (
@@ -24,18 +29,6 @@ function CountsLine({ schema, counts }: { schema: 'old' | 'new'; counts: StatusC
           </span>
         ))
       )}
-    </div>
-  );
-}
-
-/** In place of the counts while a big workspace is still being counted in the background. */
-function CountingLine({ schema }: { schema: 'old' | 'new' }) {
-  return (
-    <div className="ws-counts" aria-label={`${schema} schema counts`}>
-      <span className="ws-schema">{schema}</span>
-      <span className="muted" title="Counting this workspace's jobs in the background">
-        counting…
-      </span>
     </div>
   );
 }
@@ -64,17 +57,8 @@ function WorkspaceItem({ ws, selected }: { ws: WorkspaceSummary; selected: boole
             </span>
           )}
         </span>
-        {ws.counting ? (
-          <>
-            <CountingLine schema="old" />
-            <CountingLine schema="new" />
-          </>
-        ) : (
-          <>
-            <CountsLine schema="old" counts={ws.old} />
-            <CountsLine schema="new" counts={ws.new} />
-          </>
-        )}
+        <CountsLine schema="old" counts={ws.counting ? null : ws.old} />
+        <CountsLine schema="new" counts={ws.counting ? null : ws.new} />
       </button>
     </li>
   );

@@ -1,4 +1,4 @@
-import { _electron as electron, type Page } from '@playwright/test';
+import { _electron as electron, type Locator, type Page } from '@playwright/test';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from './fixtures';
@@ -90,32 +90,38 @@ test("a page load reads the workspace's jobs once, not again when the event stre
   expect(calls.filter((c) => c === '/api/listWorkspaces').length).toBeLessThanOrEqual(1);
 });
 
-test('pressing on a workspace starts reading its jobs before the click lands, and only once', async ({
-  page,
-  baseUrl,
-  core,
-}) => {
-  for (const ws of ['ws-a', 'ws-b'])
-    await core.invoke('enqueue', {
-      workspace_id: ws,
-      action_provider: 'google',
-      action_name: 'gmail.send',
-      actor_id: 'user-1',
+for (const [how, aheadOfClick] of [
+  ['pressing on', (entry: Locator) => entry.dispatchEvent('pointerdown')],
+  ['resting the pointer on', (entry: Locator) => entry.hover()],
+] as const) {
+  test(`${how} a workspace starts reading its jobs before the click lands, and only once`, async ({
+    page,
+    baseUrl,
+    core,
+  }) => {
+    for (const ws of ['ws-a', 'ws-b'])
+      await core.invoke('enqueue', {
+        workspace_id: ws,
+        action_provider: 'google',
+        action_name: 'gmail.send',
+        actor_id: 'user-1',
+      });
+    const bodies: string[] = [];
+    page.on('request', (request) => {
+      if (new URL(request.url()).pathname === '/api/listJobs')
+        bodies.push(request.postData() ?? '');
     });
-  const bodies: string[] = [];
-  page.on('request', (request) => {
-    if (new URL(request.url()).pathname === '/api/listJobs') bodies.push(request.postData() ?? '');
+    await page.goto(baseUrl);
+    const entry = page
+      .getByRole('navigation', { name: 'Workspaces' })
+      .getByRole('button', { name: /ws-b/ });
+    await aheadOfClick(entry);
+    await expect.poll(() => bodies.filter((b) => b.includes('"ws-b"')).length).toBe(1);
+    await entry.click();
+    await expect(page.locator('[data-job-id]')).toHaveCount(1);
+    expect(bodies.filter((b) => b.includes('"ws-b"'))).toHaveLength(1);
   });
-  await page.goto(baseUrl);
-  const entry = page
-    .getByRole('navigation', { name: 'Workspaces' })
-    .getByRole('button', { name: /ws-b/ });
-  await entry.dispatchEvent('pointerdown');
-  await expect.poll(() => bodies.filter((b) => b.includes('"ws-b"')).length).toBe(1);
-  await entry.click();
-  await expect(page.locator('[data-job-id]')).toHaveCount(1);
-  expect(bodies.filter((b) => b.includes('"ws-b"'))).toHaveLength(1);
-});
+}
 
 test.describe('read-only host', () => {
   test.use({ readOnly: true });

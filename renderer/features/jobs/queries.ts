@@ -6,7 +6,7 @@ import {
   useQuery,
   useQueryClient,
 } from '@tanstack/react-query';
-import { useCallback } from 'react';
+import { useCallback, useEffect, useMemo, useRef } from 'react';
 import { api } from '../../api/client';
 import { useLiveRefetch } from '../../app/live-refresh';
 import { currentJobFilters, type JobFilters } from './jobs-ui-store';
@@ -86,10 +86,32 @@ export function prefetchJobList(queryClient: QueryClient, workspace: string): vo
     void queryClient.prefetchInfiniteQuery(options);
 }
 
-/** prefetchJobList when the pointer goes down on a workspace, so the read overlaps the click. */
-export function usePrefetchJobList(): (workspace: string) => void {
+/** How long the pointer rests on a workspace before its first page is read ahead of a click. */
+const HOVER_INTENT_MS = 80;
+
+/**
+ * Pointer handlers for a workspace's entry that read its first page ahead of the click: once the
+ * pointer has rested on it for a moment (passing over the list reads nothing), and at the latest
+ * when it goes down, so the read overlaps the click.
+ */
+export function usePrefetchJobListHandlers(workspace: string) {
   const queryClient = useQueryClient();
-  return useCallback((workspace) => prefetchJobList(queryClient, workspace), [queryClient]);
+  const hover = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  useEffect(() => () => clearTimeout(hover.current), []);
+  return useMemo(() => {
+    const prefetch = () => {
+      clearTimeout(hover.current);
+      prefetchJobList(queryClient, workspace);
+    };
+    return {
+      onPointerEnter: () => {
+        clearTimeout(hover.current);
+        hover.current = setTimeout(prefetch, HOVER_INTENT_MS);
+      },
+      onPointerLeave: () => clearTimeout(hover.current),
+      onPointerDown: prefetch,
+    };
+  }, [queryClient, workspace]);
 }
 
 export function useJobDetail(workspace: string, jobId: string) {

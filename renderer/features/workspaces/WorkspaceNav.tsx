@@ -1,7 +1,7 @@
 import type { StatusCounts, WorkspaceSummary } from '../../../shared/contract';
 import { useNavigationActions, useSelectedWorkspace } from '../../app/navigation';
 import { ErrorNote } from '../../ui/ErrorNote';
-import { usePrefetchJobList } from '../jobs/queries';
+import { usePrefetchJobListHandlers } from '../jobs/queries';
 import { useWorkspaces } from './queries';
 
 const ORDER = ['pending', 'running', 'completed', 'failed'] as const;
@@ -35,14 +35,14 @@ function CountsLine({ schema, counts }: { schema: 'old' | 'new'; counts: StatusC
 
 function WorkspaceItem({ ws, selected }: { ws: WorkspaceSummary; selected: boolean }) {
   const { workspaceSelected } = useNavigationActions();
-  const prefetchJobs = usePrefetchJobList();
+  const prefetchHandlers = usePrefetchJobListHandlers(ws.workspace_id);
   return (
     <li>
       <button
         type="button"
         className={`ws-item${selected ? ' ws-item-selected' : ''}`}
         aria-current={selected ? 'page' : undefined}
-        onPointerDown={() => prefetchJobs(ws.workspace_id)}
+        {...prefetchHandlers}
         onClick={() => workspaceSelected(ws.workspace_id)}
       >
         <span className="ws-name">

@@ -1,5 +1,5 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { memo, useEffect, useRef } from 'react';
+import { memo, useEffect, useRef, useState } from 'react';
 import type { JobRow } from '../../../shared/contract';
 import { StatusChip } from '../../ui/StatusChip';
 import { Time } from '../../ui/Time';
@@ -14,6 +14,8 @@ import { PAGE_SIZE } from './queries';
 import { SyncCell } from './SyncCell';
 
 const ROW_HEIGHT = 34;
+/** Rows rendered beyond the visible ones on each side, so scrolling shows no blank rows. */
+const OVERSCAN = 12;
 /** Start loading the next page this many rows before the end is reached. */
 const PREFETCH_ROWS = 30;
 
@@ -93,6 +95,20 @@ const Row = memo(function Row({ row, index, top, active, open }: RowProps) {
   );
 });
 
+/**
+ * The rows in view render first, alone; the rows kept ready above and below for scrolling follow in
+ * the next frame, after the first rows have been painted.
+ */
+function useOverscanAfterFirstRows(hasRows: boolean): number {
+  const [ready, setReady] = useState(false);
+  useEffect(() => {
+    if (!hasRows || ready) return;
+    const frame = requestAnimationFrame(() => setTimeout(() => setReady(true)));
+    return () => cancelAnimationFrame(frame);
+  }, [hasRows, ready]);
+  return ready ? OVERSCAN : 0;
+}
+
 export interface JobsTableProps {
   rows: JobRow[];
   hasNextPage: boolean;
@@ -118,12 +134,13 @@ export function JobsTable({
   const selected = useSelectedJobs();
   const { selectionReplaced, selectionCleared } = useJobsUiActions();
   const count = rows.length + (hasNextPage ? 1 : 0);
+  const overscan = useOverscanAfterFirstRows(rows.length > 0);
   // eslint-disable-next-line react-hooks/incompatible-library -- the virtualizer is read during render by design
   const virtualizer = useVirtualizer({
     count,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_HEIGHT,
-    overscan: 12,
+    overscan,
     // The window's height bounds the table's: rows render with the first data, not a pass later
     // once the table has been measured.
     initialRect: { width: 0, height: window.innerHeight },

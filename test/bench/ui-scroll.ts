@@ -54,7 +54,7 @@ type Motion = 'still' | 'wheel' | 'fling';
 /** Frame intervals over `frames` animation frames while the table moves as `motion` says. */
 async function measureFrames(page: Page, frames: number, motion: Motion): Promise<FrameStats> {
   const { intervals, longTasks, maxRows } = await page.getByTestId('jobs-scroll').evaluate(
-    (el, { frames, motion, wheelPx, SETTLE_FRAMES }) =>
+    (el, { frames, motion, wheelPx, settleFrames }) =>
       new Promise<{ intervals: number[]; longTasks: number; maxRows: number }>((resolve) => {
         const intervals: number[] = [];
         let longTasks = 0;
@@ -70,7 +70,7 @@ async function measureFrames(page: Page, frames: number, motion: Motion): Promis
         let i = 0;
         // The jump to the start position renders a whole new view at once (a long task of its
         // own, like pressing End); counting starts once it has settled.
-        let settling = SETTLE_FRAMES;
+        let settling = settleFrames;
         const settle = () => {
           if (--settling > 0) return requestAnimationFrame(settle);
           observer.observe({ entryTypes: ['longtask'] });
@@ -94,7 +94,7 @@ async function measureFrames(page: Page, frames: number, motion: Motion): Promis
         };
         requestAnimationFrame(settle);
       }),
-    { frames, motion, wheelPx: WHEEL_PX_PER_FRAME, SETTLE_FRAMES },
+    { frames, motion, wheelPx: WHEEL_PX_PER_FRAME, settleFrames: SETTLE_FRAMES },
   );
   return {
     p50: percentile(intervals, 50),

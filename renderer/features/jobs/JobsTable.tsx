@@ -103,8 +103,12 @@ function useOverscanAfterFirstRows(hasRows: boolean): number {
   const [ready, setReady] = useState(false);
   useEffect(() => {
     if (!hasRows || ready) return;
-    const frame = requestAnimationFrame(() => setTimeout(() => setReady(true)));
-    return () => cancelAnimationFrame(frame);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const frame = requestAnimationFrame(() => (timer = setTimeout(() => setReady(true))));
+    return () => {
+      cancelAnimationFrame(frame);
+      clearTimeout(timer);
+    };
   }, [hasRows, ready]);
   return ready ? OVERSCAN : 0;
 }

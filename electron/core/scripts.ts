@@ -55,14 +55,14 @@ export const scripts = {
     perItemKeys: ['old', 'new', 'index', 'idempotency'],
   }),
   updateStatus: script({
-    command: 'qs_update_status_v2',
+    command: 'qs_update_status_v3',
     file: 'update-status.lua',
     lua: updateStatusLua,
     keys: ['old', 'flag', 'new', 'queue'],
     perItemKeys: [],
   }),
   retry: script({
-    command: 'qs_retry_v1',
+    command: 'qs_retry_v2',
     file: 'retry.lua',
     lua: retryLua,
     keys: ['old', 'new', 'queue'],

@@ -4,6 +4,7 @@ import { ConflictError, InternalError, NotFoundError } from '../errors';
 import { keys } from '../keys';
 import { orderKeys, runScript, scripts } from '../scripts';
 import { readBack } from './read-job';
+import { wrongWorkspace } from './update-status';
 
 /** SPEC retry: only a failed job is requeued, atomically, in each schema where it exists. */
 export async function retry(
@@ -21,6 +22,7 @@ export async function retry(
     jobId,
     new Date().toISOString(),
     actor,
+    workspaceId,
   ])) as [number, string?];
   switch (reply[0]) {
     case 1:
@@ -46,6 +48,8 @@ export async function retry(
           current_status: reply[1],
         },
       );
+    case -6:
+      throw wrongWorkspace(jobId, workspaceId, reply[1] ?? '');
     default:
       throw new InternalError(`retry script answered ${JSON.stringify(reply)}`);
   }

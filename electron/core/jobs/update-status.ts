@@ -33,6 +33,7 @@ export async function updateStatus(ctx: CoreContext, input: UpdateStatusInput): 
     new Date().toISOString(),
     result,
     input.job_id,
+    input.workspace_id ?? '',
   ])) as [number, string?];
   switch (reply[0]) {
     case 1:
@@ -64,7 +65,21 @@ export async function updateStatus(ctx: CoreContext, input: UpdateStatusInput): 
           field: 'workspace_id',
         },
       );
+    case -6:
+      throw wrongWorkspace(input.job_id, input.workspace_id ?? '', reply[1] ?? '');
     default:
       throw new InternalError(`update-status script answered ${JSON.stringify(reply)}`);
   }
+}
+
+/** A workspace that is not the job's own: the scripts refuse it so the job's copies never split. */
+export function wrongWorkspace(
+  jobId: string,
+  given: string,
+  jobWorkspace: string,
+): ValidationError {
+  return new ValidationError(
+    `Job ${jobId} belongs to workspace ${jobWorkspace}, not ${given}; nothing was written. Use workspace_id ${jobWorkspace}.`,
+    { field: 'workspace_id', given, job_workspace: jobWorkspace },
+  );
 }

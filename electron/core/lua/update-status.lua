@@ -4,6 +4,11 @@
   Never creates a key: an unknown job is reported, not written (a bare HSET would make a junk hash).
   Moving a job back to pending from another status requeues it: its worker popped the id from the
   queue when it took the job, so the id is pushed again, once, or no worker would ever see it.
+  A given workspace is checked against the old copy's own workspace_id before anything is written:
+  with a wrong one the new key names a copy that is not this job's, so only the old copy would
+  move and the two copies would split. When there is no old copy, the new key (built from the
+  given workspace) is the job's only copy and fixes its workspace; an old copy without a
+  workspace_id (a legacy producer) has nothing to compare against.
 
   Input:
     KEYS[1] old      ai:jobs:{job_id}
@@ -17,6 +22,7 @@
     ARGV[4] timestamp (ISO-8601 UTC) for started_at / finished_at
     ARGV[5] result JSON text, or "" to leave result untouched
     ARGV[6] job id, pushed onto the queue when the job goes back to pending
+    ARGV[7] workspace id the caller named (the one in KEYS[3]), or ""
 
   Output:
     { 1, previous_status }        updated
@@ -24,10 +30,12 @@
     { -3 }                        not found in either schema
     { -4, current_status }        transition not allowed
     { -5 }                        workspace_id required: the flag is on and none was given
+    { -6, job_workspace }         the old copy belongs to another workspace; nothing written
 ]]
 local rcall = redis.call
 local oldKey, flagKey, newKey, queueKey = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local status, force, now, result = ARGV[2], ARGV[3] == '1', ARGV[4], ARGV[5]
+local workspace = ARGV[7]
 
 local tFlag = rcall('TYPE', flagKey).ok
 if tFlag ~= 'none' and tFlag ~= 'string' then return { -1, flagKey } end
@@ -42,6 +50,10 @@ if newKey ~= '' then
   if tNew ~= 'none' and tNew ~= 'hash' then return { -1, newKey } end
 end
 if tOld == 'none' and tNew == 'none' then return { -3 } end
+if tOld == 'hash' and workspace ~= '' then
+  local jobWorkspace = rcall('HGET', oldKey, 'workspace_id')
+  if jobWorkspace and jobWorkspace ~= '' and jobWorkspace ~= workspace then return { -6, jobWorkspace } end
+end
 
 local current = rcall('HGET', (tOld == 'hash') and oldKey or newKey, 'status') or ''
 local allowed = {

@@ -9,6 +9,7 @@ import compareOldToNewLua from './lua/compare-old-to-new.lua?raw';
 import dropOrphanIdempotencyLua from './lua/drop-orphan-idempotency.lua?raw';
 import fileJobsLua from './lua/file-jobs.lua?raw';
 import repairJobLua from './lua/repair-job.lua?raw';
+import setFlagLua from './lua/set-flag.lua?raw';
 import fieldLua from './lua/includes/field.lua?raw';
 import fingerprintLua from './lua/includes/fingerprint.lua?raw';
 import timeBoxLua from './lua/includes/time-box.lua?raw';
@@ -116,6 +117,13 @@ export const scripts = {
     lua: fileJobsLua,
     keys: ['workspaces'],
     perItemKeys: ['job', 'index'],
+  }),
+  setFlag: script({
+    command: 'qs_set_flag_v1',
+    file: 'set-flag.lua',
+    lua: setFlagLua,
+    keys: ['flag', 'history'],
+    perItemKeys: [],
   }),
 };
 

@@ -1,7 +1,9 @@
 import type { FlagState, FlagValue } from '../../../shared/contract';
 import type { CoreContext } from '../context';
+import { InternalError } from '../errors';
 import { keys } from '../keys';
 import { readFlag } from '../jobs/read-job';
+import { orderKeys, runScript, scripts } from '../scripts';
 
 /** Flag changes kept in the history; older ones only matter for jobs that old. */
 const HISTORY_LIMIT = 1000;
@@ -13,16 +15,21 @@ export async function getFlag(ctx: CoreContext): Promise<FlagState> {
 
 /**
  * Stores the flag in Redis, where every producer's next enqueue script reads it, and records the
- * change in the flag history so a divergence check can tell jobs enqueued while it was off.
+ * change in the flag history so a divergence check can tell jobs enqueued while it was off. The
+ * change is stamped with Redis's clock inside the same script, never this machine's.
  */
 export async function setFlag(ctx: CoreContext, value: FlagValue): Promise<FlagState> {
-  const now = Date.now();
-  await ctx.redis
-    .multi()
-    .set(keys.flag, value)
-    .zadd(keys.flagHistory, now, `${value}:${now}`)
-    .zremrangebyrank(keys.flagHistory, 0, -HISTORY_LIMIT - 1)
-    .exec();
+  const keyList = orderKeys(scripts.setFlag, { flag: keys.flag, history: keys.flagHistory });
+  const reply = (await runScript(ctx.redis, scripts.setFlag, keyList, [value, HISTORY_LIMIT])) as [
+    number,
+    string | number,
+  ];
+  if (reply[0] !== 1) {
+    throw new InternalError(
+      `Redis key ${reply[1]} holds another type than expected (WRONGTYPE); the flag was not changed. Inspect or remove that key, then retry.`,
+      { key: reply[1], redis_error: 'WRONGTYPE' },
+    );
+  }
   ctx.lastFlag = value;
   return { new_schema: value, source: 'redis' };
 }

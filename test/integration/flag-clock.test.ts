@@ -12,7 +12,7 @@ async function redisMs(redis: Redis): Promise<number> {
 
 /** The flag history as stored: [member, score] pairs, oldest first. */
 async function history(redis: Redis): Promise<Array<[string, number]>> {
-  const flat = await redis.zrange(keys.flagHistory, 0, -1, 'WITHSCORES');
+  const flat = await redis.zrange(keys.flagHistory, '0', '-1', 'WITHSCORES');
   const pairs: Array<[string, number]> = [];
   for (let i = 0; i < flat.length; i += 2) pairs.push([flat[i]!, Number(flat[i + 1])]);
   return pairs;
@@ -20,7 +20,7 @@ async function history(redis: Redis): Promise<Array<[string, number]>> {
 
 const YEAR_MS = 365 * 86_400_000;
 
-/** SPEC 3 flags: one clock dates every flip, Redis's, whatever the clock of the console that flips. */
+/** Flag changes: one clock dates every flip, Redis's, whatever the clock of the console that flips. */
 describe('the flag history is stamped with Redis’s clock', () => {
   const env = useRedis();
   // Only Date is faked (the clock at the process boundary); ioredis keeps its real timers.

@@ -9,7 +9,7 @@ const wrongWorkspace = {
   details: { field: 'workspace_id', given: 'ws-2', job_workspace: 'ws-1' },
 };
 
-/** SPEC 3 update_status / retry: a workspace that is not the job's own is refused, nothing written. */
+/** update_status and retry: a workspace that is not the job's own is refused, nothing written. */
 describe('a wrong workspace never splits a job', () => {
   const env = useRedis();
   const oldKey = keys.oldJob('job-1');

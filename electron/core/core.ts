@@ -1,22 +1,23 @@
 import type { Redis } from 'ioredis';
-import type { ApiError, Contract, OperationName, OutputOf } from '../../shared/contract';
+import type { ApiError, Contract, Job, OperationName, OutputOf } from '../../shared/contract';
 import { contract } from '../../shared/contract';
 import { auditSubject } from './audit-target';
 import {
   DEFAULT_CONFIG,
   flagFromEnv,
+  skewFromEnv,
   type CallContext,
   type CoreConfig,
   type CoreContext,
 } from './context';
 import { ReadOnlyError } from './errors';
-import { toQueuescopeError } from './error-mapping';
+import { toQueuescopeError, type CallReach } from './error-mapping';
 import { createHandlers, type Handlers } from './handlers';
 import { EnqueueBatcher } from './jobs/enqueue';
 import { BackgroundIndexer, type BackgroundIndexerOptions } from './migration/background-indexer';
 import { createRedisClient, type ConnectionOptions } from './redis/connection';
 import { registerScripts } from './scripts';
-import { appendAudit } from './telemetry/audit';
+import { appendAudit, auditOutcome } from './telemetry/audit';
 import { DualWriteFailures } from './telemetry/dual-write-failures';
 import { validate } from './validate';
 
@@ -37,11 +38,14 @@ export class QueueCore {
   private readonly handlers: Handlers;
   private readonly ownsClient: boolean;
   private readonly indexers = new Set<BackgroundIndexer>();
+  /** Times the connection became ready: a call issued while it was not may have gone out since. */
+  private readies = 0;
 
   constructor(options: CoreOptions = {}) {
     this.config = {
       ...DEFAULT_CONFIG,
       defaultFlag: options.defaultFlag ?? flagFromEnv(process.env.AI_JOBS_NEW_SCHEMA),
+      flagSkewMs: options.flagSkewMs ?? skewFromEnv(process.env.QUEUESCOPE_FLAG_SKEW_MS),
       ...stripUndefined(options),
     };
     this.ownsClient = !options.redis;
@@ -54,7 +58,10 @@ export class QueueCore {
     const failures = new DualWriteFailures(this.config.metricsRetentionSec);
     this.ctx = { redis: this.redis, config: this.config, failures, lastFlag: null };
     this.handlers = createHandlers(this.ctx, new EnqueueBatcher(this.ctx));
-    this.redis.on('ready', () => void failures.flush(this.redis));
+    this.redis.on('ready', () => {
+      this.readies += 1;
+      void failures.flush(this.redis);
+    });
   }
 
   get readOnly(): boolean {
@@ -84,13 +91,14 @@ export class QueueCore {
       call: CallContext,
     ) => Promise<OutputOf<Contract[K]>>;
     const audited = op.writes && call.actor !== undefined;
+    const reach = this.reachFrom(op.writes);
     try {
       const output = await handler(parsed, call);
       if (audited) await this.audit(name, parsed, call, 'ok', output);
       return output;
     } catch (error) {
       // Callers see only the SPEC 4 error classes, whatever Redis or the client threw.
-      const coreError = toQueuescopeError(error);
+      const coreError = toQueuescopeError(error, reach());
       if (audited) await this.audit(name, parsed, call, coreError.toJSON());
       throw coreError;
     }
@@ -108,11 +116,21 @@ export class QueueCore {
       actor: subject.actor ?? call.actor ?? 'unknown',
       operation: name,
       target: subject.target,
-      outcome: outcome === 'ok' ? 'ok' : `${outcome.code}: ${outcome.message}`,
-      ...(subject.details ? { details: subject.details } : {}),
+      outcome: auditOutcome(outcome),
+      ...auditDetails(subject.details, output),
     };
     // The audit trail must not turn a completed write into a reported failure, nor hide the real error.
     await appendAudit(this.ctx, record).catch(() => undefined);
+  }
+
+  /**
+   * How far a call issued now may get before it fails: ioredis writes commands only on a ready
+   * connection and holds them otherwise, so a call that never saw one was never sent.
+   */
+  private reachFrom(write: boolean): () => CallReach {
+    const readyAtStart = this.redis.status === 'ready';
+    const readiesAtStart = this.readies;
+    return () => ({ write, mayHaveBeenSent: readyAtStart || this.readies !== readiesAtStart });
   }
 
   /**
@@ -131,6 +149,13 @@ export class QueueCore {
     await this.ctx.failures.flush(this.redis);
     if (this.ownsClient) this.redis.disconnect();
   }
+}
+
+/** The audit details of a write: its subject, and the warning of a write that committed with one. */
+function auditDetails(subject: string | undefined, output: unknown): { details?: string } {
+  const warning = (output as Partial<Job> | undefined)?.warning;
+  const details = [subject, warning].filter(Boolean).join('; ');
+  return details ? { details } : {};
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {

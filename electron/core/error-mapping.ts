@@ -8,35 +8,45 @@ import {
   ValidationError,
 } from './errors';
 
-const UNAVAILABLE_PATTERNS = [
+/** The connection could not be made, so no command went out: nothing of the call ran. */
+const NOT_SENT_PATTERNS = [
   /ECONNREFUSED/,
-  /ECONNRESET/,
-  /ETIMEDOUT/,
   /EHOSTUNREACH/,
   /ENOTFOUND/,
+  /connect ETIMEDOUT/i,
+  /Stream isn't writeable/i,
+];
+/** Redis answered, refusing to run the command for now: nothing of it ran. */
+const REFUSED_PATTERNS = [/^LOADING/, /^BUSY /, /^MASTERDOWN/];
+/**
+ * No reply came: ioredis says so the same way whether the command had been written to the
+ * connection (it may have run) or was still waiting in its offline queue (it did not).
+ */
+const NO_REPLY_PATTERNS = [
+  /ECONNRESET/,
+  /ETIMEDOUT/,
   /EPIPE/,
   /Connection is closed/i,
   /Command timed out/i,
-  /Stream isn't writeable/i,
   /Reached the max retries per request limit/i,
-  /connect ETIMEDOUT/i,
-  /^LOADING/,
-  /^BUSY /,
-  /^MASTERDOWN/,
 ];
 
+/**
+ * What the caller knows of a failed call: whether it writes, and whether its commands may have
+ * reached Redis (the client was connected when the call was issued, or connected before it failed;
+ * ioredis writes commands only on a ready connection and queues them otherwise).
+ */
+export interface CallReach {
+  write: boolean;
+  mayHaveBeenSent: boolean;
+}
+
 /** Turns anything thrown below an entry point into the one error shape of SPEC section 4. */
-export function toApiError(error: unknown): ApiError {
+export function toApiError(error: unknown, reach?: CallReach): ApiError {
   if (error instanceof QueuescopeError) return error.toJSON();
   const message = error instanceof Error ? error.message : String(error);
-  if (UNAVAILABLE_PATTERNS.some((p) => p.test(message))) {
-    return {
-      code: 'REDIS_UNAVAILABLE',
-      // A command whose answer was lost may still have run: the caller cannot know, so say how to
-      // find out safely instead of claiming nothing was written.
-      message: `Redis did not answer (${message}). Check that the server is running and reachable, then retry. Each write either fully happened or not at all; if you cannot tell which, look the job up first (an enqueue repeated with the same client_request_id never enqueues twice).`,
-    };
-  }
+  const unavailable = unavailableError(message, reach);
+  if (unavailable) return unavailable;
   if (error instanceof Error && error.name === 'ReplyError') {
     const redisError = message.split(' ')[0] ?? '';
     return {
@@ -51,10 +61,45 @@ export function toApiError(error: unknown): ApiError {
   return { code: 'INTERNAL', message: `Unexpected error: ${message}` };
 }
 
+/**
+ * Redis unreachable or not answering. A write whose reply was lost after it was sent may
+ * have been applied, so it is reported as outcome unknown with how to find out, never as failed.
+ */
+function unavailableError(message: string, reach: CallReach | undefined): ApiError | null {
+  const code = 'REDIS_UNAVAILABLE';
+  const what = `Redis did not answer (${message}).`;
+  const reachable = 'Check that the server is running and reachable, then retry.';
+  if (REFUSED_PATTERNS.some((p) => p.test(message)))
+    return {
+      code,
+      message: `Redis is not taking commands yet (${message}); nothing ran. Retry in a moment.`,
+    };
+  const notSent = NOT_SENT_PATTERNS.some((p) => p.test(message));
+  if (!notSent && !NO_REPLY_PATTERNS.some((p) => p.test(message))) return null;
+  if (!reach) {
+    // The caller cannot tell a write from a read, nor whether anything went out: say how to find out.
+    return {
+      code,
+      message: `${what} ${reachable} Each write either fully happened or not at all; if you cannot tell which, look the job up first (an enqueue repeated with the same client_request_id never enqueues twice).`,
+    };
+  }
+  if (!reach.write) return { code, message: `${what} ${reachable}` };
+  if (notSent || !reach.mayHaveBeenSent)
+    return {
+      code,
+      message: `${what} The write never reached it, so nothing was written. ${reachable}`,
+    };
+  return {
+    code,
+    message: `${what} The write was sent but its reply was lost, so it may or may not have been applied: look the job up (get or inspect it) before doing it again. An enqueue repeated with the same client_request_id never enqueues twice.`,
+    details: { outcome: 'unknown' },
+  };
+}
+
 /** The same mapping as an error the core can throw: callers of QueueCore only ever see these classes. */
-export function toQueuescopeError(error: unknown): QueuescopeError {
+export function toQueuescopeError(error: unknown, reach?: CallReach): QueuescopeError {
   if (error instanceof QueuescopeError) return error;
-  const api = toApiError(error);
+  const api = toApiError(error, reach);
   const made = errorOfCode(api);
   // Keep what Redis or the client actually said, for logs and debugging.
   Object.defineProperty(made, 'cause', { value: error, enumerable: false });

@@ -20,6 +20,8 @@ export interface Job {
   /** Fields whose JSON text did not parse, with their raw text. */
   invalid_json?: Record<string, string>;
   extra: Record<string, string>;
+  /** Set when a write committed but the job could not be read back: what is shown is what it wrote. */
+  warning?: string;
 }
 
 export type Schema = 'old' | 'new';

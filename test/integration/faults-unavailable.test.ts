@@ -48,7 +48,7 @@ describe('Redis paused, killed or absent', () => {
     const core = quickCore();
     await core.invoke('enqueue', sampleJob({ job_id: 'warm-up' }));
     env.server.pause();
-    // Times out while the command sits unread in the stopped server's socket: the caller is told it failed.
+    // Times out while the command sits unread in the stopped server's socket: the caller is told its outcome is unknown.
     await expect(core.invoke('enqueue', sampleJob({ job_id: 'cut-off' }))).rejects.toMatchObject(
       unavailable,
     );

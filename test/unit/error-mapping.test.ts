@@ -41,6 +41,67 @@ describe('toApiError', () => {
     expect(api.message).toMatch(/retry/i);
   });
 
+  describe('a write whose reply never came', () => {
+    const sent = { write: true, mayHaveBeenSent: true };
+    it.each([
+      'Command timed out',
+      'Connection is closed.',
+      'read ECONNRESET',
+      'write EPIPE',
+      'Reached the max retries per request limit (which is 1). Refer to "maxRetriesPerRequest" option for details.',
+    ])('"%s" after it was sent: outcome unknown, and how to find out', (message) => {
+      const api = toApiError(new Error(message), sent);
+      expect(api).toMatchObject({ code: 'REDIS_UNAVAILABLE', details: { outcome: 'unknown' } });
+      expect(api.message).toContain(message);
+      expect(api.message).toMatch(/look the job up/);
+      expect(api.message).toMatch(/same client_request_id never enqueues twice/);
+      expect(api.message).not.toMatch(/nothing was written/);
+    });
+
+    it.each([
+      ['connect ECONNREFUSED 127.0.0.1:6390', sent],
+      ['getaddrinfo ENOTFOUND redis.invalid', sent],
+      ['connect ETIMEDOUT', sent],
+      ["Stream isn't writeable and enableOfflineQueue options is false", sent],
+      // Still in the offline queue: the client never had a ready connection to send it on.
+      ['Command timed out', { write: true, mayHaveBeenSent: false }],
+      [
+        'Reached the max retries per request limit (which is 1).',
+        { write: true, mayHaveBeenSent: false },
+      ],
+    ])('"%s" before it was sent: not unknown, nothing was written', (message, reach) => {
+      const api = toApiError(new Error(message), reach);
+      expect(api.code).toBe('REDIS_UNAVAILABLE');
+      expect(api.details).toBeUndefined();
+      expect(api.message).toMatch(/nothing was written/);
+    });
+
+    it('a refusal Redis answered (LOADING, BUSY) never ran: not unknown', () => {
+      for (const message of [
+        'LOADING Redis is loading the dataset in memory',
+        'BUSY Redis is busy running a script.',
+      ])
+        expect(toApiError(new Error(message), sent).details).toBeUndefined();
+    });
+
+    it('a read that got no answer is plainly unavailable', () => {
+      const api = toApiError(new Error('Command timed out'), {
+        write: false,
+        mayHaveBeenSent: true,
+      });
+      expect(api).toEqual({
+        code: 'REDIS_UNAVAILABLE',
+        message: expect.stringMatching(/retry/),
+      });
+    });
+
+    it('toQueuescopeError keeps the outcome on the class it makes', () => {
+      const made = toQueuescopeError(new Error('Command timed out'), sent);
+      expect(made).toBeInstanceOf(RedisUnavailableError);
+      expect(made.details).toEqual({ outcome: 'unknown' });
+    });
+  });
+
   it('maps a Redis reply error to INTERNAL naming the Redis error', () => {
     const api = toApiError(
       new ReplyError('WRONGTYPE Operation against a key holding the wrong kind of value'),

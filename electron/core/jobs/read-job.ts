@@ -57,3 +57,42 @@ export async function readBack(
   const found = await getJob(ctx, jobId, workspaceId);
   return found?.job ?? { job_id: jobId, status: '', extra: {} };
 }
+
+/** The fields a committed write set, known without reading the job back. */
+export type WrittenFields = Omit<Partial<Job>, 'job_id' | 'extra' | 'warning'> & { status: string };
+
+/**
+ * The job after a write that committed: read back, or, when the read fails, what the
+ * write itself set, with a warning. The write happened, so it is never reported as failed.
+ */
+export async function readBackCommitted(
+  ctx: CoreContext,
+  jobId: string,
+  workspaceId: string | undefined,
+  operation: string,
+  written: WrittenFields,
+): Promise<Job> {
+  try {
+    return await readBack(ctx, jobId, workspaceId);
+  } catch (error) {
+    return jobFromWrite(jobId, workspaceId, operation, written, error);
+  }
+}
+
+/** A committed write's job assembled from what it set, when reading it back failed. */
+export function jobFromWrite(
+  jobId: string,
+  workspaceId: string | undefined,
+  operation: string,
+  written: WrittenFields,
+  readError: unknown,
+): Job {
+  const reason = readError instanceof Error ? readError.message : String(readError);
+  return {
+    job_id: jobId,
+    ...(workspaceId ? { workspace_id: workspaceId } : {}),
+    ...written,
+    extra: {},
+    warning: `The ${operation} was applied, but reading the job back failed (${reason}); only the fields it set are shown. Look the job up to see all of it.`,
+  };
+}

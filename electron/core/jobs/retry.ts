@@ -3,7 +3,7 @@ import type { CoreContext } from '../context';
 import { ConflictError, InternalError, NotFoundError } from '../errors';
 import { keys } from '../keys';
 import { orderKeys, runScript, scripts } from '../scripts';
-import { readBack } from './read-job';
+import { readBackCommitted } from './read-job';
 import { wrongWorkspace } from './update-status';
 
 /** SPEC retry: only a failed job is requeued, atomically, in each schema where it exists. */
@@ -18,15 +18,22 @@ export async function retry(
     new: keys.newJob(workspaceId, jobId),
     queue: keys.queue,
   });
+  const now = new Date().toISOString();
   const reply = (await runScript(ctx.redis, scripts.retry, keyList, [
     jobId,
-    new Date().toISOString(),
+    now,
     actor,
     workspaceId,
   ])) as [number, string?];
   switch (reply[0]) {
     case 1:
-      return readBack(ctx, jobId, workspaceId);
+      return readBackCommitted(ctx, jobId, workspaceId, 'retry', {
+        status: 'pending',
+        result: null,
+        attempts: Number(reply[1]),
+        retried_at: now,
+        retried_by: actor,
+      });
     case -1:
       throw new InternalError(
         `Redis key ${reply[1]} holds another type than expected (WRONGTYPE); nothing was written.`,

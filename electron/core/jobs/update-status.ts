@@ -4,7 +4,7 @@ import { ConflictError, InternalError, NotFoundError, ValidationError } from '..
 import { keys } from '../keys';
 import { orderKeys, runScript, scripts } from '../scripts';
 import { serializeJsonObject } from './prepare-job';
-import { readBack } from './read-job';
+import { readBackCommitted, type WrittenFields } from './read-job';
 
 export interface UpdateStatusInput {
   job_id: string;
@@ -26,18 +26,25 @@ export async function updateStatus(ctx: CoreContext, input: UpdateStatusInput): 
     new: input.workspace_id ? keys.newJob(input.workspace_id, input.job_id) : '',
     queue: keys.queue,
   });
+  const now = new Date().toISOString();
   const reply = (await runScript(ctx.redis, scripts.updateStatus, keyList, [
     ctx.config.defaultFlag,
     input.status,
     input.force ? '1' : '0',
-    new Date().toISOString(),
+    now,
     result,
     input.job_id,
     input.workspace_id ?? '',
   ])) as [number, string?];
   switch (reply[0]) {
     case 1:
-      return readBack(ctx, input.job_id, input.workspace_id);
+      return readBackCommitted(
+        ctx,
+        input.job_id,
+        input.workspace_id,
+        'status change',
+        writtenByStatus(input, now),
+      );
     case -1:
       throw new InternalError(
         `Redis key ${reply[1]} holds another type than expected (WRONGTYPE); nothing was written. Inspect or remove that key.`,
@@ -70,6 +77,17 @@ export async function updateStatus(ctx: CoreContext, input: UpdateStatusInput): 
     default:
       throw new InternalError(`update-status script answered ${JSON.stringify(reply)}`);
   }
+}
+
+/** What the update-status script sets for a status, mirroring its field list. */
+function writtenByStatus(input: UpdateStatusInput, now: string): WrittenFields {
+  if (input.status === 'running') return { status: input.status, started_at: now };
+  if (input.status === 'pending') return { status: input.status };
+  return {
+    status: input.status,
+    finished_at: now,
+    ...(input.result === undefined ? {} : { result: input.result }),
+  };
 }
 
 /** A workspace that is not the job's own: the scripts refuse it so the job's copies never split. */

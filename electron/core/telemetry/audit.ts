@@ -1,4 +1,4 @@
-import type { AuditEntry } from '../../../shared/contract';
+import type { ApiError, AuditEntry } from '../../../shared/contract';
 import type { CoreContext } from '../context';
 import { keys } from '../keys';
 
@@ -6,8 +6,19 @@ export interface AuditRecord {
   actor: string;
   operation: string;
   target: string;
+  /** "ok", "unknown" (the reply was lost after the write was sent), or "CODE: message". */
   outcome: string;
   details?: string;
+}
+
+/**
+ * The outcome an audit entry records. A write whose reply was lost may have been
+ * applied, so its entry says "unknown" rather than an error that would read as "not done".
+ */
+export function auditOutcome(outcome: 'ok' | ApiError): string {
+  if (outcome === 'ok') return 'ok';
+  if (outcome.details?.outcome === 'unknown') return 'unknown';
+  return `${outcome.code}: ${outcome.message}`;
 }
 
 /** Appends one operator action to the capped audit stream. */

@@ -47,28 +47,13 @@ export function decodeJob(hash: Record<string, string>, fallbackId: string): Job
   return job;
 }
 
-/** Fields whose values differ between two raw hashes; JSON fields are compared as values, not bytes. */
-export function differingFields(a: Record<string, string>, b: Record<string, string>): string[] {
-  const fields = new Set([...Object.keys(a), ...Object.keys(b)]);
-  const differing: string[] = [];
-  for (const field of fields) {
-    if (!sameFieldValue(field, a[field], b[field])) differing.push(field);
-  }
-  return differing.sort();
-}
+/** Two copies are compared by the one rule of equality.ts; re-exported for the readers of jobs. */
+export { differingFields } from './equality';
 
-function sameFieldValue(field: string, a: string | undefined, b: string | undefined): boolean {
-  if (a === b) return true;
-  if (a === undefined || b === undefined) return false;
-  if (!(JSON_FIELDS as readonly string[]).includes(field)) return false;
-  try {
-    return jsonEqual(JSON.parse(a), JSON.parse(b));
-  } catch {
-    return false;
-  }
-}
-
-/** Deep equality of parsed JSON values, insensitive to object key order. */
+/**
+ * Deep equality of values already parsed, insensitive to object key order. Parsing has rounded big
+ * numbers through doubles, so two copies' raw fields are compared by equality.ts, never by this.
+ */
 export function jsonEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;

@@ -12,12 +12,14 @@ import repairJobLua from './lua/repair-job.lua?raw';
 import setFlagLua from './lua/set-flag.lua?raw';
 import fieldLua from './lua/includes/field.lua?raw';
 import fingerprintLua from './lua/includes/fingerprint.lua?raw';
+import jsonEqualLua from './lua/includes/json-equal.lua?raw';
 import timeBoxLua from './lua/includes/time-box.lua?raw';
 
 /** Shared Lua, one local function a file, pulled into a script by a `-- @include name` line. */
 const INCLUDES: Record<string, string> = {
   field: fieldLua,
   fingerprint: fingerprintLua,
+  'json-equal': jsonEqualLua,
   'time-box': timeBoxLua,
 };
 

@@ -3,8 +3,8 @@
   Compare a bounded batch of jobs old -> new, reading both copies inside Redis so only the
   differences travel back. Each job's new key is built here from the old hash's workspace_id
   (ARGV[1] .. ws .. ':' .. job_id), so this script runs on a single Redis, not on a cluster.
-  Fields are compared as bytes; params/result that differ as bytes are decoded and compared as
-  JSON values (Python and JavaScript serialise the same object differently).
+  Every field compares by the equality of two copies (docs/guarantees.md): equal bytes, or JSON
+  texts denoting the same value, since Python and JavaScript serialise one object differently.
   A call stops early once it has run for ARGV[3] microseconds (read with TIME every few jobs), so
   no call blocks Redis for long whatever the batch size or the host's speed; the caller sends the
   jobs past `processed` again.
@@ -28,27 +28,10 @@
     compare-and-set token of the repair script.
 ]]
 local newPrefix, oldPrefix, budget = ARGV[1], ARGV[2], tonumber(ARGV[3]) or 0
-local JSON_FIELDS = { params = true, result = true }
 
 -- @include fingerprint
 
-local function deepEqual(a, b)
-  if a == b then return true end
-  if type(a) ~= 'table' or type(b) ~= 'table' then return false end
-  for k, v in pairs(a) do
-    if not deepEqual(v, b[k]) then return false end
-  end
-  for k in pairs(b) do
-    if a[k] == nil then return false end
-  end
-  return true
-end
-
-local function sameJson(x, y)
-  local okX, vx = pcall(cjson.decode, x)
-  local okY, vy = pcall(cjson.decode, y)
-  return okX and okY and deepEqual(vx, vy)
-end
+-- @include json-equal
 
 local function toMap(flat)
   local m = {}
@@ -83,7 +66,7 @@ local function differingFields(a, b)
   local out = {}
   for f, va in pairs(ma) do
     local vb = mb[f]
-    if vb ~= va and not (vb and JSON_FIELDS[f] and sameJson(va, vb)) then out[#out + 1] = f end
+    if not sameValue(va, vb) then out[#out + 1] = f end
   end
   for f in pairs(mb) do
     if ma[f] == nil then out[#out + 1] = f end

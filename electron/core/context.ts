@@ -14,6 +14,12 @@ export interface CoreConfig {
   metricsRetentionSec: number;
   /** Approximate cap of the audit stream (XADD MAXLEN ~). */
   auditMaxLen: number;
+  /**
+   * How far producers' clocks (enqueued_at) may be from Redis's (the flag history), in ms: the
+   * divergence check counts a job without its new copy this close to a flip as awaiting backfill
+   * and says so (env QUEUESCOPE_FLAG_SKEW_MS).
+   */
+  flagSkewMs: number;
 }
 
 export const DEFAULT_CONFIG: CoreConfig = {
@@ -23,6 +29,7 @@ export const DEFAULT_CONFIG: CoreConfig = {
   idempotencyTtlSec: 86_400,
   metricsRetentionSec: 8 * 86_400,
   auditMaxLen: 10_000,
+  flagSkewMs: 3000,
 };
 
 /** What every operation of the core works with. */
@@ -47,6 +54,14 @@ export interface CallContext {
   onProgress?: (progress: Progress) => void;
   /** Set by the doors (IPC, HTTP, CLI) for person-triggered calls; writes are then audited. */
   actor?: string;
+}
+
+/** The allowed producer clock skew from env, or the default when unset or not a number of ms. */
+export function skewFromEnv(value: string | undefined): number {
+  const ms = Number(value);
+  return value !== undefined && value.trim() !== '' && Number.isInteger(ms) && ms >= 0
+    ? ms
+    : DEFAULT_CONFIG.flagSkewMs;
 }
 
 export function flagFromEnv(value: string | undefined): FlagValue {

@@ -14,6 +14,7 @@ import fieldLua from './lua/includes/field.lua?raw';
 import fingerprintLua from './lua/includes/fingerprint.lua?raw';
 import jsonEqualLua from './lua/includes/json-equal.lua?raw';
 import timeBoxLua from './lua/includes/time-box.lua?raw';
+import sizeGateLua from './lua/includes/size-gate.lua?raw';
 
 /** Shared Lua, one local function a file, pulled into a script by a `-- @include name` line. */
 const INCLUDES: Record<string, string> = {
@@ -21,6 +22,7 @@ const INCLUDES: Record<string, string> = {
   fingerprint: fingerprintLua,
   'json-equal': jsonEqualLua,
   'time-box': timeBoxLua,
+  'size-gate': sizeGateLua,
 };
 
 export function withIncludes(lua: string): string {
@@ -72,14 +74,14 @@ export const scripts = {
     perItemKeys: [],
   }),
   compareOldToNew: script({
-    command: 'qs_compare_old_to_new_v2',
+    command: 'qs_compare_old_to_new_v3',
     file: 'compare-old-to-new.lua',
     lua: withIncludes(compareOldToNewLua),
     keys: [],
     perItemKeys: ['old'],
   }),
   compareNewToOld: script({
-    command: 'qs_compare_new_to_old_v2',
+    command: 'qs_compare_new_to_old_v3',
     file: 'compare-new-to-old.lua',
     lua: withIncludes(compareNewToOldLua),
     keys: [],

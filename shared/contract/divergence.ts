@@ -20,6 +20,11 @@ export interface DivergenceItem {
   new_fingerprint?: string;
   /** The job's enqueued_at (ISO-8601), when known. */
   enqueued_at?: string;
+  /**
+   * awaiting_backfill only because the job went in within the allowed producer clock skew of a
+   * flag flip: the flag may have been off or on then.
+   */
+  near_flip?: boolean;
 }
 
 export interface DivergenceReport {
@@ -48,6 +53,14 @@ export interface DivergenceReport {
   elapsed_s?: number;
   /** Set when the report continued an interrupted check from its saved cursor. */
   resumed?: boolean;
+  /**
+   * Set when a resumed check found another Redis server process (a restart or a failover) and
+   * walked the keyspace again from the start: a SCAN cursor means nothing on another process.
+   */
+  walk_restarted?: boolean;
+  /** The producer clock skew allowed around a flag flip, and the jobs it classed awaiting backfill. */
+  flag_skew_ms?: number;
+  near_flip?: number;
 }
 
 export interface RepairResult {
@@ -95,7 +108,12 @@ export const divergenceOperations = {
     writes: false,
     longRunning: true,
     input: z
-      .object({ workspace_id: workspaceId.optional(), resume: z.boolean().optional() })
+      .object({
+        workspace_id: workspaceId.optional(),
+        resume: z.boolean().optional(),
+        /** The interrupted check to resume (default: the scope's latest). */
+        report_id: z.string().min(1).max(100).optional(),
+      })
       .default({}),
   }),
   repair: operation<RepairResult>()({

@@ -29,6 +29,9 @@ export function useRedis(options: RedisServerOptions = {}) {
       const core = new QueueCore({
         connection: { url: state.server.url },
         defaultFlag: 'off',
+        // Tests flip the flag and plant jobs a few ms later; the skew allowed around a flip is
+        // tested on its own (test/unit/classify.test.ts, test/integration/scoped-check.test.ts).
+        flagSkewMs: 0,
         ...opts,
       });
       state.cores.push(core);

@@ -47,12 +47,21 @@ export function addMigrationCommands(program: Command, session: CliSession): voi
   program
     .command('divergence')
     .description(`${contract.divergenceCheck.summary} Exit 0 in sync, 1 diverged.`)
-    .option('--workspace <id>', 'check one workspace only')
+    .option('--workspace <id>', 'check one workspace only (walks every key, keeps its own)')
+    .option(
+      '--resume [id]',
+      'continue an interrupted check from its checkpoint (default: the latest of its scope)',
+    )
     .action(async (opts, cmd: Command) => {
       session.use(cmd);
+      const resume = opts.resume as string | boolean | undefined;
       const report = await session.invoke(
         'divergenceCheck',
-        { workspace_id: opts.workspace },
+        {
+          workspace_id: opts.workspace,
+          ...(resume ? { resume: true } : {}),
+          ...(typeof resume === 'string' ? { report_id: resume } : {}),
+        },
         { progress: true },
       );
       throwUnlessFinished(report);
@@ -115,8 +124,8 @@ function throwUnlessFinished(report: DivergenceReport): void {
   const where = `after ${report.scanned}${report.estimated_total ? ` of ~${report.estimated_total}` : ''} jobs`;
   throw new InternalError(
     report.state === 'cancelled'
-      ? `The divergence check was cancelled ${where}; nothing can be concluded. Run it again to finish.`
-      : `The divergence check failed ${where}. Run it again; if it keeps failing, check the Redis logs.`,
+      ? `The divergence check was cancelled ${where}; nothing can be concluded. Continue it with \`queuescope divergence --resume ${report.id}\`.`
+      : `The divergence check failed ${where}. Continue it with \`queuescope divergence --resume ${report.id}\`; if it keeps failing, check the Redis logs.`,
     { report_id: report.id, state: report.state },
   );
 }

@@ -96,6 +96,15 @@ export function divergenceText(r: DivergenceReport): string {
   }
   if (r.settled_on_recheck)
     lines.push(`  ${r.settled_on_recheck} suspects were equal on a second read (live writes).`);
+  if (r.near_flip)
+    lines.push(
+      `  ${r.near_flip} of those awaiting backfill went in within ${r.flag_skew_ms ?? 0} ms of a flag flip (the producer clock skew allowed): the flag may have been on.`,
+    );
+  if (r.walk_restarted)
+    lines.push(
+      '  Redis restarted (or failed over) since the check was interrupted: it walked every key again.',
+    );
+  else if (r.resumed) lines.push('  Resumed from its checkpoint.');
   const divergent = r.items.filter((i) => i.category !== 'awaiting_backfill');
   if (divergent.length) {
     lines.push(

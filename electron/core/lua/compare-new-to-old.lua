@@ -5,7 +5,8 @@
   field by field by the old -> new pass, so only the two new-side categories are returned.
   The old key is built here (ARGV[1] .. job_id), so this script runs on a single Redis only.
   A call stops early once it has run for ARGV[3] microseconds; the caller sends the keys past
-  `processed` again.
+  `processed` again. A copy too big to hash within that budget (ARGV[5] fields or ARGV[6] bytes)
+  gets the fingerprint '?', and the caller computes it in bounded steps.
 
   Input:
     KEYS[1+1i] new   ai:job:{workspace_id}:{job_id}, one per job of the batch
@@ -13,6 +14,10 @@
     ARGV[1] prefix of old keys ("ai:jobs:")
     ARGV[2] prefix of new keys ("ai:job:"), stripped from KEYS[i] to get "{workspace_id}:{job_id}"
     ARGV[3] time budget of the call in microseconds (0 = none)
+    ARGV[4] workspace scope: only copies filed under it, or whose old hash names it, are checked
+            ("" = every copy); the others are skipped, neither counted nor reported
+    ARGV[5] most fields of a hash fingerprinted here
+    ARGV[6] most bytes (MEMORY USAGE) of a hash fingerprinted here
 
   Output:
     { checked_count, processed_count, then 7 values per divergent job:
@@ -26,6 +31,7 @@
     enqueued_at is the old hash's (for workspace_mismatch), else the new copy's.
 ]]
 local oldPrefix, newPrefix, budget = ARGV[1], ARGV[2], tonumber(ARGV[3]) or 0
+local scope, maxFields, maxBytes = ARGV[4] or '', tonumber(ARGV[5]) or 1000, tonumber(ARGV[6]) or 65536
 
 -- @include fingerprint
 
@@ -33,42 +39,65 @@ local oldPrefix, newPrefix, budget = ARGV[1], ARGV[2], tonumber(ARGV[3]) or 0
 
 -- @include time-box
 
+-- @include size-gate
+
 local out = { 0, 0 }
-local function report(jobId, code, ws, detail, oldFlat, newFlat, enqueuedAt)
+local function report(jobId, code, ws, detail, oldFp, newFp, enqueuedAt)
   local n = #out
   out[n + 1], out[n + 2], out[n + 3], out[n + 4] = jobId, code, ws, detail
-  out[n + 5], out[n + 6], out[n + 7] = fingerprint(oldFlat), fingerprint(newFlat), enqueuedAt or ''
+  out[n + 5], out[n + 6], out[n + 7] = oldFp or '', newFp or '', enqueuedAt or ''
 end
 
-local checked, processed = 0, 0
-local overBudget = timeBox(budget)
-for i = 1, #KEYS do
-  if overBudget(i) then break end
-  processed = i
-  local newKey = KEYS[i]
+-- A hash's fingerprint and enqueued_at, or '?' when it is too big to hash here; its weight.
+local function summary(key, fields)
+  local tooBig, bytes = heavy(key, fields, maxFields, maxBytes)
+  if tooBig then return '?', redis.call('HGET', key, 'enqueued_at'), bytes end
+  local flat = redis.call('HGETALL', key)
+  return fingerprint(flat), field(flat, 'enqueued_at'), bytes
+end
+
+local checked = 0
+
+-- Checks one new copy; returns its weight in bytes for the time box.
+local function checkCopy(newKey)
   local rest = string.sub(newKey, #newPrefix + 1)
   local sep = string.find(rest, ':', 1, true)
-  if sep then
+  if not sep then return 0 end
+  local ws, jobId = string.sub(rest, 1, sep - 1), string.sub(rest, sep + 1)
+  local oldKey = oldPrefix .. jobId
+  local oldWs = redis.pcall('HGET', oldKey, 'workspace_id')
+  if type(oldWs) == 'table' and oldWs.err then
+    if scope ~= '' and ws ~= scope then return 0 end
     checked = checked + 1
-    local ws, jobId = string.sub(rest, 1, sep - 1), string.sub(rest, sep + 1)
-    local oldKey = oldPrefix .. jobId
-    local oldWs = redis.pcall('HGET', oldKey, 'workspace_id')
-    if type(oldWs) == 'table' and oldWs.err then
-      report(jobId, 'wrong_type', ws, oldKey .. ' is a ' .. redis.call('TYPE', oldKey).ok, nil, nil, '')
-    elseif oldWs ~= ws and (oldWs or redis.call('EXISTS', oldKey) == 0) then
-      local new = redis.pcall('HGETALL', newKey)
-      if new.err then new = nil end
-      if new and #new == 0 then
-        report(jobId, 'gone', ws, '', nil, nil, '')
-      elseif not oldWs then
-        report(jobId, 'missing_in_old', ws, '', nil, new, new and field(new, 'enqueued_at'))
-      else
-        local old = redis.call('HGETALL', oldKey)
-        local own = redis.call('EXISTS', newPrefix .. oldWs .. ':' .. jobId)
-        report(jobId, 'workspace_mismatch', ws, oldWs .. '|' .. own, old, new, field(old, 'enqueued_at'))
-      end
-    end
+    report(jobId, 'wrong_type', ws, oldKey .. ' is a ' .. redis.call('TYPE', oldKey).ok)
+    return 0
   end
+  if scope ~= '' and ws ~= scope and oldWs ~= scope then return 0 end
+  checked = checked + 1
+  if oldWs == ws or (not oldWs and redis.call('EXISTS', oldKey) == 1) then return 0 end
+  local newFields = redis.pcall('HLEN', newKey)
+  if type(newFields) == 'table' then
+    report(jobId, 'wrong_type', ws, newKey .. ' is a ' .. redis.call('TYPE', newKey).ok)
+    return 0
+  end
+  if newFields == 0 then return report(jobId, 'gone', ws, '') or 0 end
+  local newFp, newAt, newBytes = summary(newKey, newFields)
+  if not oldWs then
+    report(jobId, 'missing_in_old', ws, '', '', newFp, newAt)
+    return newBytes
+  end
+  local oldFp, oldAt, oldBytes = summary(oldKey, redis.call('HLEN', oldKey))
+  local own = redis.call('EXISTS', newPrefix .. oldWs .. ':' .. jobId)
+  report(jobId, 'workspace_mismatch', ws, oldWs .. '|' .. own, oldFp, newFp, oldAt)
+  return newBytes + oldBytes
+end
+
+local processed, weight = 0, 0
+local overBudget = timeBox(budget)
+for i = 1, #KEYS do
+  if overBudget(i, weight) then break end
+  processed = i
+  weight = checkCopy(KEYS[i])
 end
 out[1], out[2] = checked, processed
 return out

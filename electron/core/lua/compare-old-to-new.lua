@@ -5,9 +5,12 @@
   (ARGV[1] .. ws .. ':' .. job_id), so this script runs on a single Redis, not on a cluster.
   Every field compares by the equality of two copies (docs/guarantees.md): equal bytes, or JSON
   texts denoting the same value, since Python and JavaScript serialise one object differently.
-  A call stops early once it has run for ARGV[3] microseconds (read with TIME every few jobs), so
-  no call blocks Redis for long whatever the batch size or the host's speed; the caller sends the
-  jobs past `processed` again.
+  A call stops early once it has run for ARGV[3] microseconds (TIME is read every few jobs, or
+  sooner after heavy ones), so no call blocks Redis for long whatever the batch size or the host's
+  speed; the caller sends the jobs past `processed` again. A job too big to read or compare within
+  that budget (ARGV[5] fields, ARGV[6] bytes, or a differing value longer than ARGV[7] bytes that
+  would need decoding) is not read here: it comes back as 'large' and the caller compares it in
+  bounded steps.
 
   Input:
     KEYS[1+1i] old   ai:jobs:{job_id}, one per job of the batch
@@ -15,6 +18,11 @@
     ARGV[1] prefix of new keys ("ai:job:")
     ARGV[2] prefix of old keys ("ai:jobs:"), stripped from KEYS[i] to get the job id
     ARGV[3] time budget of the call in microseconds (0 = none)
+    ARGV[4] workspace scope: only jobs whose old hash names it are compared ("" = every job);
+            the others are skipped, neither counted nor reported
+    ARGV[5] most fields of a hash compared here
+    ARGV[6] most bytes (MEMORY USAGE) of a hash compared here
+    ARGV[7] longest differing value decoded here as JSON
 
   Output:
     { in_sync_count, processed_count, then 7 values per other job:
@@ -24,8 +32,10 @@
       'missing_in_new'  no new copy under the old hash's workspace
       'mismatch'        both exist and differ; detail = differing fields joined by ','
       'wrong_type'      a key holds another Redis type; detail = '{key} is a {type}'
+      'large'           too big for one bounded call; detail = the new key; nothing else is set
     Fingerprints are sha1 of the hash's sorted field/value pairs ('' when absent), the
-    compare-and-set token of the repair script.
+    compare-and-set token of the repair script; '?' when the hash was too big to hash here (the
+    caller computes it in bounded steps).
 ]]
 local newPrefix, oldPrefix, budget = ARGV[1], ARGV[2], tonumber(ARGV[3]) or 0
 
@@ -79,6 +89,23 @@ end
 
 -- @include time-box
 
+-- @include size-gate
+
+local scope, maxFields, maxBytes = ARGV[4] or '', tonumber(ARGV[5]) or 1000, tonumber(ARGV[6]) or 65536
+local inlineJson = tonumber(ARGV[7]) or 4096
+
+-- A value that differs by bytes and is too long to decode within the call's budget: the caller
+-- compares such a job instead.
+local function longDifference(old, new)
+  local m = {}
+  for i = 1, #new, 2 do m[new[i]] = new[i + 1] end
+  for i = 1, #old, 2 do
+    local a, b = old[i + 1], m[old[i]]
+    if b and a ~= b and (#a > inlineJson or #b > inlineJson) then return true end
+  end
+  return false
+end
+
 local inSync = 0
 local out = { 0, 0 }
 local overBudget = timeBox(budget)
@@ -89,36 +116,52 @@ local function report(jobId, code, ws, detail, oldFlat, newFlat)
   out[n + 7] = (oldFlat and field(oldFlat, 'enqueued_at')) or ''
 end
 
-local processed = 0
-for i = 1, #KEYS do
-  if overBudget(i) then break end
-  processed = i
-  local oldKey = KEYS[i]
+local function typeError(jobId, ws, key)
+  report(jobId, 'wrong_type', ws, key .. ' is a ' .. redis.call('TYPE', key).ok)
+end
+
+-- Compares one job; returns its weight in bytes for the time box.
+local function compareJob(oldKey)
   local jobId = string.sub(oldKey, #oldPrefix + 1)
-  local old = redis.pcall('HGETALL', oldKey)
-  if old.err then
-    report(jobId, 'wrong_type', '', oldKey .. ' is a ' .. redis.call('TYPE', oldKey).ok)
-  elseif #old == 0 then
-    report(jobId, 'gone', '', '')
+  local oldFields = redis.pcall('HLEN', oldKey)
+  if type(oldFields) == 'table' then
+    -- Not a hash, so it names no workspace: only an unscoped check reports it.
+    if scope == '' then typeError(jobId, '', oldKey) end
+    return 0
+  end
+  if oldFields == 0 then return report(jobId, 'gone') or 0 end
+  local ws = redis.call('HGET', oldKey, 'workspace_id') or ''
+  if scope ~= '' and ws ~= scope then return 0 end
+  local newKey = newPrefix .. ws .. ':' .. jobId
+  local oldHeavy, oldBytes = heavy(oldKey, oldFields, maxFields, maxBytes)
+  if oldHeavy then return report(jobId, 'large', ws, newKey) or oldBytes end
+  local old = redis.call('HGETALL', oldKey)
+  local newFields = redis.pcall('HLEN', newKey)
+  if type(newFields) == 'table' then return typeError(jobId, ws, newKey) or oldBytes end
+  if newFields == 0 then return report(jobId, 'missing_in_new', ws, '', old, nil) or oldBytes end
+  local newHeavy, newBytes = heavy(newKey, newFields, maxFields, maxBytes)
+  if newHeavy then return report(jobId, 'large', ws, newKey) or oldBytes + newBytes end
+  local new = redis.call('HGETALL', newKey)
+  if identical(old, new) or sameBytes(old, new) then
+    inSync = inSync + 1
+  elseif longDifference(old, new) then
+    report(jobId, 'large', ws, newKey)
   else
-    local ws = field(old, 'workspace_id') or ''
-    local newKey = newPrefix .. ws .. ':' .. jobId
-    local new = redis.pcall('HGETALL', newKey)
-    if new.err then
-      report(jobId, 'wrong_type', ws, newKey .. ' is a ' .. redis.call('TYPE', newKey).ok, old, nil)
-    elseif #new == 0 then
-      report(jobId, 'missing_in_new', ws, '', old, nil)
-    elseif identical(old, new) or sameBytes(old, new) then
+    local fields = differingFields(old, new)
+    if #fields == 0 then
       inSync = inSync + 1
     else
-      local fields = differingFields(old, new)
-      if #fields == 0 then
-        inSync = inSync + 1
-      else
-        report(jobId, 'mismatch', ws, table.concat(fields, ','), old, new)
-      end
+      report(jobId, 'mismatch', ws, table.concat(fields, ','), old, new)
     end
   end
+  return oldBytes + newBytes
+end
+
+local processed, weight = 0, 0
+for i = 1, #KEYS do
+  if overBudget(i, weight) then break end
+  processed = i
+  weight = compareJob(KEYS[i])
 end
 out[1], out[2] = inSync, processed
 return out

@@ -20,6 +20,8 @@ export interface CheckOptions {
   /** SCAN COUNT hint per step. */
   scanCount: number;
   checkpointEveryMs: number;
+  /** Overrides the core's allowed producer clock skew around a flag flip (CoreConfig.flagSkewMs). */
+  flagSkewMs?: number;
 }
 
 export const DEFAULT_CHECK_OPTIONS: CheckOptions = {
@@ -30,7 +32,7 @@ export const DEFAULT_CHECK_OPTIONS: CheckOptions = {
   checkpointEveryMs: 1000,
 };
 
-export type Phase = 'scan' | 'index' | 'scan_new' | 'queue' | 'idempotency' | 'recheck' | 'finish';
+export type Phase = 'scan' | 'queue' | 'recheck' | 'finish';
 
 export interface Checkpoint {
   report: DivergenceReport;
@@ -42,6 +44,13 @@ export interface Checkpoint {
   moved: string[];
   /** Jobs reported missing in old, whose queue entries are not orphans (absent in older checkpoints). */
   missing_old?: string[];
+  /** The Redis server's run_id when the cursor was saved: a SCAN cursor means nothing on another. */
+  run_id?: string;
+  /**
+   * Length of each working list when the checkpoint was saved. Items pushed after it belong to
+   * steps a resumed run does again, so a resume trims the lists back to these lengths.
+   */
+  list_lengths?: Record<string, number>;
 }
 
 function emptyCounts(): Record<DivergenceCategory, number> {
@@ -72,19 +81,54 @@ export function newReport(workspaceId: string | null): DivergenceReport {
   };
 }
 
-// The whole-Redis walk also meets the idempotency keys, so it needs no walk of its own for them.
+/**
+ * The walk meets the idempotency keys too, so they need no walk of their own. A workspace-scoped
+ * check walks the same keyspace (jobs other producers wrote are in no index of ours) and keeps
+ * only what concerns its workspace; queue entries without a job name no workspace, so it skips
+ * them.
+ */
 export const PHASES_ALL: Phase[] = ['scan', 'queue', 'recheck', 'finish'];
-export const PHASES_WORKSPACE: Phase[] = ['index', 'scan_new', 'idempotency', 'recheck', 'finish'];
+export const PHASES_WORKSPACE: Phase[] = ['scan', 'recheck', 'finish'];
 
 export async function loadCheckpoint(ctx: CoreContext, scope: string): Promise<Checkpoint | null> {
   const text = await checkStore(ctx).get(keys.divergenceCheckpoint(scope));
-  return text ? (JSON.parse(text) as Checkpoint) : null;
+  if (!text) return null;
+  const cp = JSON.parse(text) as Checkpoint;
+  // A checkpoint of an older version's phases cannot be continued; the check starts again.
+  return PHASES_ALL.includes(cp.phase) ? cp : null;
+}
+
+/** The working lists a run may push to: suspects per re-check round, awaiting backfill, items. */
+export function workingLists(reportId: string): string[] {
+  return [
+    ...suspectLists(reportId),
+    keys.divergenceAwaiting(reportId),
+    keys.divergenceItems(reportId),
+  ];
+}
+
+function suspectLists(reportId: string): string[] {
+  return [0, 1, 2, 3, 4, 5, 99].map((r) => keys.divergenceSuspects(reportId, r));
+}
+
+/** Trims every working list back to its length at the checkpoint (resume; see list_lengths). */
+export async function trimToCheckpoint(ctx: CoreContext, cp: Checkpoint): Promise<void> {
+  const store = checkStore(ctx);
+  for (const list of workingLists(cp.report.id)) {
+    const kept = cp.list_lengths?.[list] ?? 0;
+    if (kept === 0) await store.del(list);
+    else await store.ltrim(list, 0, kept - 1);
+  }
+}
+
+/** Identifies the Redis server process; it changes with a restart or a failover. */
+export async function redisRunId(ctx: CoreContext): Promise<string> {
+  const info = await ctx.redis.info('server');
+  return /^run_id:(\S+)/m.exec(info)?.[1] ?? '';
 }
 
 /** Drops an interrupted run's working lists when a fresh check replaces it. */
 export async function abandon(ctx: CoreContext, cp: Checkpoint): Promise<void> {
-  const id = cp.report.id;
-  const lists = [0, 1, 2, 3, 4, 5, 99].map((r) => keys.divergenceSuspects(id, r));
-  await checkStore(ctx).del(...lists);
+  await checkStore(ctx).del(...suspectLists(cp.report.id));
   await saveReport(ctx, { ...cp.report, state: 'cancelled' });
 }

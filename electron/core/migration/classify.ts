@@ -6,6 +6,8 @@ import { flagAt, type FlagChange } from './flags';
 export interface FlagTimeline {
   history: FlagChange[];
   current: FlagValue;
+  /** The producer clock skew allowed around a flip (check-state.ts flagSkewMs). */
+  skewMs: number;
 }
 
 /** Categories a repair or re-check acts on from the old copy (the others start from the new key). */
@@ -26,15 +28,17 @@ export function classify(finding: Finding, flag: FlagTimeline): DivergenceItem |
   };
   switch (finding.code) {
     case 'gone':
+    case 'large': // compared by compare-batch.ts before classifying; never reaches here
       return null;
     case 'missing_in_new': {
       const at = Date.parse(finding.enqueued_at);
-      // enqueued_at has millisecond resolution: in the very millisecond of a flip the flag could
-      // have been either, and a job without its new copy then most likely went in while it was off.
-      const wasOff =
-        flagAt(flag.history, flag.current, at) === 'off' ||
-        flagAt(flag.history, flag.current, at - 1) === 'off';
-      return { ...base, category: wasOff ? 'awaiting_backfill' : 'missing_in_new' };
+      if (flagAt(flag.history, flag.current, at) === 'off')
+        return { ...base, category: 'awaiting_backfill' };
+      // enqueued_at comes from the producer's clock and the flag history from Redis's: within the
+      // allowed skew of a flip the flag may have been off when the job went in.
+      return offWithin(flag, at - flag.skewMs - 1, at + flag.skewMs)
+        ? { ...base, category: 'awaiting_backfill', near_flip: true }
+        : { ...base, category: 'missing_in_new' };
     }
     case 'mismatch':
       return { ...base, category: 'mismatch', fields: finding.detail.split(',') };
@@ -47,6 +51,13 @@ export function classify(finding: Finding, flag: FlagTimeline): DivergenceItem |
       return { ...base, category: 'workspace_mismatch', old_workspace: oldWorkspace ?? '' };
     }
   }
+}
+
+/** Whether the flag was off at any moment of [fromMs, toMs] by the recorded history. */
+function offWithin(flag: FlagTimeline, fromMs: number, toMs: number): boolean {
+  if (!Number.isFinite(fromMs)) return false;
+  if (flagAt(flag.history, flag.current, fromMs) === 'off') return true;
+  return flag.history.some((c) => c.at > fromMs && c.at <= toMs && c.value === 'off');
 }
 
 /**

@@ -1,12 +1,19 @@
 import type { Redis } from 'ioredis';
 import { NEW_JOB_PREFIX, OLD_JOB_PREFIX } from '../keys';
 import { runScript, scripts, type ScriptDef } from '../scripts';
+import { compareLargeJob, completeFingerprints } from './large-job';
 
 /** What a compare script said about one job that was not in sync. */
 export interface Finding {
   job_id: string;
   code:
-    'gone' | 'missing_in_new' | 'mismatch' | 'wrong_type' | 'missing_in_old' | 'workspace_mismatch';
+    | 'gone'
+    | 'missing_in_new'
+    | 'mismatch'
+    | 'wrong_type'
+    | 'missing_in_old'
+    | 'workspace_mismatch'
+    | 'large';
   workspace_id: string;
   detail: string;
   old_fp: string;
@@ -27,6 +34,11 @@ export const COMPARE_BATCH = 100;
  * ours is 5 ms: stopping at 2 ms leaves room for one slow job and a descheduled Redis process.
  */
 export const COMPARE_BUDGET_US = 2000;
+/**
+ * The largest job a compare call reads and compares itself; bigger ones are compared in bounded
+ * steps by the caller (large-job.ts), so one heavy job cannot hold Redis past the budget.
+ */
+export const INLINE_LIMITS = { fields: 1000, bytes: 64 * 1024, jsonBytes: 1024 };
 
 function parse(reply: unknown): BatchResult & { processed: number } {
   const flat = reply as Array<string | number>;
@@ -50,25 +62,67 @@ async function compareAll(
   redis: Redis,
   def: ScriptDef,
   keyList: string[],
-  prefixes: [string, string],
+  argv: Array<string | number>,
 ): Promise<BatchResult> {
   const total: BatchResult = { count: 0, findings: [] };
   for (let rest = keyList; rest.length > 0;) {
-    const result = parse(await runScript(redis, def, rest, [...prefixes, COMPARE_BUDGET_US]));
+    const result = parse(await runScript(redis, def, rest, argv));
     total.count += result.count;
     total.findings.push(...result.findings);
     // A script always finishes its first key, so this ends.
     rest = rest.slice(Math.max(1, result.processed));
   }
-  return total;
+  return settleHeavyJobs(redis, total);
 }
 
-/** Compares a batch of old keys (ai:jobs:*) with their new copies inside Redis. */
-export function compareOldToNew(redis: Redis, oldKeys: string[]): Promise<BatchResult> {
-  return compareAll(redis, scripts.compareOldToNew, oldKeys, [NEW_JOB_PREFIX, OLD_JOB_PREFIX]);
+/** Compares the jobs a script left as too big, and fingerprints the copies it could not hash. */
+async function settleHeavyJobs(redis: Redis, result: BatchResult): Promise<BatchResult> {
+  if (!result.findings.some((f) => f.code === 'large' || f.old_fp === '?' || f.new_fp === '?'))
+    return result;
+  const findings: Finding[] = [];
+  let count = result.count;
+  for (const found of result.findings) {
+    if (found.code !== 'large') findings.push(await completeFingerprints(redis, found));
+    else {
+      const settled = await compareLargeJob(redis, found);
+      if (settled) findings.push(settled);
+      else count++;
+    }
+  }
+  return { count, findings };
 }
 
-/** Checks a batch of new keys (ai:job:*) for a missing old copy or another workspace. */
-export function compareNewToOld(redis: Redis, newKeys: string[]): Promise<BatchResult> {
-  return compareAll(redis, scripts.compareNewToOld, newKeys, [OLD_JOB_PREFIX, NEW_JOB_PREFIX]);
+/** The arguments both compare scripts take after their two key prefixes. */
+function limitsArgv(scope: string): Array<string | number> {
+  return [
+    COMPARE_BUDGET_US,
+    scope,
+    INLINE_LIMITS.fields,
+    INLINE_LIMITS.bytes,
+    INLINE_LIMITS.jsonBytes,
+  ];
+}
+
+/**
+ * Compares a batch of old keys (ai:jobs:*) with their new copies inside Redis; with a scope, only
+ * jobs whose old hash names that workspace.
+ */
+export function compareOldToNew(redis: Redis, oldKeys: string[], scope = ''): Promise<BatchResult> {
+  return compareAll(redis, scripts.compareOldToNew, oldKeys, [
+    NEW_JOB_PREFIX,
+    OLD_JOB_PREFIX,
+    ...limitsArgv(scope),
+  ]);
+}
+
+/**
+ * Checks a batch of new keys (ai:job:*) for a missing old copy or another workspace; with a scope,
+ * only copies filed under it or whose old hash names it.
+ */
+export function compareNewToOld(redis: Redis, newKeys: string[], scope = ''): Promise<BatchResult> {
+  return compareAll(redis, scripts.compareNewToOld, newKeys, [
+    OLD_JOB_PREFIX,
+    NEW_JOB_PREFIX,
+    ...limitsArgv(scope).slice(0, 4),
+  ]);
 }

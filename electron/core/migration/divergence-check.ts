@@ -1,6 +1,7 @@
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { DivergenceItem, DivergenceReport } from '../../../shared/contract';
 import type { CallContext, CoreContext } from '../context';
+import { NotFoundError, ValidationError } from '../errors';
 import { IDEMPOTENCY_PREFIX, keys, NEW_JOB_PREFIX, OLD_JOB_PREFIX } from '../keys';
 import { readFlag } from '../jobs/read-job';
 import { classify, isMovedCopy, type FlagTimeline } from './classify';
@@ -12,8 +13,8 @@ import {
   type Finding,
 } from './compare-batch';
 import { readFlagHistory } from './flags';
-import { dropMovedJobs, findCopiesElsewhere } from './moved-copies';
-import { checkIdempotencyKeys, orphanIdempotencyKeys, orphanQueueEntries } from './orphans';
+import { dropMovedJobs } from './moved-copies';
+import { checkIdempotencyKeys, orphanQueueEntries } from './orphans';
 import { settleSuspects } from './recheck';
 import {
   abandon,
@@ -22,6 +23,9 @@ import {
   newReport,
   PHASES_ALL,
   PHASES_WORKSPACE,
+  redisRunId,
+  trimToCheckpoint,
+  workingLists,
   type CheckOptions,
   type Checkpoint,
   type Phase,
@@ -29,11 +33,17 @@ import {
 import { checkStore, type CheckStore } from './check-store';
 import { fileReport, pushItems, readReport, saveReport } from './report-store';
 import { estimateTotal, ProgressMeter } from './progress';
-import { streamSteps, type Step } from './step-stream';
+import { streamSteps } from './step-stream';
 
 const NEW_BATCH = 200;
-/** Steps (SCAN replies or index pages) read ahead of the one being compared. */
+/** SCAN replies read ahead of the one being compared. */
 const STEPS_AHEAD = 3;
+
+/** What the compare calls of one walk step found; counted only once the cursor passes the step. */
+interface StepFindings {
+  results: Array<BatchResult & { side: 'old' | 'new' }>;
+  orphans: DivergenceItem[];
+}
 
 /** One divergence check run: scans, classifies, re-checks suspects, and keeps its cursor (check-store). */
 class DivergenceRun {
@@ -45,8 +55,8 @@ class DivergenceRun {
   private lastSave = Date.now();
   /** When this run last found a suspect (0 when resumed past the scan: the pause is then whole). */
   private lastSuspectAt = 0;
-  /** Registered workspaces but the checked one, read once when a scoped check needs them. */
-  private otherWorkspaces: string[] | undefined;
+  /** Items pushed to each working list so far (saved with the checkpoint; see list_lengths). */
+  private readonly lengths: Record<string, number>;
   private readonly meter: ProgressMeter;
   private readonly startedMs = Date.now();
   private readonly elapsedBefore: number;
@@ -64,6 +74,7 @@ class DivergenceRun {
   ) {
     this.moved = new Set(cp.moved);
     this.missingOld = new Set(cp.missing_old ?? []);
+    this.lengths = { ...cp.list_lengths };
     this.elapsedBefore = cp.report.elapsed_s ?? 0;
     this.meter = new ProgressMeter(call, cp.report.scanned);
     this.limit = pLimit(opts.inFlight);
@@ -76,6 +87,11 @@ class DivergenceRun {
 
   private get scope(): string {
     return this.report.workspace_id ?? '*';
+  }
+
+  /** The workspace the compare scripts keep to ('' = every job). */
+  private get filter(): string {
+    return this.report.workspace_id ?? '';
   }
 
   private get phases(): Phase[] {
@@ -94,7 +110,7 @@ class DivergenceRun {
       }
       return await this.finish();
     } catch (error) {
-      await this.stop('failed').catch(() => undefined);
+      await this.fail().catch(() => undefined);
       throw error;
     }
   }
@@ -103,16 +119,9 @@ class DivergenceRun {
   private async runPhase(phase: Phase): Promise<boolean> {
     switch (phase) {
       case 'scan':
-        // One walk of the keyspace serves both directions and the idempotency keys.
-        return this.scanLoop('ai:*');
-      case 'scan_new':
-        return this.scanLoop(`${keys.newJob(this.report.workspace_id ?? '', '')}*`);
-      case 'index':
-        return this.indexLoop();
+        return this.scanLoop();
       case 'queue':
         return this.queueLoop();
-      case 'idempotency':
-        return this.idempotencyLoop();
       case 'recheck':
         return this.recheckRounds();
       case 'finish':
@@ -124,44 +133,31 @@ class DivergenceRun {
     return this.call.signal?.aborted === true;
   }
 
-  /** SCAN over the keyspace, compared as it streams in (see `streamCompare`). */
-  private scanLoop(match: string): Promise<boolean> {
-    return this.streamCompare(async (cursor) => {
-      const [next, found] = await this.ctx.redis.scan(
-        cursor,
-        'MATCH',
-        match,
-        'COUNT',
-        this.opts.scanCount,
-      );
-      return { next, found, last: next === '0' };
-    });
-  }
-
-  /** Old -> new over a workspace's index (enqueue keeps it; the background indexer adds others'). */
-  private indexLoop(): Promise<boolean> {
-    const index = keys.workspaceIndex(this.report.workspace_id ?? '');
-    const count = this.opts.scanCount;
-    return this.streamCompare(async (cursor) => {
-      const offset = Number(cursor);
-      const ids = await this.ctx.redis.zrange(index, String(offset), String(offset + count - 1));
-      return {
-        next: String(offset + ids.length),
-        found: ids.map((id) => keys.oldJob(id)),
-        last: ids.length < count,
-      };
-    });
-  }
-
-  /** Compares a walk's steps as they stream in (step-stream.ts), saving the cursor behind them. */
-  private streamCompare(read: (cursor: string) => Promise<Step>): Promise<boolean> {
-    return streamSteps({
+  /**
+   * One SCAN walk of the keyspace serves both directions and the idempotency keys, compared as it
+   * streams in (step-stream.ts). A step's findings are counted when the cursor passes it, so a
+   * resumed walk counts every key once.
+   */
+  private scanLoop(): Promise<boolean> {
+    const phase = this.filter ? `scan all keys for ${this.filter}` : 'scan';
+    return streamSteps<StepFindings>({
       cursor: this.cp.cursor,
-      read,
+      read: async (cursor) => {
+        const [next, found] = await this.ctx.redis.scan(
+          cursor,
+          'MATCH',
+          'ai:*',
+          'COUNT',
+          this.opts.scanCount,
+        );
+        return { next, found, last: next === '0' };
+      },
       process: (found) => this.compareKeys(found),
-      done: async (next, read, stopping) => {
+      done: async (next, read, findings, stopping) => {
+        this.count(findings);
+        await this.flush();
         this.cp.cursor = next;
-        this.tick('scan', read);
+        this.tick(phase, read);
         if (!stopping) await this.maybeSave();
       },
       cancelled: () => this.cancelled(),
@@ -184,38 +180,24 @@ class DivergenceRun {
     }
   }
 
-  private async idempotencyLoop(): Promise<boolean> {
-    for (;;) {
-      const step = await orphanIdempotencyKeys(
-        this.ctx,
-        this.cp.cursor,
-        this.report.workspace_id ?? undefined,
-      );
-      this.note(step.items);
-      await this.flush();
-      this.cp.cursor = step.cursor;
-      this.tick('idempotency', step.read);
-      if (step.cursor === '0') return true;
-      if (this.cancelled()) return false;
-      await this.maybeSave();
-    }
-  }
-
   /** Compares scanned keys of both schemas, a few bounded script calls in flight. */
-  private async compareKeys(found: string[]): Promise<void> {
+  private async compareKeys(found: string[]): Promise<StepFindings> {
     const oldKeys = found.filter((k) => k.startsWith(OLD_JOB_PREFIX));
     // 'ai:jobs:' does not start with 'ai:job:', so the two prefixes never overlap.
     const newKeys = found.filter((k) => k.startsWith(NEW_JOB_PREFIX));
-    const idemKeys = this.report.workspace_id
-      ? []
-      : found.filter((k) => k.startsWith(IDEMPOTENCY_PREFIX));
+    const idemPrefix = this.filter ? keys.idempotency(this.filter, '') : IDEMPOTENCY_PREFIX;
+    const idemKeys = found.filter((k) => k.startsWith(idemPrefix));
     const orphans = idemKeys.length ? checkIdempotencyKeys(this.ctx, idemKeys) : null;
     orphans?.catch(() => undefined); // awaited below; a failure must not go unhandled meanwhile
     const results = await Promise.all([
       ...this.batches(oldKeys, COMPARE_BATCH, 'old', compareOldToNew),
       ...this.batches(newKeys, NEW_BATCH, 'new', compareNewToOld),
     ]);
-    const unplaced: string[] = [];
+    return { results, orphans: orphans ? await orphans : [] };
+  }
+
+  /** Counts a passed step's findings into the report. */
+  private count({ results, orphans }: StepFindings): void {
     for (const result of results) {
       if (result.side === 'old') {
         this.report.in_sync += result.count;
@@ -223,10 +205,8 @@ class DivergenceRun {
       }
       for (const finding of result.findings) {
         const item = this.take(finding);
-        if (!item) continue;
-        if (item.category === 'missing_in_new' && this.report.workspace_id)
-          unplaced.push(item.job_id);
         if (
+          item &&
           result.side === 'old' &&
           item.category !== 'awaiting_backfill' &&
           item.category !== 'missing_in_new'
@@ -234,22 +214,7 @@ class DivergenceRun {
           this.report.pairs_compared!++;
       }
     }
-    if (orphans) this.note(await orphans);
-    if (unplaced.length) await this.findMovedCopies(unplaced);
-    await this.flush();
-  }
-
-  /**
-   * Jobs missing in new (few, unlike those awaiting backfill) are looked for under every other
-   * registered workspace; a copy found there is reported as a workspace mismatch, and the
-   * missing-in-new record dropped.
-   */
-  private async findMovedCopies(jobIds: string[]): Promise<void> {
-    this.otherWorkspaces ??= (await this.ctx.redis.smembers(keys.workspaces)).filter(
-      (ws) => ws !== this.report.workspace_id,
-    );
-    for (const finding of await findCopiesElsewhere(this.ctx, jobIds, this.otherWorkspaces))
-      this.take(finding);
+    this.note(orphans);
   }
 
   /** Compare calls over `keys` in batches of `size`, each run under the check's shared limit. */
@@ -257,12 +222,14 @@ class DivergenceRun {
     keyList: string[],
     size: number,
     side: 'old' | 'new',
-    compare: (redis: CoreContext['redis'], batch: string[]) => Promise<BatchResult>,
+    compare: (redis: CoreContext['redis'], batch: string[], scope: string) => Promise<BatchResult>,
   ): Array<Promise<BatchResult & { side: 'old' | 'new' }>> {
     const calls: Array<Promise<BatchResult & { side: 'old' | 'new' }>> = [];
     for (let i = 0; i < keyList.length; i += size) {
       const batch = keyList.slice(i, i + size);
-      calls.push(this.limit(async () => ({ side, ...(await compare(this.ctx.redis, batch)) })));
+      calls.push(
+        this.limit(async () => ({ side, ...(await compare(this.ctx.redis, batch, this.filter)) })),
+      );
     }
     return calls;
   }
@@ -281,6 +248,7 @@ class DivergenceRun {
     for (const item of items) {
       if (item.category !== 'awaiting_backfill') this.lastSuspectAt = Date.now();
       this.report.counts[item.category]++;
+      if (item.near_flip) this.report.near_flip = (this.report.near_flip ?? 0) + 1;
       (item.category === 'awaiting_backfill' ? this.awaiting : this.suspects).push(item);
     }
   }
@@ -289,10 +257,15 @@ class DivergenceRun {
     const { suspects, awaiting } = this;
     this.suspects = [];
     this.awaiting = [];
-    if (suspects.length)
-      await pushItems(this.ctx, keys.divergenceSuspects(this.report.id, 0), suspects);
-    if (awaiting.length)
-      await pushItems(this.ctx, keys.divergenceAwaiting(this.report.id), awaiting);
+    await this.push(keys.divergenceSuspects(this.report.id, 0), suspects);
+    await this.push(keys.divergenceAwaiting(this.report.id), awaiting);
+  }
+
+  /** Appends to a working list, keeping its length for the checkpoint. */
+  private async push(list: string, items: DivergenceItem[]): Promise<void> {
+    if (items.length === 0) return;
+    await pushItems(this.ctx, list, items);
+    this.lengths[list] = (this.lengths[list] ?? 0) + items.length;
   }
 
   /** Re-reads the suspects in rounds; only those divergent every time are reported. */
@@ -318,16 +291,22 @@ class DivergenceRun {
           this.moved,
           this.report,
           rounds > 0,
+          this.filter,
         );
         if (final) for (const item of still) this.countWorkspace(item);
-        if (still.length) await pushItems(this.ctx, target, still);
+        await this.push(target, still);
         this.cp.cursor = String(offset + raw.length);
         this.tick('recheck', 0);
         if (this.cancelled()) return false;
         await this.maybeSave();
       }
-      await this.store.del(source);
+      // The round is saved as done before its source goes, so a resume never reads a list that
+      // is gone from a cursor past its start.
+      this.cp.round = round + 1;
       this.cp.cursor = '0';
+      await this.save();
+      await this.store.del(source);
+      this.lengths[source] = 0;
     }
     await this.dropMovedFromAwaiting();
     return true;
@@ -352,15 +331,16 @@ class DivergenceRun {
     byWs[item.workspace_id] = (byWs[item.workspace_id] ?? 0) + 1;
   }
 
-  /** A job moved to another workspace was counted missing in new too; drop that record. */
+  /**
+   * A job moved to another workspace was counted missing in new too; drop that record. The count
+   * is read back from the list, so a run interrupted after the rewrite counts it right on resume.
+   */
   private async dropMovedFromAwaiting(): Promise<void> {
     if (this.moved.size === 0) return;
-    this.report.counts.awaiting_backfill -= await dropMovedJobs(
-      this.ctx,
-      keys.divergenceAwaiting(this.report.id),
-      keys.divergenceSuspects(this.report.id, 99),
-      this.moved,
-    );
+    const list = keys.divergenceAwaiting(this.report.id);
+    await dropMovedJobs(this.ctx, list, keys.divergenceSuspects(this.report.id, 99), this.moved);
+    this.lengths[list] = await this.store.llen(list);
+    this.report.counts.awaiting_backfill = this.lengths[list];
   }
 
   private tick(phase: string, read: number): void {
@@ -377,15 +357,24 @@ class DivergenceRun {
     this.report.elapsed_s = this.elapsedBefore + (Date.now() - this.startedMs) / 1000;
     this.cp.moved = [...this.moved];
     this.cp.missing_old = [...this.missingOld];
+    this.cp.list_lengths = { ...this.lengths };
     await saveReport(this.ctx, this.report);
     await this.store.set(keys.divergenceCheckpoint(this.scope), JSON.stringify(this.cp));
   }
 
-  private async stop(state: 'cancelled' | 'failed'): Promise<DivergenceReport> {
+  private async stop(state: 'cancelled'): Promise<DivergenceReport> {
     await this.flush();
     this.report.state = state;
     await this.save();
     return { ...this.report, items: [] };
+  }
+
+  /**
+   * Marks the report failed but keeps the last checkpoint as it was: what ran since may be half
+   * counted (a step whose items were half pushed), and a resume redoes it from there.
+   */
+  private async fail(): Promise<void> {
+    await saveReport(this.ctx, { ...this.report, state: 'failed' });
   }
 
   private async finish(): Promise<DivergenceReport> {
@@ -399,29 +388,97 @@ class DivergenceRun {
   }
 }
 
-/** SPEC 3 divergence_check: both directions, orphans, re-checked suspects; resumable and cancellable. */
+export interface CheckInput {
+  workspace_id?: string | undefined;
+  resume?: boolean | undefined;
+  /** With resume: the interrupted check to continue (default: the scope's latest). */
+  report_id?: string | undefined;
+}
+
+/**
+ * SPEC 3 divergence_check: both directions, orphans, re-checked suspects; resumable and
+ * cancellable. A scoped check reports exactly the whole check's items that concern its workspace
+ * (docs/guarantees.md, "Divergence check").
+ */
 export async function divergenceCheck(
   ctx: CoreContext,
-  input: { workspace_id?: string | undefined; resume?: boolean | undefined },
+  input: CheckInput,
   call: CallContext,
   options: Partial<CheckOptions> = {},
 ): Promise<DivergenceReport> {
   const opts = { ...DEFAULT_CHECK_OPTIONS, ...options };
-  const scope = input.workspace_id ?? '*';
-  const [history, flag] = await Promise.all([readFlagHistory(ctx), readFlag(ctx)]);
-  const timeline: FlagTimeline = { history, current: flag.value };
+  const skewMs = options.flagSkewMs ?? ctx.config.flagSkewMs;
+  const [history, flag, scope, runId] = await Promise.all([
+    readFlagHistory(ctx),
+    readFlag(ctx),
+    scopeOf(ctx, input),
+    redisRunId(ctx),
+  ]);
+  const timeline: FlagTimeline = { history, current: flag.value, skewMs };
   const saved = await loadCheckpoint(ctx, scope);
+  if (input.report_id && saved?.report.id !== input.report_id)
+    throw new NotFoundError(
+      `Check ${input.report_id} cannot be resumed: it finished, or a newer check of the same scope replaced it. Run a new check.`,
+      { report_id: input.report_id },
+    );
   let cp: Checkpoint;
-  if (saved && input.resume) {
+  if (saved && input.resume && saved.run_id === runId) {
     cp = saved;
+    await trimToCheckpoint(ctx, cp);
     cp.report.state = 'running';
     cp.report.resumed = true;
+  } else if (saved && input.resume) {
+    cp = await restartWalk(ctx, saved, runId);
   } else {
     if (saved) await abandon(ctx, saved);
-    const report = newReport(input.workspace_id ?? null);
-    report.estimated_total = await estimateTotal(ctx, input.workspace_id);
-    cp = { report, phase: input.workspace_id ? 'index' : 'scan', cursor: '0', round: 0, moved: [] };
+    const report = newReport(scope === '*' ? null : scope);
+    report.estimated_total = await estimateTotal(ctx, report.workspace_id ?? undefined);
+    cp = freshCheckpoint(report, runId);
     await fileReport(ctx, report);
   }
+  cp.report.flag_skew_ms = skewMs;
   return new DivergenceRun(ctx, cp, timeline, call, opts).run();
+}
+
+function freshCheckpoint(report: DivergenceReport, runId: string): Checkpoint {
+  return { report, phase: 'scan', cursor: '0', round: 0, moved: [], run_id: runId };
+}
+
+/** The scope to check or resume: the workspace given, or the one of the report to resume. */
+async function scopeOf(ctx: CoreContext, input: CheckInput): Promise<string> {
+  if (!input.report_id) return input.workspace_id ?? '*';
+  if (!input.resume)
+    throw new ValidationError('report_id names a check to resume; pass resume too.', {
+      field: 'report_id',
+    });
+  const text = await checkStore(ctx).get(keys.divergenceReport(input.report_id));
+  if (!text)
+    throw new NotFoundError(`No divergence report ${input.report_id} is kept.`, {
+      report_id: input.report_id,
+    });
+  const scope = (JSON.parse(text) as DivergenceReport).workspace_id ?? '*';
+  if (input.workspace_id && input.workspace_id !== scope)
+    throw new ValidationError(
+      `Check ${input.report_id} was of ${scope === '*' ? 'every workspace' : `workspace ${scope}`}, not ${input.workspace_id}.`,
+      { field: 'workspace_id' },
+    );
+  return scope;
+}
+
+/**
+ * Another Redis process answers (a restart or a failover) since the checkpoint: its SCAN cursor
+ * means nothing there, so the same report walks again from the start with nothing counted.
+ */
+async function restartWalk(
+  ctx: CoreContext,
+  saved: Checkpoint,
+  runId: string,
+): Promise<Checkpoint> {
+  await checkStore(ctx).del(...workingLists(saved.report.id));
+  const report = { ...newReport(saved.report.workspace_id), id: saved.report.id };
+  report.started_at = saved.report.started_at;
+  report.estimated_total = await estimateTotal(ctx, report.workspace_id ?? undefined);
+  report.resumed = true;
+  report.walk_restarted = true;
+  return freshCheckpoint(report, runId);
 }

@@ -2,9 +2,8 @@ import type { DivergenceItem } from '../../../shared/contract';
 import type { CoreContext } from '../context';
 import { IDEMPOTENCY_PREFIX, keys } from '../keys';
 
-/** Queue entries read per LRANGE, and keys per idempotency SCAN step. */
+/** Queue entries read per LRANGE. */
 export const QUEUE_PAGE = 500;
-export const IDEM_SCAN_COUNT = 1000;
 
 async function existing(ctx: CoreContext, keyList: string[]): Promise<boolean[]> {
   if (keyList.length === 0) return [];
@@ -31,18 +30,6 @@ export async function orphanQueueEntries(
       : [{ category: 'orphan_queue_entry', job_id: id, workspace_id: null, key: keys.queue }],
   );
   return { read: ids.length, items };
-}
-
-/** One SCAN step over idempotency keys: those whose job is missing from both schemas. */
-export async function orphanIdempotencyKeys(
-  ctx: CoreContext,
-  cursor: string,
-  workspaceId?: string,
-): Promise<{ cursor: string; read: number; items: DivergenceItem[] }> {
-  const match = workspaceId ? `${keys.idempotency(workspaceId, '')}*` : `${IDEMPOTENCY_PREFIX}*`;
-  const [next, found] = await ctx.redis.scan(cursor, 'MATCH', match, 'COUNT', IDEM_SCAN_COUNT);
-  const items = await checkIdempotencyKeys(ctx, found);
-  return { cursor: next, read: found.length, items };
 }
 
 /** Idempotency keys (still) pointing to a job missing from both schemas. */

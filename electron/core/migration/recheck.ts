@@ -15,11 +15,22 @@ function fromFinding(finding: Finding | undefined, flag: FlagTimeline): Recheck 
   return item ? { kind: 'divergent', item } : { kind: 'gone' };
 }
 
-/** Reads a batch of suspects again (one compare call per side) and says what each is now. */
+/** The key a wrong-type finding names ('{key} is a {type}'), or null for any other item. */
+function wrongTypedKey(item: DivergenceItem): string | null {
+  if (item.category !== 'mismatch' || !item.key) return null;
+  const at = item.key.lastIndexOf(' is a ');
+  return at > 0 ? item.key.slice(0, at) : null;
+}
+
+/**
+ * Reads a batch of suspects again (one compare call per side) and says what each is now; a scoped
+ * check re-reads with its scope, as it first read them.
+ */
 export async function recheck(
   ctx: CoreContext,
   suspects: DivergenceItem[],
   flag: FlagTimeline,
+  scope = '',
 ): Promise<Recheck[]> {
   const out: Recheck[] = new Array(suspects.length);
   const groups = {
@@ -27,9 +38,11 @@ export async function recheck(
     new: [] as number[],
     queue: [] as number[],
     idem: [] as number[],
+    wrongType: [] as number[],
   };
   suspects.forEach((item, i) => {
-    if (item.category === 'orphan_queue_entry') groups.queue.push(i);
+    if (wrongTypedKey(item)) groups.wrongType.push(i);
+    else if (item.category === 'orphan_queue_entry') groups.queue.push(i);
     else if (item.category === 'orphan_idempotency_key') groups.idem.push(i);
     else if (OLD_SIDE.has(item.category)) groups.old.push(i);
     else groups.new.push(i);
@@ -39,6 +52,7 @@ export async function recheck(
     const result = await compareOldToNew(
       ctx.redis,
       groups.old.map((i) => keys.oldJob(suspects[i]!.job_id)),
+      scope,
     );
     const byId = new Map(result.findings.map((f) => [f.job_id, f]));
     for (const i of groups.old) out[i] = fromFinding(byId.get(suspects[i]!.job_id), flag);
@@ -48,9 +62,23 @@ export async function recheck(
     const result = await compareNewToOld(
       ctx.redis,
       groups.new.map((i) => newKeyOf(suspects[i]!)),
+      scope,
     );
     const byKey = new Map(result.findings.map((f) => [keys.newJob(f.workspace_id, f.job_id), f]));
     for (const i of groups.new) out[i] = fromFinding(byKey.get(newKeyOf(suspects[i]!)), flag);
+  }
+  if (groups.wrongType.length) {
+    const pipeline = ctx.redis.pipeline();
+    for (const i of groups.wrongType) pipeline.type(wrongTypedKey(suspects[i]!)!);
+    const types = (await pipeline.exec()) ?? [];
+    groups.wrongType.forEach((i, j) => {
+      const [error, type] = types[j] ?? [];
+      // Still another type: the same finding. Changed since: a write landed; the next check reads it.
+      out[i] =
+        error || (type !== 'hash' && type !== 'none')
+          ? { kind: 'divergent', item: suspects[i]! }
+          : { kind: 'gone' };
+    });
   }
   const orphanChecks: Array<[number[], typeof recheckQueueEntries]> = [
     [groups.queue, recheckQueueEntries],
@@ -82,6 +110,7 @@ export async function settleSuspects(
   moved: ReadonlySet<string>,
   report: DivergenceReport,
   reread: boolean,
+  scope = '',
 ): Promise<DivergenceItem[]> {
   const kept = items.filter((item) => {
     const drop = item.category === 'missing_in_new' && moved.has(item.job_id);
@@ -89,7 +118,7 @@ export async function settleSuspects(
     return !drop;
   });
   if (!reread) return kept;
-  const results = await recheck(ctx, kept, flag);
+  const results = await recheck(ctx, kept, flag, scope);
   const still: DivergenceItem[] = [];
   results.forEach((result, i) => {
     const before = kept[i]!;

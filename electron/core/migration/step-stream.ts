@@ -5,18 +5,21 @@ export interface Step {
   last: boolean;
 }
 
-export interface StepStream {
+export interface StepStream<T> {
   /** Where the walk starts (a saved cursor when resuming). */
   cursor: string;
   /** Reads the step at a cursor (a SCAN reply, an index page). */
   read(cursor: string): Promise<Step>;
-  /** Works on a step's keys; several run at once, up to `ahead`. */
-  process(found: string[]): Promise<void>;
   /**
-   * Called in order once a step's work is done: the cursor may now pass it. `stopping` is true for
-   * the last call of a cancelled walk.
+   * Works on a step's keys; several run at once, up to `ahead`. It only computes: what it found is
+   * handed to `done`, so nothing of a step that is never passed is counted or kept.
    */
-  done(next: string, read: number, stopping: boolean): Promise<void>;
+  process(found: string[]): Promise<T>;
+  /**
+   * Called in order once a step's work is done, with what it found: the cursor may now pass it.
+   * `stopping` is true for the last call of a cancelled walk.
+   */
+  done(next: string, read: number, result: T, stopping: boolean): Promise<void>;
   cancelled(): boolean;
   /** Steps read ahead of the oldest one still being worked on. */
   ahead: number;
@@ -28,8 +31,8 @@ export interface StepStream {
  * order; a cancel lets the steps in flight finish first, so a resumed walk neither skips nor
  * repeats. Resolves true when the walk reached its end, false when cancelled.
  */
-export async function streamSteps(s: StepStream): Promise<boolean> {
-  const window: Array<{ next: string; read: number; work: Promise<void> }> = [];
+export async function streamSteps<T>(s: StepStream<T>): Promise<boolean> {
+  const window: Array<{ next: string; read: number; work: Promise<T> }> = [];
   let cursor = s.cursor;
   let ended = false;
   let cancelled = false;
@@ -44,8 +47,9 @@ export async function streamSteps(s: StepStream): Promise<boolean> {
     }
     const head = window.shift();
     if (!head) return ended;
+    let result: T;
     try {
-      await head.work;
+      result = await head.work;
     } catch (error) {
       // Let the other steps settle first, so nothing is written after the failure is saved.
       await Promise.allSettled(window.map((w) => w.work));
@@ -53,7 +57,7 @@ export async function streamSteps(s: StepStream): Promise<boolean> {
     }
     cancelled ||= s.cancelled();
     const stopping = cancelled && window.length === 0;
-    await s.done(head.next, head.read, stopping);
+    await s.done(head.next, head.read, result, stopping);
     if (stopping) return ended;
   }
   return true;

@@ -36,7 +36,9 @@ export function DivergencePanel() {
   const runCheck = async (resume: boolean) => {
     setError(null);
     try {
-      const report = await check.run({ resume });
+      const report = await check.run(
+        resume && latest ? { resume: true, report_id: latest.id } : {},
+      );
       actions.reportChosen(report.id);
     } catch (e) {
       setError(e);

@@ -24,6 +24,7 @@ export const CATEGORY_LABELS: Record<DivergenceCategory, string> = {
 
 function detail(item: DivergenceItem): string {
   if (item.fields?.length) return item.fields.join(', ');
+  if (item.near_flip) return 'enqueued near a flag flip';
   if (item.old_workspace) return `old hash says ${item.old_workspace}`;
   return item.key ?? '';
 }
@@ -35,6 +36,15 @@ function Summary({ report }: { report: DivergenceReport }) {
       <strong>{report.in_sync.toLocaleString()}</strong> in sync ·{' '}
       <span data-testid="settled">{report.settled_on_recheck}</span> settled on re-check ·{' '}
       {report.scanned.toLocaleString()} keys read
+      {report.near_flip ? (
+        <>
+          {' '}
+          · {report.near_flip.toLocaleString()} awaiting backfill within{' '}
+          {((report.flag_skew_ms ?? 0) / 1000).toLocaleString()} s of a flag flip (clock skew
+          allowed)
+        </>
+      ) : null}
+      {report.walk_restarted ? ' · walked again from the start: Redis restarted meanwhile' : null}
     </p>
   );
 }

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import type { Redis } from 'ioredis';
 import { QueueCore, type CoreOptions } from '../../electron/core/core';
+import type { CoreContext } from '../../electron/core/context';
+import { DualWriteFailures } from '../../electron/core/telemetry/dual-write-failures';
 import { startRedisServer, type RedisServer, type RedisServerOptions } from './redis-server';
 
 /** Per test file: a private redis-server, flushed before each test, and a way to make cores on it. */
@@ -58,4 +60,14 @@ export async function dualWriteOnSettled(core: QueueCore): Promise<void> {
   await core.invoke('setFlag', { value: 'on', actor_id: 'ops' });
   const flippedAt = Date.now();
   while (Date.now() <= flippedAt + 2) await new Promise((resolve) => setTimeout(resolve, 1));
+}
+
+/** The context a core's operations run with, for tests that call a core function directly. */
+export function contextOf(core: QueueCore): CoreContext {
+  return {
+    redis: core.redis,
+    config: core.config,
+    failures: new DualWriteFailures(60),
+    lastFlag: null,
+  };
 }

@@ -5,8 +5,7 @@ import type { CoreContext } from '../../electron/core/context';
 import { keys } from '../../electron/core/keys';
 import { divergenceCheck } from '../../electron/core/migration/divergence-check';
 import type { CheckOptions } from '../../electron/core/migration/check-state';
-import { DualWriteFailures } from '../../electron/core/telemetry/dual-write-failures';
-import { dualWriteOnSettled, sampleJob, useRedis } from '../helpers/core';
+import { contextOf, dualWriteOnSettled, sampleJob, useRedis } from '../helpers/core';
 import { reportSignature } from '../helpers/report-signature';
 
 /**
@@ -19,15 +18,6 @@ const OPTS: Partial<CheckOptions> = {
   recheckPauseMs: 0,
   checkpointEveryMs: 0,
 };
-
-function contextOf(core: QueueCore): CoreContext {
-  return {
-    redis: core.redis,
-    config: core.config,
-    failures: new DualWriteFailures(60),
-    lastFlag: null,
-  };
-}
 
 /** 2,000 jobs in two workspaces, a divergence of each job-level kind, some never indexed. */
 async function plant(core: QueueCore, redis: QueueCore['redis']): Promise<void> {

@@ -1,24 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { DivergenceReport } from '../../shared/contract';
 import type { QueueCore } from '../../electron/core/core';
-import type { CoreContext } from '../../electron/core/context';
 import { keys } from '../../electron/core/keys';
 import { divergenceCheck } from '../../electron/core/migration/divergence-check';
-import { DualWriteFailures } from '../../electron/core/telemetry/dual-write-failures';
-import { sampleJob, useRedis, dualWriteOnSettled } from '../helpers/core';
+import { contextOf, sampleJob, useRedis, dualWriteOnSettled } from '../helpers/core';
 
 /** SPEC 3 divergence_check on a real Redis: every category, re-check, cancel and resume. */
 describe('divergence check', () => {
   const env = useRedis();
-
-  function contextOf(core: QueueCore): CoreContext {
-    return {
-      redis: core.redis,
-      config: core.config,
-      failures: new DualWriteFailures(60),
-      lastFlag: null,
-    };
-  }
 
   async function enqueueMany(core: QueueCore, n: number, prefix: string, ws = 'ws-1') {
     for (let i = 0; i < n; i += 500) {

@@ -1,11 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { DivergenceItem, DivergenceReport } from '../../shared/contract';
-import type { CoreContext } from '../../electron/core/context';
 import { keys } from '../../electron/core/keys';
 import { divergenceCheck } from '../../electron/core/migration/divergence-check';
-import { DualWriteFailures } from '../../electron/core/telemetry/dual-write-failures';
-import { useRedis } from '../helpers/core';
+import { contextOf, useRedis } from '../helpers/core';
 import { itemSignature } from '../helpers/report-signature';
 
 /**
@@ -57,16 +55,6 @@ function jobHash(id: string, ws: string | null, enqueuedAt: string): Record<stri
 describe('a workspace-scoped check (property, real Redis)', () => {
   const env = useRedis();
 
-  function contextOf(): CoreContext {
-    const core = env.core();
-    return {
-      redis: core.redis,
-      config: core.config,
-      failures: new DualWriteFailures(60),
-      lastFlag: null,
-    };
-  }
-
   async function write(space: Keyspace): Promise<void> {
     const r = env.redis;
     await r.flushall();
@@ -105,7 +93,7 @@ describe('a workspace-scoped check (property, real Redis)', () => {
   }
 
   it('reports exactly the whole check’s items that concern its workspace, and its in-sync pairs', async () => {
-    const ctx = contextOf();
+    const ctx = contextOf(env.core());
     let runs = 0;
     await fc.assert(
       fc.asyncProperty(keyspaceArb, async (space) => {

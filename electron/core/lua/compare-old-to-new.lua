@@ -130,12 +130,20 @@ local function compareJob(oldKey)
     return 0
   end
   if oldFields == 0 then return report(jobId, 'gone') or 0 end
-  local ws = redis.call('HGET', oldKey, 'workspace_id') or ''
-  if scope ~= '' and ws ~= scope then return 0 end
-  local newKey = newPrefix .. ws .. ':' .. jobId
+  -- The workspace is read on its own only where it is needed before the whole hash is.
+  local ws
+  if scope ~= '' then
+    ws = redis.call('HGET', oldKey, 'workspace_id') or ''
+    if ws ~= scope then return 0 end
+  end
   local oldHeavy, oldBytes = heavy(oldKey, oldFields, maxFields, maxBytes)
-  if oldHeavy then return report(jobId, 'large', ws, newKey) or oldBytes end
+  if oldHeavy then
+    ws = ws or redis.call('HGET', oldKey, 'workspace_id') or ''
+    return report(jobId, 'large', ws, newPrefix .. ws .. ':' .. jobId) or oldBytes
+  end
   local old = redis.call('HGETALL', oldKey)
+  ws = ws or field(old, 'workspace_id') or ''
+  local newKey = newPrefix .. ws .. ':' .. jobId
   local newFields = redis.pcall('HLEN', newKey)
   if type(newFields) == 'table' then return typeError(jobId, ws, newKey) or oldBytes end
   if newFields == 0 then return report(jobId, 'missing_in_new', ws, '', old, nil) or oldBytes end

@@ -40,6 +40,8 @@ export const keys = {
   indexScanCursor: 'ai:qs:idx-scan:cursor',
   /** Per-workspace status counts per schema, hash "{old|new}:{status}" -> count, kept by the indexer. */
   workspaceCounts: (workspaceId: string) => `ai:qs:counts:${workspaceId}`,
+  /** A large job's repaired copy while it is built in steps (hash with a TTL), docs/repair.md. */
+  repairStaging: (jobId: string) => `ai:qs:repair:stage:${jobId}`,
 } as const;
 
 export const OLD_JOB_PREFIX = 'ai:jobs:';

@@ -9,6 +9,7 @@ import compareOldToNewLua from './lua/compare-old-to-new.lua?raw';
 import dropOrphanIdempotencyLua from './lua/drop-orphan-idempotency.lua?raw';
 import fileJobsLua from './lua/file-jobs.lua?raw';
 import repairJobLua from './lua/repair-job.lua?raw';
+import commitStagedCopyLua from './lua/commit-staged-copy.lua?raw';
 import setFlagLua from './lua/set-flag.lua?raw';
 import fieldLua from './lua/includes/field.lua?raw';
 import fingerprintLua from './lua/includes/fingerprint.lua?raw';
@@ -88,10 +89,17 @@ export const scripts = {
     perItemKeys: ['new'],
   }),
   repairJob: script({
-    command: 'qs_repair_job_v1',
+    command: 'qs_repair_job_v2',
     file: 'repair-job.lua',
     lua: withIncludes(repairJobLua),
     keys: ['old', 'new', 'index', 'stray', 'strayIndex'],
+    perItemKeys: [],
+  }),
+  commitStagedCopy: script({
+    command: 'qs_commit_staged_copy_v1',
+    file: 'commit-staged-copy.lua',
+    lua: commitStagedCopyLua,
+    keys: ['staging', 'target', 'index', 'stray', 'strayIndex'],
     perItemKeys: [],
   }),
   countStatuses: script({

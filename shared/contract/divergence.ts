@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ApiError } from './errors';
 import { actorId, workspaceId } from './ids';
 import { DIVERGENCE_CATEGORIES, type DivergenceCategory } from './names';
 import { operation } from './operation';
@@ -80,6 +81,20 @@ export interface RepairResult {
   skipped_count?: number;
   /** True when `planned` was cut at its cap; `planned_count` is the full number. */
   planned_count?: number;
+  /**
+   * Set when a fix failed and the repair stopped there (Redis out of memory, unreachable, ...): the
+   * failing job, whose copies are as they were (null when the report could not be read on between
+   * fixes), and the error. The `applied` fixes are written and kept; the fixes after it were not
+   * tried. Run a check and repair again to finish.
+   */
+  stopped?: { job_id: string | null; error: ApiError };
+  /**
+   * Fixes whose reply was lost after they were sent (dropped connection, timeout): each may or may
+   * not have been applied (error.details.outcome "unknown"); a new check tells. Capped like `skipped`.
+   */
+  unknown?: Array<{ job_id: string; error: ApiError }>;
+  /** Fixes of unknown outcome in all. */
+  unknown_count?: number;
 }
 
 const categoryList = z.array(z.enum(DIVERGENCE_CATEGORIES)).optional();

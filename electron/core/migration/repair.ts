@@ -1,19 +1,22 @@
 import pLimit from 'p-limit';
 import type {
+  ApiError,
   DivergenceCategory,
   DivergenceItem,
   DivergenceReport,
   RepairResult,
 } from '../../../shared/contract';
 import type { CallContext, CoreContext } from '../context';
+import { toApiError } from '../error-mapping';
 import { NotFoundError } from '../errors';
 import { keys } from '../keys';
 import { checkStore } from './check-store';
-import { orderKeys, runScript, scripts } from '../scripts';
 import type { CheckOptions } from './check-state';
 import { divergenceCheck } from './divergence-check';
 import { ProgressMeter } from './progress';
 import { reportItems } from './report-store';
+import { applyFix } from './repair-fix';
+import { skippedFor, type FixOutcome } from './repair-outcome';
 
 export interface RepairInput {
   workspace_id?: string | undefined;
@@ -63,51 +66,67 @@ function planFix(item: DivergenceItem): Fix {
   }
 }
 
-function scoreOf(item: DivergenceItem): number {
-  const ms = Date.parse(item.enqueued_at ?? '');
-  return Number.isFinite(ms) ? ms : Date.now();
+/** The error the repair stopped on (a fix's, or the report's), saying what is kept and what to do. */
+function stoppedError(error: unknown, jobId: string | null): ApiError {
+  const api = toApiError(error);
+  const said = error instanceof Error ? error.message : String(error);
+  const advice =
+    api.details?.redis_error === 'OOM'
+      ? 'Free memory or raise maxmemory, then run a divergence check and repair again to finish.'
+      : 'Run a divergence check and repair again to finish once Redis answers.';
+  const where = jobId === null ? 'while reading the report' : `at job ${jobId}`;
+  const thatJob = jobId === null ? '' : " That job's copies are as they were;";
+  return {
+    code: api.code,
+    message: `Repair stopped ${where}: ${said}.${thatJob} the fixes counted as applied are written and kept, the ones after were not tried. ${advice}`,
+    details: { ...api.details, ...(jobId === null ? {} : { job_id: jobId }) },
+  };
 }
 
-/** Applies one fix with its compare-and-set script; returns the skip reason, or null when applied. */
-async function applyFix(ctx: CoreContext, fix: Fix): Promise<string | null> {
-  const { item } = fix;
-  if (fix.manual) return fix.manual;
-  if (item.category === 'orphan_idempotency_key') {
-    const keyList = orderKeys(scripts.dropOrphanIdempotency, {
-      idempotency: item.key ?? '',
-      old: keys.oldJob(item.job_id),
-      new: keys.newJob(item.workspace_id ?? '', item.job_id),
-    });
-    const [ok, reason] = (await runScript(ctx.redis, scripts.dropOrphanIdempotency, keyList, [
-      item.job_id,
-    ])) as [number, string?];
-    return ok === 1 ? null : (reason ?? 'changed');
+/** Counts one fix's outcome; a fix that failed or whose reply was lost stops the repair. */
+function record(result: RepairResult, jobId: string, outcome: FixOutcome): void {
+  switch (outcome.kind) {
+    case 'applied':
+      result.applied++;
+      return;
+    case 'skipped':
+      result.skipped_count!++;
+      if (result.skipped.length < LIST_CAP)
+        result.skipped.push({ job_id: jobId, reason: outcome.reason });
+      return;
+    case 'unknown':
+      result.unknown ??= [];
+      result.unknown_count = (result.unknown_count ?? 0) + 1;
+      if (result.unknown.length < LIST_CAP)
+        result.unknown.push({ job_id: jobId, error: outcome.error });
+      result.stopped ??= { job_id: jobId, error: outcome.error };
+      return;
+    case 'failed':
+      result.stopped ??= { job_id: jobId, error: stoppedError(outcome.error, jobId) };
   }
-  const move = item.category === 'workspace_mismatch';
-  const home = move ? (item.old_workspace ?? '') : (item.workspace_id ?? '');
-  const keyList = orderKeys(scripts.repairJob, {
-    old: keys.oldJob(item.job_id),
-    new: keys.newJob(home, item.job_id),
-    index: keys.workspaceIndex(home),
-    stray: move ? keys.newJob(item.workspace_id ?? '', item.job_id) : '',
-    strayIndex: move ? keys.workspaceIndex(item.workspace_id ?? '') : '',
-  });
-  const action = move ? 'move' : item.category === 'missing_in_old' ? 'new_to_old' : 'old_to_new';
-  const [ok, reason] = (await runScript(ctx.redis, scripts.repairJob, keyList, [
-    action,
-    item.old_fingerprint ?? '',
-    item.new_fingerprint ?? '',
-    scoreOf(item),
-    item.job_id,
-  ])) as [number, string?];
-  return ok === 1
-    ? null
-    : `${reason ?? 'changed'}${reason === 'changed' ? ' since the check' : ''}`;
 }
 
 /**
- * SPEC 3 repair: makes both copies equal from the old schema, one compare-and-set per job, from a
- * kept report or from a fresh check; a dry run only plans. Backfill is repair of missing_in_new.
+ * Applies a page of fixes, IN_FLIGHT at a time. Once one fails or loses its reply no further fix
+ * starts: Redis is out of memory or unreachable, and the result says what went in before.
+ */
+async function applyPage(ctx: CoreContext, fixes: Fix[], result: RepairResult): Promise<void> {
+  const limit = pLimit(IN_FLIGHT);
+  await Promise.all(
+    fixes.map((fix) =>
+      limit(async () => {
+        if (result.stopped) return;
+        if (fix.manual) return record(result, fix.item.job_id, skippedFor(fix.manual));
+        record(result, fix.item.job_id, await applyFix(ctx, fix.item));
+      }),
+    ),
+  );
+}
+
+/**
+ * Repair (docs/repair.md): makes both copies equal from the old schema, one compare-and-set per
+ * job, from a kept report or from a fresh check; a dry run only plans. Backfill is repair of
+ * missing_in_new.
  */
 export async function repair(
   ctx: CoreContext,
@@ -147,36 +166,32 @@ export async function repair(
   if (fresh && fresh.state !== 'completed') return result;
   const meter = new ProgressMeter(call, 0);
   let done = 0;
-  for await (const page of reportItems(ctx, reportId)) {
-    const fixes = page
-      .filter((item) => wanted.has(item.category))
-      .filter((item) => !input.workspace_id || item.workspace_id === input.workspace_id)
-      .map(planFix);
-    for (const fix of fixes) {
-      result.planned_count!++;
-      if (result.planned.length < LIST_CAP)
-        result.planned.push({
-          job_id: fix.item.job_id,
-          workspace_id: fix.item.workspace_id,
-          category: fix.item.category,
-          action: fix.action,
-        });
+  try {
+    for await (const page of reportItems(ctx, reportId)) {
+      const fixes = page
+        .filter((item) => wanted.has(item.category))
+        .filter((item) => !input.workspace_id || item.workspace_id === input.workspace_id)
+        .map(planFix);
+      for (const fix of fixes) {
+        result.planned_count!++;
+        if (result.planned.length < LIST_CAP)
+          result.planned.push({
+            job_id: fix.item.job_id,
+            workspace_id: fix.item.workspace_id,
+            category: fix.item.category,
+            action: fix.action,
+          });
+      }
+      if (!input.dry_run) await applyPage(ctx, fixes, result);
+      else for (const fix of fixes) if (fix.manual) result.skipped_count!++;
+      done += fixes.length;
+      meter.update(input.dry_run ? 'plan' : 'repair', done, null);
+      if (call.signal?.aborted || result.stopped) break;
     }
-    if (!input.dry_run) {
-      const limit = pLimit(IN_FLIGHT);
-      const outcomes = await Promise.all(fixes.map((fix) => limit(() => applyFix(ctx, fix))));
-      outcomes.forEach((reason, i) => {
-        if (reason === null) return void result.applied++;
-        result.skipped_count!++;
-        if (result.skipped.length < LIST_CAP)
-          result.skipped.push({ job_id: fixes[i]!.item.job_id, reason });
-      });
-    } else {
-      for (const fix of fixes) if (fix.manual) result.skipped_count!++;
-    }
-    done += fixes.length;
-    meter.update(input.dry_run ? 'plan' : 'repair', done, null);
-    if (call.signal?.aborted) break;
+  } catch (error) {
+    // Fixes went in before the report could not be read on: report them rather than fail whole.
+    if (input.dry_run || done === 0) throw error;
+    result.stopped = { job_id: null, error: stoppedError(error, null) };
   }
   meter.update('done', done, done);
   return result;

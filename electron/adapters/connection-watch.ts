@@ -5,13 +5,19 @@ import type { EventSink } from './event-hub';
 export interface ConnectionWatch {
   /** Re-sends the current state, e.g. after writes were unlocked. */
   refresh(): void;
+  /** The health probe got its reply after `latencyMs` (docs/connection.md). */
+  answered(latencyMs: number): void;
+  /** The health probe has waited `waitedMs` for a reply on a connection that looks open. */
+  notAnswering(waitedMs: number): void;
   stop(): void;
 }
 
 /**
- * Turns the ioredis client's lifecycle into `connection` events. A client that lost a working
- * connection is "reconnecting"; once an attempt fails (or it never connected) it is "down" until
- * it is ready again, so a dead server does not flicker between the two on every retry.
+ * Turns the ioredis client's lifecycle, and the health probe's replies, into `connection` events.
+ * A client that lost a working connection is "reconnecting"; once an attempt fails (or it never
+ * connected) it is "down" until it is ready again, so a dead server does not flicker between the
+ * two on every retry. A connection that is open but gets no reply (a paused or wedged server) is
+ * "not_answering" until the probe is answered again: the socket alone cannot tell.
  */
 export function watchConnection(
   client: Redis,
@@ -20,29 +26,33 @@ export function watchConnection(
 ): ConnectionWatch {
   let state: ConnectionState = client.status === 'ready' ? 'ready' : 'connecting';
   let detail: string | undefined;
+  let latency: number | undefined;
 
   const send = () => {
     const payload: EventMap['connection'] = { state, ...describe() };
     if (detail !== undefined && state !== 'ready') payload.detail = detail;
+    if (latency !== undefined && state === 'ready') payload.latency_ms = latency;
     events.emit('connection', payload);
   };
   const move = (next: ConnectionState, why?: string) => {
     if (why !== undefined) detail = why;
     if (next === 'ready') detail = undefined;
+    if (next !== 'ready') latency = undefined;
     if (next === state && why === undefined) return;
     state = next;
     send();
   };
+  const open = () => state === 'ready' || state === 'not_answering';
 
   const onReady = () => move('ready');
   const onClose = () => {
-    if (state === 'ready') move('reconnecting', 'the connection to Redis was lost');
+    if (open()) move('reconnecting', 'the connection to Redis was lost');
   };
   const onReconnecting = () => {
     if (state !== 'down') move('reconnecting');
   };
   const onError = (error: Error) => {
-    if (state !== 'ready') move('down', error.message);
+    if (!open()) move('down', error.message);
   };
   const onEnd = () => move('down', 'the client stopped reconnecting');
 
@@ -55,6 +65,19 @@ export function watchConnection(
 
   return {
     refresh: send,
+    answered(latencyMs) {
+      if (!open() || client.status !== 'ready') return;
+      latency = latencyMs;
+      if (state === 'not_answering') move('ready');
+      else send();
+    },
+    notAnswering(waitedMs) {
+      if (state !== 'ready' || client.status !== 'ready') return;
+      move(
+        'not_answering',
+        `Redis has not answered for ${Math.round(waitedMs / 1000)} s (paused, overloaded or a stalled network); writes are held back until it answers`,
+      );
+    },
     stop() {
       client.off('ready', onReady);
       client.off('close', onClose);

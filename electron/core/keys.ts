@@ -16,6 +16,8 @@ export const keys = {
   workspaceIndex: (workspaceId: string) => `ai:qs:idx:${workspaceId}`,
   /** Per-minute dual-write attempt counts, hash "{ws}|succeeded" / "{ws}|failed". */
   metricsBucket: (minuteMs: number) => `ai:qs:dw:${minuteMs}`,
+  /** Taken (SET NX) by the one host that samples the queue depth in a minute, docs/connection.md. */
+  depthSampleLock: (minuteMs: number) => `ai:qs:depth-lock:${minuteMs}`,
   /** Dual-write attempts summed over a coarser step (and the max queue depth), for long windows. */
   metricsRollup: (stepMs: number, startMs: number) => `ai:qs:dwr:${stepMs / 60_000}m:${startMs}`,
   /** All-time dual-write attempt totals (Prometheus counters), same fields as a bucket. */

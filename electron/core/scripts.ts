@@ -11,6 +11,7 @@ import fileJobsLua from './lua/file-jobs.lua?raw';
 import repairJobLua from './lua/repair-job.lua?raw';
 import commitStagedCopyLua from './lua/commit-staged-copy.lua?raw';
 import setFlagLua from './lua/set-flag.lua?raw';
+import noteExternalFlagLua from './lua/note-external-flag.lua?raw';
 import fieldLua from './lua/includes/field.lua?raw';
 import fingerprintLua from './lua/includes/fingerprint.lua?raw';
 import jsonEqualLua from './lua/includes/json-equal.lua?raw';
@@ -135,6 +136,13 @@ export const scripts = {
     file: 'set-flag.lua',
     lua: setFlagLua,
     keys: ['flag', 'history'],
+    perItemKeys: [],
+  }),
+  noteExternalFlag: script({
+    command: 'qs_note_external_flag_v1',
+    file: 'note-external-flag.lua',
+    lua: noteExternalFlagLua,
+    keys: ['flag', 'history', 'audit'],
     perItemKeys: [],
   }),
 };

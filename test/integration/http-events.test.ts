@@ -55,9 +55,20 @@ describe('web host events', () => {
           e.name === 'connection' && (e as EventEnvelope<'connection'>).payload.state === 'ready',
       ),
     );
+    // Once ready, each health probe re-sends the state with its round trip (docs/connection.md).
+    await until(() =>
+      stream.events.some(
+        (e) => e.name === 'connection' && (e as EventEnvelope<'connection'>).payload.latency_ms,
+      ),
+    );
     expect(stream.events.filter((e) => e.name === 'connection').at(-1)).toEqual({
       name: 'connection',
-      payload: { state: 'ready', label: 'events test', read_only: false },
+      payload: {
+        state: 'ready',
+        label: 'events test',
+        read_only: false,
+        latency_ms: expect.any(Number),
+      },
     });
 
     await env.redis.set('ai:flags:new_schema', 'on');

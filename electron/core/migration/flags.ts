@@ -6,7 +6,7 @@ import { readFlag } from '../jobs/read-job';
 import { orderKeys, runScript, scripts } from '../scripts';
 
 /** Flag changes kept in the history; older ones only matter for jobs that old. */
-const HISTORY_LIMIT = 1000;
+export const HISTORY_LIMIT = 1000;
 
 export async function getFlag(ctx: CoreContext): Promise<FlagState> {
   const { value, source } = await readFlag(ctx);

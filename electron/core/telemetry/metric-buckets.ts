@@ -118,7 +118,11 @@ async function storeRollups(ctx: CoreContext, rollups: Array<[string, BucketHash
  * Records the queue length into the current minute's bucket, so queue depth has a history every
  * console can chart. Skipped on a read-only connection, which may be a replica.
  */
-export async function sampleQueueDepth(ctx: CoreContext, depth: number, now: number) {
+export async function sampleQueueDepth(
+  ctx: Pick<CoreContext, 'redis' | 'config'>,
+  depth: number,
+  now: number,
+) {
   if (ctx.config.readOnly) return;
   const bucket = keys.metricsBucket(minuteOf(now));
   await ctx.redis

@@ -29,6 +29,12 @@ export type Schema = 'old' | 'new';
 export type SyncState =
   | { state: 'in_sync' }
   | { state: 'missing_in_new' }
+  /**
+   * Missing in new, but enqueued while dual-write was off (the flag history says so, as in the
+   * divergence check): no divergence, a backfill writes its new copy. `near_flip`: within the
+   * allowed producer clock skew of a flip.
+   */
+  | { state: 'awaiting_backfill'; near_flip?: boolean }
   | { state: 'missing_in_old' }
   | { state: 'mismatch'; fields: string[] }
   | { state: 'workspace_mismatch'; old_workspace: string };
@@ -58,6 +64,8 @@ export function syncText(sync: SyncState): string {
       return 'in sync';
     case 'missing_in_new':
       return 'missing in new';
+    case 'awaiting_backfill':
+      return sync.near_flip ? 'awaiting backfill (near a flag flip)' : 'awaiting backfill';
     case 'missing_in_old':
       return 'missing in old';
     case 'mismatch':

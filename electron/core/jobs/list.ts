@@ -10,6 +10,7 @@ import { differingFields } from '../job-codec';
 import { keys, OLD_JOB_PREFIX } from '../keys';
 import { listReports } from '../migration/report-store';
 import { orderKeys, runScript, scripts } from '../scripts';
+import { classifyMissingInNew } from './awaiting-backfill';
 import { workspaceCounts, zeroCounts } from './workspace-counts';
 
 export interface ListJobsInput {
@@ -122,6 +123,7 @@ export async function listJobs(ctx: CoreContext, input: ListJobsInput): Promise<
     const page = await idsWithStatus(ctx, input.workspace_id, input.status, offset, total, limit);
     const pairs = await readPairs(ctx, input.workspace_id, page.ids);
     const rows = pairs.map((pair) => toRow(input.workspace_id, pair));
+    await classifyMissingInNew(ctx, rows);
     return { rows, next_cursor: page.offset < total ? String(page.offset) : null, total };
   }
   const rows: JobRow[] = [];
@@ -140,6 +142,7 @@ export async function listJobs(ctx: CoreContext, input: ListJobsInput): Promise<
     }
     offset += used;
   }
+  await classifyMissingInNew(ctx, rows);
   return { rows, next_cursor: offset < total ? String(offset) : null, total };
 }
 

@@ -2,11 +2,10 @@ import type { Redis } from 'ioredis';
 import type { CoreContext } from '../context';
 import { keys } from '../keys';
 import { orderKeys, scripts } from '../scripts';
-import { fingerprintOfPairs, type FieldPair } from './fingerprint';
+import { fingerprintOfPairs } from './fingerprint';
+import { readPairsInSteps, type HashPairs } from './hash-steps';
 import { outcomeOfError, skippedFor, type FixOutcome, type JobFix } from './repair-outcome';
 
-/** Fields asked of one HSCAN step; no read copies more than a step, whatever the job weighs. */
-const SCAN_COUNT = 250;
 /**
  * Most pairs and bytes one staging HSET writes (a single bigger value goes alone). 100 pairs: while
  * a hash grows through its first few hundred fields an HSET of 250 pairs can take 1.5 ms.
@@ -15,21 +14,6 @@ const STAGE_PAIRS = 100;
 const STAGE_BYTES = 128 * 1024;
 /** A staging key left by a killed repair expires by itself; the next repair of its job drops it. */
 export const STAGING_TTL_MS = 60 * 60 * 1000;
-
-/** A hash's pairs by field (HSCAN may return a field twice while the hash is rehashed). */
-type Pairs = Map<string, FieldPair>;
-
-async function readPairs(conn: Redis, key: string): Promise<Pairs> {
-  const pairs: Pairs = new Map();
-  let cursor = '0';
-  do {
-    const [next, flat] = await conn.hscanBuffer(key, cursor, 'COUNT', SCAN_COUNT);
-    for (let i = 0; i + 1 < flat.length; i += 2)
-      pairs.set(flat[i]!.toString('latin1'), [flat[i]!, flat[i + 1]!]);
-    cursor = next.toString();
-  } while (cursor !== '0');
-  return pairs;
-}
 
 /**
  * A connection of its own for WATCH, which lives on one connection. It never reconnects and never
@@ -51,7 +35,7 @@ async function watchConnection(redis: Redis): Promise<Redis> {
 }
 
 /** Writes the source's pairs into the staging key in bounded HSETs, each with the key's TTL. */
-async function stage(redis: Redis, stagingKey: string, pairs: Pairs): Promise<void> {
+async function stage(redis: Redis, stagingKey: string, pairs: HashPairs): Promise<void> {
   await redis.unlink(stagingKey);
   let chunk: Buffer[] = [];
   let bytes = 0;
@@ -92,7 +76,7 @@ function rolesOf(fix: JobFix) {
 }
 
 /** Checks types, fingerprints and occupancy under WATCH; returns the source's pairs, or a skip. */
-async function verified(conn: Redis, fix: JobFix): Promise<Pairs | FixOutcome> {
+async function verified(conn: Redis, fix: JobFix): Promise<HashPairs | FixOutcome> {
   const { other, watched } = rolesOf(fix);
   await conn.watch(...watched);
   const wanted: Array<[string, string]> = [
@@ -104,9 +88,9 @@ async function verified(conn: Redis, fix: JobFix): Promise<Pairs | FixOutcome> {
     const found = await conn.type(key);
     if (found !== 'none' && found !== type) return skippedFor('wrong_type');
   }
-  const old = await readPairs(conn, fix.keys.old);
+  const old = await readPairsInSteps(conn, fix.keys.old);
   if (fingerprintOfPairs(old.values()) !== fix.expectOld) return skippedFor('changed');
-  const otherPairs = await readPairs(conn, other);
+  const otherPairs = await readPairsInSteps(conn, other);
   if (fingerprintOfPairs(otherPairs.values()) !== fix.expectOther) return skippedFor('changed');
   const source = fix.action === 'new_to_old' ? otherPairs : old;
   if (source.size === 0 || (fix.action === 'new_to_old' && old.size > 0))
@@ -153,7 +137,7 @@ async function repairUnderWatch(
   if (!(source instanceof Map)) return source;
   await stage(ctx.redis, stagingKey, source);
   await conn.watch(stagingKey);
-  const staged = await readPairs(conn, stagingKey);
+  const staged = await readPairsInSteps(conn, stagingKey);
   // Another repair of this job may have staged at the same time: commit only our own copy.
   if (fingerprintOfPairs(staged.values()) !== fingerprintOfPairs(source.values()))
     return skippedFor('changed');

@@ -1,9 +1,28 @@
-import type { InvokeRequest, InvokeResponse, OperationName } from '../../shared/contract';
-import { contract } from '../../shared/contract';
+import type {
+  Contract,
+  InvokeRequest,
+  InvokeResponse,
+  OperationName,
+  OutputOf,
+  ParsedInputOf,
+  ProfileOperationName,
+} from '../../shared/contract';
+import { contract, PROFILE_OPERATION_NAMES } from '../../shared/contract';
 import type { QueueCore } from '../core/core';
 import { ValidationError } from '../core/errors';
 import { toApiError } from '../core/error-mapping';
+import { validate } from '../core/validate';
 import type { EventSink } from './event-hub';
+
+/**
+ * The operations a door answers itself, next to the core: the desktop app's connection profiles,
+ * which its main process owns (docs/desktop.md). Input arrives validated by the contract schema.
+ */
+export type DoorHandlers = {
+  [K in ProfileOperationName]: (
+    input: ParsedInputOf<Contract[K]>,
+  ) => Promise<OutputOf<Contract[K]>>;
+};
 
 export interface DispatcherOptions {
   /** The core of the current connection; a function because the desktop app swaps it per profile. */
@@ -11,6 +30,8 @@ export interface DispatcherOptions {
   /** Who the writes made through this door are audited as. */
   actor: () => string;
   events: EventSink;
+  /** The door's own operations; without them (web host, CLI) those are refused, saying where they live. */
+  door?: DoorHandlers;
 }
 
 export interface Dispatcher {
@@ -25,6 +46,18 @@ const OPERATION_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
 function isOperationName(op: unknown): op is OperationName {
   return typeof op === 'string' && Object.prototype.hasOwnProperty.call(contract, op);
+}
+
+export function isProfileOperation(op: OperationName): op is ProfileOperationName {
+  return (PROFILE_OPERATION_NAMES as readonly string[]).includes(op);
+}
+
+/** The answer of a door without connection profiles (the web host, the command line). */
+export function desktopOnlyError(op: ProfileOperationName): ValidationError {
+  return new ValidationError(
+    `${op} works on connection profiles, and those live in the desktop app, whose main process owns the connection. This host serves the one Redis it was started on; to use another, start it with that Redis (--redis URL or REDIS_URL).`,
+    { operation: op, door: 'desktop' },
+  );
 }
 
 /**
@@ -42,6 +75,11 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
         `Unknown operation ${JSON.stringify(op)}. Known operations: ${Object.keys(contract).join(', ')}.`,
         { field: 'op' },
       );
+    }
+    if (isProfileOperation(op)) {
+      if (!options.door) throw desktopOnlyError(op);
+      const handler = options.door[op] as (input: unknown) => Promise<unknown>;
+      return handler(validate(contract[op].input, input));
     }
     const longRunning = contract[op].longRunning === true;
     if (!longRunning || operationId === undefined) {

@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { ValidationError } from '../core/errors';
+import { redactRedisUrl } from '../core/redis/redact';
 
 /** Parses a JSON flag value; bad JSON is a VALIDATION error naming the flag, before anything is sent. */
 export function parseJsonFlag(flag: string, field: string, text: string | undefined): unknown {
@@ -46,9 +48,34 @@ export function parseRedisUrl(text: string): string {
   }
   if (protocol !== 'redis:' && protocol !== 'rediss:') {
     throw new ValidationError(
-      `--redis must be a redis:// or rediss:// URL, such as redis://127.0.0.1:6379 (got ${JSON.stringify(text)}).`,
+      `--redis must be a redis:// or rediss:// URL, such as redis://127.0.0.1:6379 (got ${JSON.stringify(redactRedisUrl(text))}).`,
       { field: 'redis', flag: '--redis' },
     );
   }
   return text;
+}
+
+/**
+ * The Redis password kept in a file (`--redis-password-file`), so it is neither in the URL nor on
+ * the command line where `ps` shows it. One trailing newline is dropped; the content is never shown.
+ */
+export function readPasswordFile(path: string): string {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
+    throw new ValidationError(
+      `--redis-password-file: cannot read ${JSON.stringify(path)} (${code}). Give a file holding only the password.`,
+      { field: 'redis_password_file', flag: '--redis-password-file' },
+    );
+  }
+  const password = text.replace(/\r?\n$/, '');
+  if (!password) {
+    throw new ValidationError(
+      `--redis-password-file: ${JSON.stringify(path)} is empty. Write the password into it, or leave the flag out.`,
+      { field: 'redis_password_file', flag: '--redis-password-file' },
+    );
+  }
+  return password;
 }

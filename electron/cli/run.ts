@@ -18,6 +18,10 @@ export function buildProgram(session: CliSession): Command {
       'Inspect and operate the AI jobs Redis queue in both schemas during the migration.',
     )
     .option('--redis <url>', 'Redis URL (default: env REDIS_URL, else redis://127.0.0.1:6379)')
+    .option(
+      '--redis-password-file <path>',
+      'read the Redis password from this file (else env QUEUESCOPE_REDIS_PASSWORD, else the URL)',
+    )
     .option('--json', 'print one JSON document on stdout; errors as JSON on stderr')
     .option('--read-only', 'refuse every write before it reaches Redis')
     .showSuggestionAfterError(true)

@@ -1,15 +1,16 @@
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
-import type { Contract, OperationName, OutputOf } from '../../shared/contract';
+import type { Contract, CoreOperationName, OutputOf } from '../../shared/contract';
 import { flagFromEnv } from '../core/context';
 import { QueueCore } from '../core/core';
 import { QueuescopeError, ValidationError } from '../core/errors';
 import { writeJson, writeLines, type CliIo } from './io';
-import { parseRedisUrl } from './parse';
+import { parseRedisUrl, readPasswordFile } from './parse';
 import { startProgress } from './progress';
 
 export interface GlobalOptions {
   redis?: string;
+  redisPasswordFile?: string;
   json?: boolean;
   readOnly?: boolean;
 }
@@ -73,6 +74,17 @@ export class CliSession {
     return parseRedisUrl(this.globals.redis ?? this.io.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
   }
 
+  /**
+   * The Redis password, kept out of the URL and the command line (docs/desktop.md "Secrets"):
+   * --redis-password-file, else QUEUESCOPE_REDIS_PASSWORD, else whatever the URL itself holds.
+   */
+  get redisPassword(): string | undefined {
+    if (this.globals.redisPasswordFile !== undefined) {
+      return readPasswordFile(this.globals.redisPasswordFile);
+    }
+    return this.io.env.QUEUESCOPE_REDIS_PASSWORD || undefined;
+  }
+
   /** The local user, for writes that take no --actor. */
   get defaultActor(): string {
     try {
@@ -85,7 +97,7 @@ export class CliSession {
   core(): QueueCore {
     if (!this.coreInstance) {
       this.coreInstance = new QueueCore({
-        connection: { url: this.redisUrl },
+        connection: { url: this.redisUrl, ...optional('password', this.redisPassword) },
         readOnly: this.readOnly,
         defaultFlag: flagFromEnv(this.io.env.AI_JOBS_NEW_SCHEMA),
       });
@@ -96,7 +108,7 @@ export class CliSession {
   }
 
   /** Calls one contract operation through the core, the way every other door does. */
-  async invoke<K extends OperationName>(
+  async invoke<K extends CoreOperationName>(
     op: K,
     input: unknown,
     options: InvokeOptions = {},
@@ -135,4 +147,8 @@ function nameTheFlag(error: unknown, flags: Record<string, string>): unknown {
   const flag = flags[field.split('.')[0] ?? ''];
   if (!flag || error.details?.flag) return error;
   return new ValidationError(`${flag}: ${error.message}`, { ...error.details, flag });
+}
+
+function optional<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, V>);
 }

@@ -1,5 +1,12 @@
 import type { Redis } from 'ioredis';
-import type { ApiError, Contract, Job, OperationName, OutputOf } from '../../shared/contract';
+import type {
+  ApiError,
+  Contract,
+  CoreOperationName,
+  Job,
+  OperationName,
+  OutputOf,
+} from '../../shared/contract';
 import { contract } from '../../shared/contract';
 import { auditSubject } from './audit-target';
 import {
@@ -77,13 +84,14 @@ export class QueueCore {
    * The one entry point of every door: validates with the contract schema, refuses writes on a
    * read-only core before any Redis call, runs the handler, and audits person-triggered writes.
    */
-  async invoke<K extends OperationName>(
+  async invoke<K extends CoreOperationName>(
     name: K,
     input: unknown,
     call: CallContext = {},
   ): Promise<OutputOf<Contract[K]>> {
     const op = contract[name];
-    if (!op) throw new Error(`unknown operation ${String(name)}`);
+    if (!op || !Object.prototype.hasOwnProperty.call(this.handlers, name))
+      throw new Error(`unknown operation ${String(name)}`);
     const parsed = validate(op.input, input);
     if (op.writes && this.config.readOnly) throw new ReadOnlyError(name);
     const handler = this.handlers[name] as (

@@ -1,4 +1,10 @@
-import type { Contract, OperationName, OutputOf, ParsedInputOf } from '../../shared/contract';
+import type {
+  Contract,
+  CoreOperationName,
+  OperationName,
+  OutputOf,
+  ParsedInputOf,
+} from '../../shared/contract';
 import type { CallContext, CoreContext } from './context';
 import { enqueue, enqueueMany, type EnqueueBatcher } from './jobs/enqueue';
 import { listJobs, listWorkspaces } from './jobs/list';
@@ -18,7 +24,8 @@ export type Handler<K extends OperationName> = (
   call: CallContext,
 ) => Promise<OutputOf<Contract[K]>>;
 
-export type Handlers = { [K in OperationName]: Handler<K> };
+/** The desktop app's profile operations are answered by its main process, not by the core. */
+export type Handlers = { [K in CoreOperationName]: Handler<K> };
 
 /** One handler per contract operation; input arrives already validated by the contract schema. */
 export function createHandlers(ctx: CoreContext, batcher: EnqueueBatcher): Handlers {

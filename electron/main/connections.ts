@@ -1,12 +1,14 @@
 import type { Redis } from 'ioredis';
+import type { ProfileInput, ProfilesState, ProfileView } from '../../shared/contract/profiles';
 import { createHostSession, type HostSession } from '../adapters/host-session';
 import { labelOf } from '../adapters/labels';
 import { QueueCore } from '../core/core';
 import { ConflictError } from '../core/errors';
 import { createRedisClient, type ConnectionOptions } from '../core/redis/connection';
-import type { ProfileInput, ProfilesApi, ProfileView } from '../preload/desktop-api';
 import { SANDBOX_LABEL, type LocalRedis } from './local-redis';
+import { profileHandlers } from './profile-handlers';
 import type { ProfileStore, StoredProfile } from './profile-store';
+import { targetIdentity } from './profile-target';
 
 /** Where the console is connected: a saved profile, the default address, or the sandbox. */
 export type Target =
@@ -30,20 +32,20 @@ interface Active {
 
 /**
  * The desktop app's connection: one Redis client per chosen profile, a core over it that is
- * read-only until writes are unlocked for that profile (unlocks last for this run only), and one
- * host session whose events survive every switch.
+ * read-only until writes are unlocked for that profile's target (unlocks last for this run only;
+ * docs/desktop.md "Unlock"), and one host session whose events survive every switch. Its methods
+ * answer the contract's profile operations through the session's dispatcher.
  */
-export class Connections implements ProfilesApi {
+export class Connections {
   private session: HostSession | null = null;
   private active: Active | null = null;
-  private readonly unlocked = new Set<string>();
+  /** Profile id -> the target identity its writes were unlocked for. */
+  private readonly unlocks = new Map<string, string>();
   private sandbox: LocalRedis | null = null;
   private readonly createClient: (options: ConnectionOptions) => Redis;
 
   constructor(private readonly options: ConnectionsOptions) {
     this.createClient = options.createClient ?? createRedisClient;
-    // The private sandbox has nothing to protect: it starts unlocked.
-    this.unlocked.add('sandbox');
   }
 
   get current(): HostSession {
@@ -55,12 +57,18 @@ export class Connections implements ProfilesApi {
   async open(target: Target): Promise<HostSession> {
     const { url, connection, label, key } = await this.resolve(target);
     const client = this.createClient({ ...connection, url });
-    const core = new QueueCore({ redis: client, readOnly: !this.unlocked.has(key) });
+    const core = new QueueCore({ redis: client, readOnly: !this.writable(target) });
     const previous = this.active;
     const previousCore = this.session?.core;
     this.active = { target, client, key };
     if (this.session) this.session.replaceCore(core, label);
-    else this.session = createHostSession({ core, label, actor: this.options.actor });
+    else
+      this.session = createHostSession({
+        core,
+        label,
+        actor: this.options.actor,
+        door: profileHandlers(this),
+      });
     if (target.kind === 'profile') this.options.store.markUsed(target.profile.id);
     if (previous) {
       await previousCore?.close().catch(() => undefined);
@@ -105,12 +113,17 @@ export class Connections implements ProfilesApi {
     }
   }
 
-  async list(): Promise<ProfileView[]> {
-    return this.options.store.list().map((p) => this.view(p));
+  async list(): Promise<ProfilesState> {
+    return {
+      profiles: this.options.store.list().map((p) => this.view(p)),
+      password_storage: this.options.store.storage(),
+    };
   }
 
+  /** Saving with another target drops its unlock; the profile in use is reopened as saved. */
   async save(input: ProfileInput): Promise<ProfileView> {
     const saved = this.options.store.save(input);
+    if (this.unlocks.has(saved.id) && !this.unlockedFor(saved)) this.unlocks.delete(saved.id);
     if (this.isActiveProfile(saved.id)) await this.open({ kind: 'profile', profile: saved });
     return this.view(saved);
   }
@@ -122,18 +135,19 @@ export class Connections implements ProfilesApi {
       );
     }
     this.options.store.remove(id);
-    this.unlocked.delete(`profile:${id}`);
+    this.unlocks.delete(id);
   }
 
   async connect(id: string): Promise<void> {
     await this.open({ kind: 'profile', profile: this.options.store.get(id) });
   }
 
+  /** Unlocks (or locks again) writes for the profile's current target, for this run. */
   async setWritesUnlocked(id: string, unlocked: boolean): Promise<void> {
-    const key = `profile:${this.options.store.get(id).id}`;
-    if (unlocked) this.unlocked.add(key);
-    else this.unlocked.delete(key);
-    if (this.active?.key === key && this.session) {
+    const profile = this.options.store.get(id);
+    if (unlocked) this.unlocks.set(id, targetIdentity(profile));
+    else this.unlocks.delete(id);
+    if (this.active?.key === `profile:${id}` && this.session) {
       const core = new QueueCore({ redis: this.active.client, readOnly: !unlocked });
       const previous = this.session.core;
       this.session.replaceCore(core, this.session.label);
@@ -143,6 +157,16 @@ export class Connections implements ProfilesApi {
 
   async startSandbox(): Promise<void> {
     await this.open({ kind: 'sandbox' });
+  }
+
+  /** The sandbox has nothing to protect; a profile only for the target it was unlocked for. */
+  private writable(target: Target): boolean {
+    if (target.kind === 'sandbox') return true;
+    return target.kind === 'profile' && this.unlockedFor(target.profile);
+  }
+
+  private unlockedFor(profile: StoredProfile): boolean {
+    return this.unlocks.get(profile.id) === targetIdentity(profile);
   }
 
   private isActiveProfile(id: string): boolean {
@@ -156,8 +180,8 @@ export class Connections implements ProfilesApi {
       url: p.url,
       tls: p.tls,
       username: p.username,
-      has_password: p.password_encrypted !== null,
-      writes_unlocked: this.unlocked.has(`profile:${p.id}`),
+      password: this.options.store.keeping(p),
+      writes_unlocked: this.unlockedFor(p),
       active: this.isActiveProfile(p.id),
     };
   }

@@ -2,23 +2,15 @@ import type { IpcMain, IpcMainEvent, IpcMainInvokeEvent, WebContents } from 'ele
 import { EVENT_CHANNEL, INVOKE_CHANNEL, type InvokeResponse } from '../../shared/contract';
 import { parseInvokeRequest } from '../adapters/request-schema';
 import type { HostSession } from '../adapters/host-session';
-import {
-  CANCEL_CHANNEL,
-  PROFILES_CHANNEL,
-  SUBSCRIBE_CHANNEL,
-  PROFILES_ACTIONS,
-  type ProfilesApi,
-  type ProfilesRequest,
-} from '../preload/desktop-api';
-import { toApiError } from '../core/error-mapping';
+import { CANCEL_CHANNEL, SUBSCRIBE_CHANNEL } from '../preload/desktop-api';
 
 export type IpcMainLike = Pick<IpcMain, 'handle' | 'on' | 'removeHandler' | 'removeListener'>;
 type SenderEvent = Pick<IpcMainInvokeEvent | IpcMainEvent, 'sender' | 'senderFrame'>;
 
 export interface IpcOptions {
   ipcMain: IpcMainLike;
+  /** The current host session; its dispatcher also answers the profile operations. */
   session: () => HostSession;
-  profiles: ProfilesApi;
   /** The trusted-URL check bound to the renderer folder. */
   isTrustedUrl: (url: string) => boolean;
 }
@@ -55,27 +47,6 @@ export function registerIpc(options: IpcOptions): () => void {
     return options.session().dispatcher.invoke(parsed.request);
   });
 
-  ipcMain.handle(PROFILES_CHANNEL, async (event, raw: unknown): Promise<InvokeResponse> => {
-    if (!senderIsTrusted(event, isTrustedUrl)) return UNTRUSTED_SENDER;
-    const request = raw as Partial<ProfilesRequest> | null;
-    const action = request?.action;
-    if (!action || !PROFILES_ACTIONS.includes(action) || !Array.isArray(request.args)) {
-      return {
-        ok: false,
-        error: {
-          code: 'VALIDATION',
-          message: `Unknown profiles action; use one of ${PROFILES_ACTIONS.join(', ')}.`,
-        },
-      };
-    }
-    try {
-      const fn = options.profiles[action] as (...args: unknown[]) => Promise<unknown>;
-      return { ok: true, data: (await fn(...request.args)) ?? null };
-    } catch (error) {
-      return { ok: false, error: toApiError(error) };
-    }
-  });
-
   const onCancel = (event: IpcMainEvent, operationId: unknown) => {
     if (!senderIsTrusted(event, isTrustedUrl) || typeof operationId !== 'string') return;
     options.session().dispatcher.cancel(operationId);
@@ -99,7 +70,6 @@ export function registerIpc(options: IpcOptions): () => void {
 
   return () => {
     ipcMain.removeHandler(INVOKE_CHANNEL);
-    ipcMain.removeHandler(PROFILES_CHANNEL);
     ipcMain.removeListener(CANCEL_CHANNEL, onCancel);
     ipcMain.removeListener(SUBSCRIBE_CHANNEL, onSubscribe);
     for (const stop of subscriptions.values()) stop();

@@ -1,19 +1,16 @@
 import { app, BrowserWindow, dialog, ipcMain, safeStorage, session } from 'electron';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { defaultActor } from '../adapters/labels';
 import { hardenApp, hardenSession } from '../security/harden';
-import { isTrustedUrl } from '../security/trusted-url';
 import { secureWebPreferences } from '../security/web-preferences';
-import { Connections, type Target } from './connections';
-import { registerIpc } from './ipc';
-import { REDIS_SERVER_MISSING, startLocalRedis } from './local-redis';
-import { ProfileStore } from './profile-store';
+import { composeMain, type MainProcess } from './compose';
+import type { Target } from './connections';
+import { REDIS_SERVER_MISSING } from './local-redis';
 import { DEFAULT_REDIS_URL, initialTarget } from './startup';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const rendererDir = join(app.getAppPath(), 'dist', 'renderer');
-let connections: Connections | null = null;
+let main: MainProcess | null = null;
 let window: BrowserWindow | null = null;
 
 if (!app.requestSingleInstanceLock()) {
@@ -27,11 +24,11 @@ if (!app.requestSingleInstanceLock()) {
   });
   app.on('window-all-closed', () => app.quit());
   app.on('before-quit', (event) => {
-    if (!connections) return;
+    if (!main) return;
     // The sandbox Redis must be stopped cleanly (its AOF completed) before the app exits.
     event.preventDefault();
-    const closing = connections;
-    connections = null;
+    const closing = main;
+    main = null;
     void closing.close().finally(() => app.quit());
   });
   void app.whenReady().then(start);
@@ -39,19 +36,9 @@ if (!app.requestSingleInstanceLock()) {
 
 async function start(): Promise<void> {
   hardenSession(session.defaultSession);
-  const store = new ProfileStore(join(app.getPath('userData'), 'profiles.json'), safeStorage);
-  connections = new Connections({
-    store,
-    actor: process.env.QUEUESCOPE_OPERATOR ?? defaultActor(),
-    startSandbox: () => startLocalRedis(join(app.getPath('userData'), 'local-redis')),
-  });
-  const current = connections;
-  registerIpc({
-    ipcMain,
-    session: () => current.current,
-    profiles: current,
-    isTrustedUrl: (url) => isTrustedUrl(url, rendererDir),
-  });
+  // Only the electron module's pieces are handed in: the objects are the ones the tests build.
+  main = composeMain({ userDataDir: app.getPath('userData'), rendererDir, safeStorage, ipcMain });
+  const { store, connections: current } = main;
   const target = (await initialTarget(store)) ?? (await offerSandbox());
   try {
     await current.open(target);

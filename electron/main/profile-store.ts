@@ -1,22 +1,31 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { ValidationError } from '../core/errors';
-import type { ProfileInput } from '../preload/desktop-api';
+import type {
+  PasswordKeeping,
+  PasswordStorage,
+  ProfileInput,
+} from '../../shared/contract/profiles';
+import { NotFoundError, ValidationError } from '../core/errors';
+import {
+  describeTarget,
+  splitRedisUrl,
+  targetIdentity,
+  type ProfileTarget,
+} from './profile-target';
 
 /** Electron's safeStorage, or a fake of it in tests. */
 export interface SecretBox {
   isEncryptionAvailable(): boolean;
   encryptString(plain: string): Buffer;
   decryptString(encrypted: Buffer): string;
+  /** Linux only: which keyring encrypts; `basic_text` means none (a key built into Chromium). */
+  getSelectedStorageBackend?(): string;
 }
 
-export interface StoredProfile {
+export interface StoredProfile extends ProfileTarget {
   id: string;
   name: string;
-  url: string;
-  tls: boolean;
-  username: string | null;
   /** The password encrypted by the OS keychain via safeStorage, base64; never plain text. */
   password_encrypted: string | null;
 }
@@ -27,11 +36,22 @@ interface ProfileFile {
   profiles: StoredProfile[];
 }
 
-const EMPTY: ProfileFile = { version: 1, last_used: null, profiles: [] };
+/** A profile's password after a save: encrypted for the file, or held in memory for this run. */
+interface Secret {
+  encrypted: string | null;
+  session: string | null;
+}
 
-/** Connection profiles in one JSON file in the app's data folder; passwords only encrypted. */
+const NONE: Secret = { encrypted: null, session: null };
+
+/**
+ * Connection profiles in one JSON file in the app's data folder (docs/desktop.md). A password is
+ * kept either encrypted by the system keychain (never where the keychain is missing) or only in
+ * this process for this run; both are bound to the target they were entered for.
+ */
 export class ProfileStore {
   private data: ProfileFile;
+  private readonly session = new Map<string, { identity: string; password: string }>();
 
   constructor(
     private readonly file: string,
@@ -46,7 +66,7 @@ export class ProfileStore {
 
   get(id: string): StoredProfile {
     const found = this.data.profiles.find((p) => p.id === id);
-    if (!found) throw new ValidationError(`There is no connection profile with id ${id}.`);
+    if (!found) throw new NotFoundError(`There is no connection profile with id ${id}.`);
     return { ...found };
   }
 
@@ -59,58 +79,152 @@ export class ProfileStore {
     this.write();
   }
 
+  /**
+   * Whether a password may be written to disk. On Linux without a keyring Electron still says
+   * encryption is available, but encrypts with a fixed key (`basic_text`): as good as plain text.
+   */
+  storage(): PasswordStorage {
+    const backend = backendOf(this.box);
+    if (!this.box.isEncryptionAvailable()) {
+      return {
+        can_store: false,
+        backend,
+        reason:
+          'The system keychain is not available, so a password cannot be stored safely. Keep it for this session only, or unlock the keychain and save again.',
+      };
+    }
+    if (backend === 'basic_text') {
+      return {
+        can_store: false,
+        backend,
+        reason:
+          'No system keyring was found (Electron would encrypt with a fixed key, "basic_text"), so a password saved to disk would be as readable as plain text. Keep it for this session only, or install and unlock a keyring such as gnome-keyring or KWallet and start Queuescope again.',
+      };
+    }
+    return { can_store: true, backend };
+  }
+
+  keeping(profile: StoredProfile): PasswordKeeping {
+    if (this.sessionPassword(profile) !== undefined) return 'session';
+    return profile.password_encrypted ? 'stored' : 'none';
+  }
+
+  /** Adds or changes a profile; nothing is written when any part of it is refused. */
   save(input: ProfileInput): StoredProfile {
-    const name = input.name?.trim();
+    const previous = input.id ? this.get(input.id) : null;
+    const name = input.name.trim();
     if (!name) throw new ValidationError('A profile needs a name.', { field: 'name' });
     const { url, userFromUrl, passwordFromUrl } = splitRedisUrl(input.url);
-    const previous = input.id ? this.get(input.id) : null;
-    const password = input.password !== undefined ? input.password : passwordFromUrl;
-    const profile: StoredProfile = {
-      id: previous?.id ?? randomUUID(),
-      name,
+    const target: ProfileTarget = {
       url,
       tls: input.tls ?? url.startsWith('rediss:'),
       username: input.username?.trim() || userFromUrl || null,
-      password_encrypted:
-        password === undefined
-          ? (previous?.password_encrypted ?? null)
-          : password === null || password === ''
-            ? null
-            : this.encrypt(password),
     };
-    this.data.profiles = [...this.data.profiles.filter((p) => p.id !== profile.id), profile];
-    this.write();
+    const entered = input.password !== undefined ? input.password : passwordFromUrl;
+    const secret = this.nextSecret(previous, target, entered, input.password_keeping ?? 'stored');
+    const profile: StoredProfile = {
+      id: previous?.id ?? randomUUID(),
+      name,
+      ...target,
+      password_encrypted: secret.encrypted,
+    };
+    const index = this.data.profiles.findIndex((p) => p.id === profile.id);
+    const profiles = [...this.data.profiles];
+    if (index === -1) profiles.push(profile);
+    else profiles[index] = profile;
+    this.write({ ...this.data, profiles });
+    if (secret.session === null) this.session.delete(profile.id);
+    else
+      this.session.set(profile.id, { identity: targetIdentity(target), password: secret.session });
     return { ...profile };
   }
 
   remove(id: string): void {
-    this.data.profiles = this.data.profiles.filter((p) => p.id !== id);
-    if (this.data.last_used === id) this.data.last_used = null;
-    this.write();
+    const profiles = this.data.profiles.filter((p) => p.id !== id);
+    this.write({
+      ...this.data,
+      profiles,
+      last_used: this.data.last_used === id ? null : this.data.last_used,
+    });
+    this.session.delete(id);
   }
 
-  /** The decrypted password, only ever held in memory. */
+  /** The password to log in with, only ever held in memory; never one entered for another target. */
   password(id: string): string | undefined {
-    const encrypted = this.get(id).password_encrypted;
-    if (!encrypted) return undefined;
-    return this.box.decryptString(Buffer.from(encrypted, 'base64'));
+    const profile = this.get(id);
+    const session = this.sessionPassword(profile);
+    if (session !== undefined) return session;
+    if (!profile.password_encrypted) return undefined;
+    try {
+      return this.box.decryptString(Buffer.from(profile.password_encrypted, 'base64'));
+    } catch {
+      throw new ValidationError(
+        `The stored password of ${profile.name} cannot be decrypted here (the keychain that encrypted it is not available). Enter the password again in the profile.`,
+        { field: 'password', reason: 'undecryptable' },
+      );
+    }
+  }
+
+  private sessionPassword(profile: StoredProfile): string | undefined {
+    const held = this.session.get(profile.id);
+    return held && held.identity === targetIdentity(profile) ? held.password : undefined;
+  }
+
+  /** What the saved profile's password will be: a new one, none, or the current one kept. */
+  private nextSecret(
+    previous: StoredProfile | null,
+    target: ProfileTarget,
+    entered: string | null | undefined,
+    keeping: 'stored' | 'session',
+  ): Secret {
+    if (entered === null || entered === '') return NONE;
+    if (entered !== undefined) {
+      return keeping === 'session'
+        ? { encrypted: null, session: entered }
+        : { encrypted: this.encrypt(entered), session: null };
+    }
+    if (!previous) return NONE;
+    const kept: Secret = {
+      encrypted: previous.password_encrypted,
+      session: this.sessionPassword(previous) ?? null,
+    };
+    const hasPassword = kept.encrypted !== null || kept.session !== null;
+    if (hasPassword && targetIdentity(previous) !== targetIdentity(target)) {
+      throw new ValidationError(
+        `This profile now points at ${describeTarget(target)} instead of ${describeTarget(previous)}. Its password is never sent to another target without being entered again: type the password again, or remove it.`,
+        { field: 'password', reason: 'target_changed' },
+      );
+    }
+    return kept;
   }
 
   private encrypt(password: string): string {
-    if (!this.box.isEncryptionAvailable()) {
-      throw new ValidationError(
-        'The system keychain is not available, so the password cannot be stored safely. Unlock the keychain (or install a Secret Service such as gnome-keyring on Linux) and save again; Queuescope never writes passwords in plain text.',
-        { field: 'password' },
-      );
+    const storage = this.storage();
+    if (!storage.can_store) {
+      throw new ValidationError(storage.reason ?? 'A password cannot be stored here.', {
+        field: 'password',
+        reason: 'no_keyring',
+        backend: storage.backend,
+      });
     }
     return this.box.encryptString(password).toString('base64');
   }
 
-  private write(): void {
+  /** Replaces the file (write, then rename) and only then the data in memory. */
+  private write(next: ProfileFile = this.data): void {
     mkdirSync(dirname(this.file), { recursive: true });
     const temp = `${this.file}.${process.pid}.tmp`;
-    writeFileSync(temp, `${JSON.stringify(this.data, null, 2)}\n`, { mode: 0o600 });
+    writeFileSync(temp, `${JSON.stringify(next, null, 2)}\n`, { mode: 0o600 });
     renameSync(temp, this.file);
+    this.data = next;
+  }
+}
+
+function backendOf(box: SecretBox): string | null {
+  try {
+    return box.getSelectedStorageBackend?.() ?? null;
+  } catch {
+    return null;
   }
 }
 
@@ -119,40 +233,25 @@ function readProfileFile(file: string): ProfileFile {
   try {
     text = readFileSync(file, 'utf8');
   } catch {
-    return structuredClone(EMPTY);
+    return { version: 1, last_used: null, profiles: [] };
   }
   const parsed = JSON.parse(text) as Partial<ProfileFile>;
-  return {
-    version: 1,
-    last_used: parsed.last_used ?? null,
-    profiles: Array.isArray(parsed.profiles) ? parsed.profiles : [],
-  };
+  const profiles = (Array.isArray(parsed.profiles) ? parsed.profiles : []).flatMap(sanitize);
+  return { version: 1, last_used: parsed.last_used ?? null, profiles };
 }
 
-/** The URL without credentials; a user or password typed into it is taken out and returned. */
-export function splitRedisUrl(raw: string): {
-  url: string;
-  userFromUrl: string | null;
-  passwordFromUrl: string | undefined;
-} {
-  let url: URL;
-  try {
-    url = new URL(raw?.trim());
-  } catch {
-    throw new ValidationError(
-      `${JSON.stringify(raw)} is not a Redis URL; write it as redis://host:6379 or rediss://host:6380.`,
-      { field: 'url' },
-    );
-  }
-  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') {
-    throw new ValidationError(
-      `A Redis URL starts with redis:// or rediss:// (got ${url.protocol}//).`,
-      { field: 'url' },
-    );
-  }
-  const userFromUrl = url.username ? decodeURIComponent(url.username) : null;
-  const passwordFromUrl = url.password ? decodeURIComponent(url.password) : undefined;
-  url.username = '';
-  url.password = '';
-  return { url: url.toString().replace(/\/$/, ''), userFromUrl, passwordFromUrl };
+/** A profile as read from disk, with every field of its declared type (older files held strings). */
+function sanitize(p: Partial<StoredProfile>): StoredProfile[] {
+  if (typeof p.id !== 'string' || typeof p.name !== 'string' || typeof p.url !== 'string')
+    return [];
+  return [
+    {
+      id: p.id,
+      name: p.name,
+      url: p.url,
+      tls: p.tls === true,
+      username: typeof p.username === 'string' && p.username ? p.username : null,
+      password_encrypted: typeof p.password_encrypted === 'string' ? p.password_encrypted : null,
+    },
+  ];
 }

@@ -6,15 +6,8 @@ import {
   type InvokeRequest,
   type InvokeResponse,
 } from '../../shared/contract/transport';
-import {
-  CANCEL_CHANNEL,
-  PROFILES_CHANNEL,
-  SUBSCRIBE_CHANNEL,
-  type DesktopBridge,
-  type ProfilesAction,
-  type ProfilesApi,
-  type ProfilesResponse,
-} from './desktop-api';
+import type { DesktopBridge } from '../../shared/contract/profiles';
+import { CANCEL_CHANNEL, SUBSCRIBE_CHANNEL } from './desktop-api';
 
 // Runs sandboxed: only plain data crosses, and no ipcRenderer object or Electron event ever reaches
 // the page, so the console can call exactly these functions and nothing else.
@@ -24,28 +17,9 @@ const deliver = (_event: IpcRendererEvent, envelope: EventEnvelope) => {
   for (const listener of [...listeners]) listener(envelope);
 };
 
-async function profilesCall(action: ProfilesAction, ...args: unknown[]): Promise<unknown> {
-  const response = (await ipcRenderer.invoke(PROFILES_CHANNEL, {
-    action,
-    args,
-  })) as ProfilesResponse;
-  if (!response.ok) {
-    throw Object.assign(new Error(response.error.message), { code: response.error.code });
-  }
-  return response.data;
-}
-
-const profiles: ProfilesApi = {
-  list: () => profilesCall('list') as ReturnType<ProfilesApi['list']>,
-  save: (input) => profilesCall('save', input) as ReturnType<ProfilesApi['save']>,
-  remove: (id) => profilesCall('remove', id) as Promise<void>,
-  connect: (id) => profilesCall('connect', id) as Promise<void>,
-  setWritesUnlocked: (id, unlocked) =>
-    profilesCall('setWritesUnlocked', id, unlocked) as Promise<void>,
-  startSandbox: () => profilesCall('startSandbox') as Promise<void>,
-};
-
 const bridge = {
+  // Connection profiles are answered here: they are contract operations on the invoke channel.
+  desktop: true,
   invoke: (request: InvokeRequest) =>
     ipcRenderer.invoke(INVOKE_CHANNEL, {
       op: request.op,
@@ -67,7 +41,6 @@ const bridge = {
       ipcRenderer.send(SUBSCRIBE_CHANNEL, false);
     };
   },
-  profiles,
 } satisfies DesktopBridge;
 
 contextBridge.exposeInMainWorld('queuescope', bridge);

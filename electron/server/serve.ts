@@ -21,6 +21,8 @@ import { findRendererDir, readStaticFile } from './static-files';
 
 export interface ServeOptions {
   redisUrl?: string;
+  /** The password for redisUrl, kept out of the URL (the CLI's --redis-password-file). */
+  redisPassword?: string;
   readOnly: boolean;
   port?: number;
   /** Serve this core instead of connecting to redisUrl (tests, the demo); it is not closed. */
@@ -52,7 +54,14 @@ export async function serve(options: ServeOptions): Promise<WebHost> {
   const ownsCore = !options.core;
   const redisUrl = options.redisUrl ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
   const core =
-    options.core ?? new QueueCore({ connection: { url: redisUrl }, readOnly: options.readOnly });
+    options.core ??
+    new QueueCore({
+      connection: {
+        url: redisUrl,
+        ...(options.redisPassword === undefined ? {} : { password: options.redisPassword }),
+      },
+      readOnly: options.readOnly,
+    });
   const session = createHostSession({
     core,
     label: options.label ?? process.env.QUEUESCOPE_CONNECTION_LABEL ?? labelOf(redisUrl),

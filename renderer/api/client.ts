@@ -6,7 +6,7 @@ import type {
   QueuescopeBridge,
 } from '../../shared/contract';
 import { OPERATION_NAMES } from '../../shared/contract/names';
-import type { DesktopBridge, ProfilesApi } from '../../electron/preload/desktop-api';
+import type { DesktopBridge } from '../../shared/contract/profiles';
 import { createHttpBridge } from './http-bridge';
 
 declare global {
@@ -55,11 +55,12 @@ export function invokeWithProgress<K extends OperationName>(
 }
 
 /**
- * Connection profiles (switch, unlock writes, local sandbox): only in the desktop app, whose main
- * process owns the connection; null under the web host, which serves the one Redis it was started on.
+ * Connection profiles (switch, unlock writes, local sandbox) are contract operations that only the
+ * desktop app answers, since its main process owns the connection; the web host serves the one
+ * Redis it was started on. Its preload marks the bridge as the desktop's.
  */
-export const profiles: ProfilesApi | null =
-  (window.queuescope as Partial<DesktopBridge> | undefined)?.profiles ?? null;
+export const hasProfiles: boolean =
+  (window.queuescope as Partial<DesktopBridge> | undefined)?.desktop === true;
 
 export function subscribe(listener: (event: EventEnvelope) => void): () => void {
   return bridge.subscribe(listener);

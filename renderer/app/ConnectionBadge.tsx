@@ -1,4 +1,4 @@
-import { profiles } from '../api/client';
+import { hasProfiles } from '../api/client';
 import { ProfileSwitcher, WritesLock } from '../features/connections';
 import { useConnection } from './connection';
 
@@ -17,8 +17,8 @@ export function ConnectionBadge() {
   const connection = useConnection();
   return (
     <div className="conn">
-      {profiles ? (
-        <ProfileSwitcher profiles={profiles} />
+      {hasProfiles ? (
+        <ProfileSwitcher />
       ) : (
         <label className="control">
           <span className="visually-hidden">Connection</span>
@@ -40,7 +40,7 @@ export function ConnectionBadge() {
           Read-only
         </span>
       )}
-      {profiles && <WritesLock profiles={profiles} />}
+      {hasProfiles && <WritesLock />}
     </div>
   );
 }

@@ -1,6 +1,6 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
 import type { EventMap } from '../../shared/contract';
-import { profiles } from '../api/client';
+import { hasProfiles } from '../api/client';
 
 export type ConnectionInfo = EventMap['connection'] & {
   /** When this state began (ms), so the banner can say how long Redis has been away. */
@@ -32,7 +32,7 @@ export const connectionQueryOptions = queryOptions({
 export const useConnection = () => useQuery(connectionQueryOptions).data;
 
 /** The desktop app unlocks writes per profile; the web host has to be restarted without read-only. */
-export const READ_ONLY_REASON = profiles
+export const READ_ONLY_REASON = hasProfiles
   ? 'This connection is read-only, so writes are disabled. Use "Unlock writes" next to the connection to change anything.'
   : 'This connection is read-only, so writes are disabled. Reconnect without read-only to change anything.';
 

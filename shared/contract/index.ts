@@ -1,8 +1,9 @@
 import { divergenceOperations } from './divergence';
 import { jobOperations } from './jobs';
 import { migrationOperations } from './migration';
+import { profileOperations, type ProfileOperationName } from './profiles';
 import { telemetryOperations } from './telemetry';
-import type { OPERATION_NAMES } from './names';
+import type { OPERATION_NAMES, PROFILE_OPERATION_NAMES } from './names';
 import type { InputOf, OutputOf } from './operation';
 
 /** Every operation of Queuescope, declared once. Every door (IPC, HTTP, CLI, renderer) derives from this. */
@@ -11,6 +12,7 @@ export const contract = {
   ...migrationOperations,
   ...divergenceOperations,
   ...telemetryOperations,
+  ...profileOperations,
 };
 
 export type Contract = typeof contract;
@@ -24,6 +26,18 @@ export const operationNamesMatch: [
 ] extends [never, never]
   ? true
   : never = true;
+
+// PROFILE_OPERATION_NAMES (names.ts) must list exactly the profile operations.
+type ListedProfiles = (typeof PROFILE_OPERATION_NAMES)[number];
+export const profileNamesMatch: [
+  Exclude<keyof typeof profileOperations, ListedProfiles>,
+  Exclude<ListedProfiles, keyof typeof profileOperations>,
+] extends [never, never]
+  ? true
+  : never = true;
+
+/** The operations the queue core answers: all but the desktop app's connection profiles. */
+export type CoreOperationName = Exclude<OperationName, ProfileOperationName>;
 
 /** The client shape both transports implement: one async method per operation. */
 export type QueuescopeApi = {
@@ -41,3 +55,4 @@ export * from './operation';
 export * from './events';
 export * from './transport';
 export * from './names';
+export * from './profiles';

@@ -23,7 +23,30 @@ export const OPERATION_NAMES = [
   'metrics',
   'metricsPrometheus',
   'audit',
+  'listProfiles',
+  'saveProfile',
+  'removeProfile',
+  'connectProfile',
+  'setWritesUnlocked',
+  'startSandbox',
 ] as const;
+
+/** The connection-profile operations: only the desktop app answers them (docs/desktop.md). */
+export const PROFILE_OPERATION_NAMES = [
+  'listProfiles',
+  'saveProfile',
+  'removeProfile',
+  'connectProfile',
+  'setWritesUnlocked',
+  'startSandbox',
+] as const;
+
+type ProfileOperation = (typeof PROFILE_OPERATION_NAMES)[number];
+/** The operations the queue core answers, in the same order: every one but the profiles'. */
+export const CORE_OPERATION_NAMES = OPERATION_NAMES.filter(
+  (name): name is Exclude<(typeof OPERATION_NAMES)[number], ProfileOperation> =>
+    !(PROFILE_OPERATION_NAMES as readonly string[]).includes(name),
+);
 
 export const JOB_STATUSES = ['pending', 'running', 'completed', 'failed'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];

@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   ERROR_SURFACES,
   INVOKE_CHANNEL,
-  OPERATION_NAMES,
+  CORE_OPERATION_NAMES,
+  PROFILE_OPERATION_NAMES,
   TOKEN_HEADER,
   type InvokeResponse,
   type OperationName,
@@ -123,9 +124,10 @@ function normalize(value: unknown): unknown {
 }
 
 describe('the contract through IPC and HTTP', () => {
-  it('covers every operation of the contract', () => {
+  // The profile operations are the desktop app's alone (test/integration/ipc-profiles.test.ts).
+  it('covers every operation of the core', () => {
     const covered = new Set(SCRIPT.map(([op]) => op));
-    expect(OPERATION_NAMES.filter((op) => !covered.has(op))).toEqual([]);
+    expect(CORE_OPERATION_NAMES.filter((op) => !covered.has(op))).toEqual([]);
   });
 
   it('gives the same results, and leaves the same Redis, through both doors', async () => {
@@ -139,13 +141,27 @@ describe('the contract through IPC and HTTP', () => {
     expect((viaIpc.results as InvokeResponse[]).filter((r) => r.ok).length).toBeGreaterThan(15);
   });
 
-  it.each(OPERATION_NAMES)(
+  it.each(CORE_OPERATION_NAMES)(
     'refuses malformed input to %s the same way through both doors',
     async (op) => {
       const viaIpc = await ipcDoor()(op, 42);
       const viaHttp = await (await httpDoor())(op, 42);
       expect(viaIpc).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
       expect(viaHttp).toEqual(viaIpc);
+    },
+  );
+  it.each(PROFILE_OPERATION_NAMES)(
+    'answers %s over HTTP by saying profiles live in the desktop app (docs/desktop.md)',
+    async (op) => {
+      const response = await (await httpDoor())(op, { id: 'p-1', unlocked: true });
+      expect(response).toMatchObject({
+        ok: false,
+        error: {
+          code: 'VALIDATION',
+          message: expect.stringContaining('desktop app'),
+          details: { operation: op, door: 'desktop' },
+        },
+      });
     },
   );
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { contract, OPERATION_NAMES, type OperationName } from '../../shared/contract';
+import { contract, CORE_OPERATION_NAMES, type OperationName } from '../../shared/contract';
 import { QueueCore } from '../../electron/core/core';
 import { freePort } from '../helpers/redis-server';
 import { sampleJob, useRedis } from '../helpers/core';
@@ -14,7 +14,7 @@ const WRITE_INPUTS: Partial<Record<OperationName, unknown>> = {
   repair: { actor_id: 'ops', dry_run: true },
   indexStep: { steps: 1 },
 };
-const WRITES = OPERATION_NAMES.filter((name) => contract[name].writes);
+const WRITES = CORE_OPERATION_NAMES.filter((name) => contract[name].writes);
 
 /** Issue 2 §2: a read-only core refuses every write with READ_ONLY before it touches Redis. */
 describe('read-only core', () => {

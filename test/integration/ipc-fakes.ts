@@ -1,9 +1,13 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { EventEnvelope } from '../../shared/contract';
-import { registerIpc, type IpcMainLike } from '../../electron/main/ipc';
+import { INVOKE_CHANNEL, type EventEnvelope, type InvokeResponse } from '../../shared/contract';
 import type { HostSession } from '../../electron/adapters/host-session';
-import type { ProfilesApi } from '../../electron/preload/desktop-api';
+import { composeMain } from '../../electron/main/compose';
+import { registerIpc, type IpcMainLike } from '../../electron/main/ipc';
+import { initialTarget } from '../../electron/main/startup';
+import type { SecretBox } from '../../electron/main/profile-store';
 import { isTrustedUrl } from '../../electron/security/trusted-url';
 
 /** The `electron` module's ipcMain, replaced at its boundary: records what the app registers. */
@@ -66,7 +70,13 @@ let nextId = 1;
 
 /** An IPC event as Electron builds it: the sending webContents and the frame that sent it. */
 export function fakeEvent(
-  options: { url?: string; subframe?: boolean; destroyedFrame?: boolean } = {},
+  options: {
+    url?: string;
+    subframe?: boolean;
+    destroyedFrame?: boolean;
+    /** Also hands each event sent to this window on (an end-to-end test forwards it to a page). */
+    onSend?: (envelope: EventEnvelope) => void;
+  } = {},
 ): FakeEvent {
   const mainFrame: FakeFrame = { url: options.url ?? CONSOLE_URL, parent: null };
   const onDestroyed: Array<() => void> = [];
@@ -76,7 +86,9 @@ export function fakeEvent(
     mainFrame,
     sent: [],
     send(channel, envelope) {
-      if (channel === 'queuescope:event') sender.sent.push(envelope);
+      if (channel !== 'queuescope:event') return;
+      sender.sent.push(envelope);
+      options.onSend?.(envelope);
     },
     isDestroyed: () => destroyed,
     once(name, fn) {
@@ -95,24 +107,81 @@ export function fakeEvent(
   return { sender, senderFrame };
 }
 
-export const noProfiles: ProfilesApi = {
-  list: async () => [],
-  save: async () => {
-    throw new Error('not in this test');
-  },
-  remove: async () => undefined,
-  connect: async () => undefined,
-  setWritesUnlocked: async () => undefined,
-  startSandbox: async () => undefined,
-};
+/**
+ * Electron's safeStorage replaced at its boundary: reversible, visibly not the plain text, and
+ * reporting the keyring backend a Linux desktop would (`basic_text` where there is none).
+ */
+export function fakeSafeStorage(options: { available?: boolean; backend?: string } = {}) {
+  const box = {
+    encrypted: 0,
+    isEncryptionAvailable: () => options.available ?? true,
+    getSelectedStorageBackend: () => options.backend ?? 'gnome_libsecret',
+    encryptString(plain: string) {
+      box.encrypted++;
+      return Buffer.from(`v11:${Buffer.from(plain).reverse().toString('hex')}`);
+    },
+    decryptString(encrypted: Buffer) {
+      const hex = encrypted.toString().replace(/^v11:/, '');
+      return Buffer.from(hex, 'hex').reverse().toString();
+    },
+  };
+  return box satisfies SecretBox;
+}
 
-/** The main process's IPC wiring over a host session, with ipcMain faked. */
-export function fakeMainProcess(session: HostSession, profiles: ProfilesApi = noProfiles) {
+export interface DesktopAppOptions {
+  /** Started as main.ts starts with REDIS_URL set: connected there (read-only) before any call. */
+  redisUrl: string;
+  safeStorage?: SecretBox;
+  /** The app's data folder (profiles.json, local-redis/); a fresh temporary one by default. */
+  userDataDir?: string;
+  operator?: string;
+}
+
+/**
+ * The desktop app's main process as main.ts builds it (composeMain: the real ProfileStore,
+ * Connections, host session, dispatcher and IPC handlers), with only the `electron` module's pieces
+ * replaced: the app's data folder, safeStorage and ipcMain; IPC events carry fake frames.
+ */
+export async function desktopApp(options: DesktopAppOptions) {
+  const ipcMain = new FakeIpcMain();
+  const userDataDir = options.userDataDir ?? mkdtempSync(join(tmpdir(), 'queuescope-app-'));
+  const safeStorage = options.safeStorage ?? fakeSafeStorage();
+  const app = composeMain(
+    {
+      userDataDir,
+      rendererDir: RENDERER_DIR,
+      safeStorage,
+      ipcMain: ipcMain as unknown as IpcMainLike,
+    },
+    { QUEUESCOPE_OPERATOR: options.operator ?? 'desk-user' },
+  );
+  const first = await initialTarget(app.store, { REDIS_URL: options.redisUrl });
+  await app.connections.open(first!);
+  /** One contract call from the console page, as the preload sends it. */
+  const call = async <T = unknown>(op: string, input?: unknown, event = fakeEvent()) =>
+    (await ipcMain.invoke(event, INVOKE_CHANNEL, { op, input })) as InvokeResponse<T>;
+  return {
+    ...app,
+    ipcMain,
+    userDataDir,
+    call,
+    async close() {
+      await app.close();
+      if (!options.userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+    },
+  };
+}
+export type DesktopApp = Awaited<ReturnType<typeof desktopApp>>;
+
+/**
+ * The IPC handlers over a given host session (the web host's kind: no profile operations), for
+ * tests that compare the IPC door with the HTTP door over the same core.
+ */
+export function fakeMainProcess(session: HostSession) {
   const ipcMain = new FakeIpcMain();
   const unregister = registerIpc({
     ipcMain: ipcMain as unknown as IpcMainLike,
     session: () => session,
-    profiles,
     isTrustedUrl: (url) => isTrustedUrl(url, RENDERER_DIR),
   });
   return { ipcMain, unregister };

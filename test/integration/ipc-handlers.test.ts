@@ -1,25 +1,32 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { INVOKE_CHANNEL, type EventEnvelope } from '../../shared/contract';
-import { createHostSession, type HostSession } from '../../electron/adapters/host-session';
+import { INVOKE_CHANNEL, type EventEnvelope, type ProfileView } from '../../shared/contract';
 import { CANCEL_CHANNEL, SUBSCRIBE_CHANNEL } from '../../electron/preload/desktop-api';
 import { allKeys } from '../helpers/redis-snapshot';
 import { sampleJob, useRedis } from '../helpers/core';
-import { fakeEvent, fakeMainProcess } from './ipc-fakes';
+import { desktopApp, fakeEvent, type DesktopApp } from './ipc-fakes';
 
 const env = useRedis();
-const sessions: HostSession[] = [];
+const apps: DesktopApp[] = [];
 afterEach(async () => {
-  while (sessions.length) await sessions.pop()!.close();
+  while (apps.length) await apps.pop()!.close();
 });
 
-function main(options: { readOnly?: boolean } = {}) {
-  const session = createHostSession({
-    core: env.core({ readOnly: options.readOnly ?? false }),
-    label: 'test redis',
-    actor: 'ipc-tester',
+/**
+ * The app's main process as main.ts composes it (docs/desktop.md "How it is tested"), connected
+ * through a profile on the test's Redis, with writes unlocked unless the test wants read-only.
+ */
+async function main(options: { readOnly?: boolean } = {}) {
+  const made = await desktopApp({ redisUrl: env.server.url, operator: 'ipc-tester' });
+  apps.push(made);
+  const saved = await made.call<ProfileView>('saveProfile', {
+    name: 'test redis',
+    url: env.server.url,
   });
-  sessions.push(session);
-  return { session, ...fakeMainProcess(session) };
+  if (!saved.ok) throw new Error(saved.error.message);
+  await made.call('connectProfile', { id: saved.data.id });
+  if (!options.readOnly)
+    await made.call('setWritesUnlocked', { id: saved.data.id, unlocked: true });
+  return { ipcMain: made.ipcMain, session: made.connections.current };
 }
 
 const until = async (check: () => boolean) => {
@@ -28,7 +35,7 @@ const until = async (check: () => boolean) => {
 
 describe('IPC handlers', () => {
   it('run an operation for the console page and audit the write under the app user', async () => {
-    const { ipcMain } = main();
+    const { ipcMain } = await main();
     const response = await ipcMain.invoke(fakeEvent(), INVOKE_CHANNEL, {
       op: 'enqueue',
       input: sampleJob({ job_id: 'job-ipc-1' }),
@@ -43,7 +50,7 @@ describe('IPC handlers', () => {
     ['another local file', { url: 'file:///etc/passwd' }],
     ['a frame that is gone', { destroyedFrame: true }],
   ])('refuse %s and write nothing', async (_name, options) => {
-    const { ipcMain } = main();
+    const { ipcMain } = await main();
     const response = await ipcMain.invoke(fakeEvent(options), INVOKE_CHANNEL, {
       op: 'enqueue',
       input: sampleJob({ job_id: 'job-evil' }),
@@ -54,7 +61,7 @@ describe('IPC handlers', () => {
   });
 
   it('validate the envelope and the input against the contract before any Redis call', async () => {
-    const { ipcMain } = main();
+    const { ipcMain } = await main();
     const unknownOp = await ipcMain.invoke(fakeEvent(), INVOKE_CHANNEL, {
       op: 'flushall',
       input: {},
@@ -74,7 +81,7 @@ describe('IPC handlers', () => {
   });
 
   it('refuse writes on a read-only connection with READ_ONLY', async () => {
-    const { ipcMain } = main({ readOnly: true });
+    const { ipcMain } = await main({ readOnly: true });
     const response = await ipcMain.invoke(fakeEvent(), INVOKE_CHANNEL, {
       op: 'setFlag',
       input: { value: 'on', actor_id: 'ops' },
@@ -84,7 +91,7 @@ describe('IPC handlers', () => {
   });
 
   it('push connection and flag events to a subscribed console, and stop when it unsubscribes', async () => {
-    const { ipcMain, session } = main();
+    const { ipcMain, session } = await main();
     const console = fakeEvent();
     ipcMain.send(console, SUBSCRIBE_CHANNEL, true);
     const sent = console.sender.sent;
@@ -104,7 +111,7 @@ describe('IPC handlers', () => {
   });
 
   it('drop the subscription of a closed window, and ignore subscribe or cancel from untrusted frames', async () => {
-    const { ipcMain, session } = main();
+    const { ipcMain, session } = await main();
     const window = fakeEvent();
     ipcMain.send(window, SUBSCRIBE_CHANNEL, true);
     expect(session.hub.subscribers).toBe(1);
@@ -116,7 +123,7 @@ describe('IPC handlers', () => {
   });
 
   it('report the progress of a long-running operation under its id', async () => {
-    const { ipcMain } = main();
+    const { ipcMain } = await main();
     const console = fakeEvent();
     ipcMain.send(console, SUBSCRIBE_CHANNEL, true);
     await seedOldJobs(50);
@@ -134,7 +141,7 @@ describe('IPC handlers', () => {
   });
 
   it('cancel a long-running operation by its id', async () => {
-    const { ipcMain } = main();
+    const { ipcMain } = await main();
     const console = fakeEvent();
     await seedOldJobs(5000);
     const running = ipcMain.invoke(console, INVOKE_CHANNEL, {
@@ -147,7 +154,7 @@ describe('IPC handlers', () => {
   });
 
   it('ignore a cancel sent by an untrusted frame', async () => {
-    const { ipcMain } = main();
+    const { ipcMain } = await main();
     await seedOldJobs(5000);
     const running = ipcMain.invoke(fakeEvent(), INVOKE_CHANNEL, {
       op: 'divergenceCheck',

@@ -1,170 +1,182 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import type { EventMap } from '../../shared/contract';
-import { Connections } from '../../electron/main/connections';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { EventMap, InvokeResponse, ProfilesState, ProfileView } from '../../shared/contract';
 import {
   isListening,
   REDIS_SERVER_MISSING,
   SANDBOX_LABEL,
   startLocalRedis,
 } from '../../electron/main/local-redis';
-import { ProfileStore, type SecretBox } from '../../electron/main/profile-store';
+import { allKeys } from '../helpers/redis-snapshot';
 import { startRedisServer } from '../helpers/redis-server';
 import { sampleJob, useRedis } from '../helpers/core';
+import {
+  desktopApp,
+  fakeEvent,
+  fakeSafeStorage,
+  type DesktopApp,
+  type DesktopAppOptions,
+} from './ipc-fakes';
 
 const env = useRedis();
-const dirs: string[] = [];
 const closers: Array<() => Promise<void>> = [];
 afterEach(async () => {
   while (closers.length) await closers.pop()!();
 });
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
-const tempDir = () => {
-  const dir = mkdtempSync(join(tmpdir(), 'queuescope-app-'));
-  dirs.push(dir);
-  return dir;
-};
-
-/** Electron's safeStorage replaced at its boundary: reversible, and visibly not the plain text. */
-function fakeSafeStorage(available = true): SecretBox & { encrypted: number } {
-  const box = {
-    encrypted: 0,
-    isEncryptionAvailable: () => available,
-    encryptString(plain: string) {
-      box.encrypted++;
-      return Buffer.from(`v10:${Buffer.from(plain).reverse().toString('hex')}`);
-    },
-    decryptString(encrypted: Buffer) {
-      const hex = encrypted.toString().replace(/^v10:/, '');
-      return Buffer.from(hex, 'hex').reverse().toString();
-    },
-  };
-  return box;
-}
-
-function connections(store: ProfileStore, sandboxDir = tempDir()) {
-  const made = new Connections({
-    store,
-    actor: 'desk-user',
-    startSandbox: () => startLocalRedis(sandboxDir),
-  });
+async function app(options: Partial<DesktopAppOptions> = {}): Promise<DesktopApp> {
+  const made = await desktopApp({ redisUrl: env.server.url, ...options });
   closers.push(() => made.close());
   return made;
 }
 
-function lastConnection(made: Connections) {
-  return made.current.hub.last('connection') as EventMap['connection'];
+const data = <T>(response: InvokeResponse) => {
+  if (!response.ok) throw new Error(`${response.error.code}: ${response.error.message}`);
+  return response.data as T;
+};
+
+function lastConnection(made: DesktopApp) {
+  return made.connections.current.hub.last('connection') as EventMap['connection'];
 }
 
-describe('connection profiles', () => {
-  it('keep passwords only as safeStorage ciphertext, never in the profile file', () => {
-    const file = join(tempDir(), 'profiles.json');
+async function saved(made: DesktopApp, input: Record<string, unknown>): Promise<ProfileView> {
+  return data<ProfileView>(await made.call('saveProfile', input));
+}
+
+describe('desktop profiles through IPC, on the composition main.ts runs (docs/desktop.md)', () => {
+  it('list, save, connect, unlock and lock on the real Connections, each answered ok', async () => {
+    const made = await app();
+    expect(data<ProfilesState>(await made.call('listProfiles', {}))).toEqual({
+      profiles: [],
+      password_storage: { can_store: true, backend: 'gnome_libsecret' },
+    });
+    const staging = await saved(made, { name: 'staging', url: env.server.url });
+    expect(await made.call('connectProfile', { id: staging.id })).toEqual({ ok: true, data: null });
+    expect(lastConnection(made)).toMatchObject({ label: 'staging', read_only: true });
+    const setFlag = (value: string) =>
+      made.call('setFlag', { value, actor_id: 'ops' }) as Promise<InvokeResponse>;
+    expect(await setFlag('on')).toMatchObject({ ok: false, error: { code: 'READ_ONLY' } });
+
+    expect(await made.call('setWritesUnlocked', { id: staging.id, unlocked: true })).toEqual({
+      ok: true,
+      data: null,
+    });
+    expect(lastConnection(made)).toMatchObject({ read_only: false });
+    expect(await setFlag('on')).toMatchObject({ ok: true });
+    expect(await env.redis.get('ai:flags:new_schema')).toBe('on');
+    expect(data<ProfilesState>(await made.call('listProfiles')).profiles).toEqual([
+      { ...staging, writes_unlocked: true, active: true },
+    ]);
+
+    expect(await made.call('setWritesUnlocked', { id: staging.id, unlocked: false })).toMatchObject(
+      { ok: true },
+    );
+    expect(await setFlag('off')).toMatchObject({ ok: false, error: { code: 'READ_ONLY' } });
+    expect(await env.redis.get('ai:flags:new_schema')).toBe('on');
+  });
+
+  it.each([
+    ['setWritesUnlocked', { unlocked: 'false' }, 'unlocked'],
+    ['setWritesUnlocked', { unlocked: 1 }, 'unlocked'],
+    ['saveProfile', { tls: 'yes' }, 'tls'],
+    ['saveProfile', { password: 42 }, 'password'],
+    ['saveProfile', { password_keeping: 'disk' }, 'password_keeping'],
+    ['saveProfile', { admin: true }, ''],
+    ['connectProfile', { id: 'a:b' }, 'id'],
+    ['removeProfile', { id: 42 }, 'id'],
+    ['listProfiles', { all: true }, ''],
+  ])('refuse %s with %j as VALIDATION, changing nothing', async (op, bad, field) => {
+    const made = await app();
+    const profile = await saved(made, { name: 'staging', url: env.server.url });
+    await made.call('connectProfile', { id: profile.id });
+    const file = readFileSync(join(made.userDataDir, 'profiles.json'), 'utf8');
+    const base =
+      op === 'saveProfile' ? { id: profile.id, name: 'staging', url: env.server.url } : {};
+    const response = await made.call(op, { ...base, id: profile.id, ...bad });
+    expect(response).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+    if (field) expect(JSON.stringify(response)).toContain(field);
+    expect(readFileSync(join(made.userDataDir, 'profiles.json'), 'utf8')).toBe(file);
+    expect(lastConnection(made)).toMatchObject({ read_only: true });
+    expect(data<ProfilesState>(await made.call('listProfiles')).profiles).toEqual([
+      { ...profile, active: true },
+    ]);
+  });
+
+  it('answer profile operations only to the console page', async () => {
+    const made = await app();
+    await saved(made, { name: 'staging', url: env.server.url });
+    const response = await made.call('listProfiles', {}, fakeEvent({ subframe: true }));
+    expect(response).toMatchObject({ ok: false, error: { message: /Refused/ } });
+    expect(JSON.stringify(response)).not.toContain('staging');
+  });
+
+  it('keep passwords only as safeStorage ciphertext, never in the profile file or an answer', async () => {
     const box = fakeSafeStorage();
-    const store = new ProfileStore(file, box);
-    const saved = store.save({
+    const made = await app({ safeStorage: box });
+    const profile = await saved(made, {
       name: 'prod',
       url: 'rediss://ops:hunter2-secret@redis.internal:6380',
     });
-    const text = readFileSync(file, 'utf8');
+    expect(profile).toMatchObject({
+      url: 'rediss://redis.internal:6380',
+      username: 'ops',
+      tls: true,
+      password: 'stored',
+    });
+    const text = readFileSync(join(made.userDataDir, 'profiles.json'), 'utf8');
     expect(text).not.toContain('hunter2-secret');
-    expect(saved.url).toBe('rediss://redis.internal:6380');
-    expect(saved).toMatchObject({ username: 'ops', tls: true });
     expect(box.encrypted).toBe(1);
-    expect(new ProfileStore(file, box).password(saved.id)).toBe('hunter2-secret');
+    expect(made.store.password(profile.id)).toBe('hunter2-secret');
+    expect(JSON.stringify(await made.call('listProfiles'))).not.toContain('hunter2');
   });
 
-  it('refuse to store a password when the keychain is not available, and write nothing', () => {
-    const file = join(tempDir(), 'profiles.json');
-    const store = new ProfileStore(file, fakeSafeStorage(false));
-    expect(() => store.save({ name: 'x', url: 'redis://h:6379', password: 'pw' })).toThrow(
-      /keychain is not available/,
-    );
-    expect(existsSync(file)).toBe(false);
-    expect(store.save({ name: 'x', url: 'redis://h:6379' })).toMatchObject({
-      password_encrypted: null,
-    });
-  });
-
-  it('refuse a URL that is not redis:// or rediss://', () => {
-    const store = new ProfileStore(join(tempDir(), 'p.json'), fakeSafeStorage());
-    expect(() => store.save({ name: 'x', url: 'http://h:6379' })).toThrow(/redis:\/\//);
-    expect(() => store.save({ name: 'x', url: 'not a url' })).toThrow(/not a Redis URL/);
-  });
-
-  it('connect read-only until writes are unlocked for that profile, and lock again', async () => {
-    const store = new ProfileStore(join(tempDir(), 'p.json'), fakeSafeStorage());
-    const profile = store.save({ name: 'staging', url: env.server.url });
-    const made = connections(store);
-    await made.connect(profile.id);
-    expect(lastConnection(made)).toMatchObject({ label: 'staging', read_only: true });
-    const invoke = (op: 'setFlag', input: unknown) => made.current.dispatcher.invoke({ op, input });
-    expect(await invoke('setFlag', { value: 'on', actor_id: 'ops' })).toMatchObject({
-      ok: false,
-      error: { code: 'READ_ONLY' },
-    });
-
-    await made.setWritesUnlocked(profile.id, true);
-    expect(lastConnection(made)).toMatchObject({ read_only: false });
-    expect(await invoke('setFlag', { value: 'on', actor_id: 'ops' })).toMatchObject({ ok: true });
-    expect(await env.redis.get('ai:flags:new_schema')).toBe('on');
-    expect((await made.list())[0]).toMatchObject({ writes_unlocked: true, active: true });
-
-    await made.setWritesUnlocked(profile.id, false);
-    expect(await invoke('setFlag', { value: 'off', actor_id: 'ops' })).toMatchObject({
-      ok: false,
-      error: { code: 'READ_ONLY' },
-    });
-    expect(await env.redis.get('ai:flags:new_schema')).toBe('on');
-  });
-
-  it('log in with the stored password and switch profiles at runtime', async () => {
+  it('log in with the stored password, switch profiles at runtime, and refuse to remove the one in use', async () => {
     const guarded = await startRedisServer();
     closers.push(() => guarded.stop());
     await guarded.client().config('SET', 'requirepass', 'pw-123');
-    const store = new ProfileStore(join(tempDir(), 'p.json'), fakeSafeStorage());
-    const open = store.save({ name: 'open', url: env.server.url });
-    const locked = store.save({ name: 'guarded', url: guarded.url, password: 'pw-123' });
-    const made = connections(store);
-    await made.connect(open.id);
-    await made.connect(locked.id);
+    const made = await app();
+    const open = await saved(made, { name: 'open', url: env.server.url });
+    const locked = await saved(made, { name: 'guarded', url: guarded.url, password: 'pw-123' });
+    await made.call('connectProfile', { id: open.id });
+    await made.call('connectProfile', { id: locked.id });
     expect(lastConnection(made).label).toBe('guarded');
-    const flag = await made.current.dispatcher.invoke({ op: 'getFlag', input: {} });
-    expect(flag).toMatchObject({ ok: true, data: { new_schema: 'off' } });
-    expect(store.lastUsed).toBe(locked.id);
-    await expect(made.remove(locked.id)).rejects.toThrow(/in use/);
+    expect(await made.call('getFlag', {})).toMatchObject({
+      ok: true,
+      data: { new_schema: 'off' },
+    });
+    expect(made.store.lastUsed).toBe(locked.id);
+    expect(await made.call('removeProfile', { id: locked.id })).toMatchObject({
+      ok: false,
+      error: { code: 'CONFLICT', message: /in use/ },
+    });
+    expect(await made.call('removeProfile', { id: open.id })).toEqual({ ok: true, data: null });
+    expect(data<ProfilesState>(await made.call('listProfiles')).profiles).toHaveLength(1);
   });
 });
 
-describe('local sandbox', () => {
+describe('local sandbox (docs/desktop.md)', () => {
   it('runs a private redis-server with AOF in the app folder, writable, and stops it on close', async () => {
-    const dir = tempDir();
-    const store = new ProfileStore(join(dir, 'p.json'), fakeSafeStorage());
-    const made = new Connections({
-      store,
-      actor: 'desk-user',
-      startSandbox: () => startLocalRedis(join(dir, 'local-redis')),
-    });
-    await made.open({ kind: 'sandbox' });
+    const made = await desktopApp({ redisUrl: env.server.url });
+    const dir = made.userDataDir;
+    expect(await made.call('startSandbox', {})).toEqual({ ok: true, data: null });
     expect(lastConnection(made)).toMatchObject({ label: SANDBOX_LABEL, read_only: false });
-    const enqueued = await made.current.dispatcher.invoke({
-      op: 'enqueue',
-      input: sampleJob({ job_id: 'sandbox-1' }),
-    });
+    const enqueued = await made.call('enqueue', sampleJob({ job_id: 'sandbox-1' }));
     expect(enqueued).toMatchObject({ ok: true });
-    const port = made.current.core.redis.options.port!;
+    const port = made.connections.current.core.redis.options.port!;
     expect(await isListening('127.0.0.1', port)).toBe(true);
     expect(readdirSync(join(dir, 'local-redis')).some((f) => f.startsWith('appendonly'))).toBe(
       true,
     );
     await made.close();
     expect(await isListening('127.0.0.1', port)).toBe(false);
+    expect(existsSync(dir)).toBe(false);
+    expect(await allKeys(env.redis)).toEqual([]);
   });
 
   it('says how to install redis-server when it is not on PATH', async () => {
-    await expect(startLocalRedis(tempDir(), 'redis-server-not-installed')).rejects.toThrow(
+    const made = await app();
+    await expect(startLocalRedis(made.userDataDir, 'redis-server-not-installed')).rejects.toThrow(
       REDIS_SERVER_MISSING,
     );
   });

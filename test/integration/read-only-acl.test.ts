@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { contract, OPERATION_NAMES, type OperationName } from '../../shared/contract';
+import { contract, CORE_OPERATION_NAMES, type OperationName } from '../../shared/contract';
 import { keys } from '../../electron/core/keys';
 import { sampleJob, useRedis, dualWriteOnSettled } from '../helpers/core';
 
@@ -15,7 +15,7 @@ const READ_INPUTS: Partial<Record<OperationName, unknown>> = {
   metricsPrometheus: {},
   audit: { limit: 50 },
 };
-const READS = OPERATION_NAMES.filter((name) => !contract[name].writes);
+const READS = CORE_OPERATION_NAMES.filter((name) => !contract[name].writes);
 
 /**
  * A read-only connection under a Redis user that may only read: the console's reads, the

@@ -36,11 +36,11 @@ describe('preload', () => {
   it('exposes exactly one object, window.queuescope, and never ipcRenderer', () => {
     expect(electron.exposed).toHaveLength(1);
     expect(name).toBe('queuescope');
-    expect(Object.keys(api).sort()).toEqual(['cancel', 'invoke', 'profiles', 'subscribe']);
+    expect(Object.keys(api).sort()).toEqual(['cancel', 'desktop', 'invoke', 'subscribe']);
     expect(containsIpcRenderer(api)).toBe(false);
-    expect(Object.values(api).every((v) => typeof v === 'function' || typeof v === 'object')).toBe(
-      true,
-    );
+    // Profiles are contract operations on the invoke channel (docs/desktop.md): no second RPC.
+    expect(api.desktop).toBe(true);
+    expect(Object.values(api).filter((v) => typeof v !== 'function')).toEqual([true]);
   });
 
   it('forwards only op, input and operation_id on the invoke channel', async () => {

@@ -25,6 +25,7 @@ export function addHostCommands(program: Command, session: CliSession): void {
       const port = parsePort(opts.port);
       const host = await serve({
         redisUrl: session.redisUrl,
+        ...(session.redisPassword === undefined ? {} : { redisPassword: session.redisPassword }),
         readOnly: session.readOnly,
         ...(opts.index === false ? { indexer: false as const } : {}),
         ...(port === undefined ? {} : { port }),

@@ -1,4 +1,6 @@
 import { Redis, type RedisOptions } from 'ioredis';
+import { ValidationError } from '../errors';
+import { redactRedisUrl } from './redact';
 
 export interface ConnectionOptions {
   url: string;
@@ -15,6 +17,7 @@ export interface ConnectionOptions {
  * into an error within a few seconds instead of a hang, and the client keeps reconnecting behind it.
  */
 export function createRedisClient(options: ConnectionOptions): Redis {
+  assertRedisUrl(options.url);
   const redisOptions: RedisOptions = {
     connectTimeout: options.connectTimeoutMs ?? 3000,
     commandTimeout: options.commandTimeoutMs ?? 5000,
@@ -34,4 +37,23 @@ export function createRedisClient(options: ConnectionOptions): Redis {
   // listener ioredis would also print each reconnect attempt's error to stderr.
   client.on('error', () => undefined);
   return client;
+}
+
+/**
+ * ioredis throws Node's "Invalid URL" for a malformed URL, and that error carries the whole text,
+ * password included: refuse it first, showing it without its secrets (docs/desktop.md "Secrets").
+ */
+function assertRedisUrl(url: string): void {
+  let protocol = '';
+  try {
+    protocol = new URL(url).protocol;
+  } catch {
+    // reported below
+  }
+  if (protocol !== 'redis:' && protocol !== 'rediss:') {
+    throw new ValidationError(
+      `${redactRedisUrl(url)} is not a Redis URL; write it as redis://host:6379 or rediss://host:6380.`,
+      { field: 'url' },
+    );
+  }
 }

@@ -1,14 +1,13 @@
 import { useState } from 'react';
-import type { ProfilesApi, ProfileView } from '../../../electron/preload/desktop-api';
+import type { ProfileView } from '../../../shared/contract/profiles';
 import { Button } from '../../ui/Button';
 import { Dialog } from '../../ui/Dialog';
 import { ErrorNote } from '../../ui/ErrorNote';
 import { ProfileForm } from './ProfileForm';
-import { useProfileList, useRemoveProfile, useStartSandbox } from './queries';
+import { useProfiles, useRemoveProfile, useStartSandbox } from './queries';
 
 interface Props {
   open: boolean;
-  profiles: ProfilesApi;
   onClose(): void;
 }
 
@@ -16,7 +15,8 @@ interface Props {
 type Editing = { profile: ProfileView | null } | null;
 
 /** "Manage connections…": add, edit and remove profiles, or start the private local sandbox. */
-export function ManageConnectionsDialog({ open, profiles, onClose }: Props) {
+export function ManageConnectionsDialog({ open, onClose }: Props) {
+  const storage = useProfiles().data?.password_storage;
   const [editing, setEditing] = useState<Editing>(null);
   const close = () => {
     setEditing(null);
@@ -32,40 +32,41 @@ export function ManageConnectionsDialog({ open, profiles, onClose }: Props) {
       {open &&
         (editing ? (
           <ProfileForm
-            profiles={profiles}
             profile={editing.profile}
+            storage={storage}
             onDone={() => setEditing(null)}
           />
         ) : (
-          <ProfileList
-            profiles={profiles}
-            onEdit={(profile) => setEditing({ profile })}
-            onClose={close}
-          />
+          <ProfileList onEdit={(profile) => setEditing({ profile })} onClose={close} />
         ))}
     </Dialog>
   );
 }
 
 interface ListProps {
-  profiles: ProfilesApi;
   onEdit(profile: ProfileView | null): void;
   onClose(): void;
 }
 
-function ProfileList({ profiles, onEdit, onClose }: ListProps) {
-  const list = useProfileList(profiles);
-  const remove = useRemoveProfile(profiles);
-  const sandbox = useStartSandbox(profiles);
+const PASSWORD_META = {
+  stored: 'password stored',
+  session: 'password for this session',
+  none: 'no password',
+} as const;
+
+function ProfileList({ onEdit, onClose }: ListProps) {
+  const list = useProfiles();
+  const remove = useRemoveProfile();
+  const sandbox = useStartSandbox();
   const [removing, setRemoving] = useState<string | null>(null);
   return (
     <div className="form">
       {list.isError && <ErrorNote error={list.error} prefix="Could not list connections:" />}
-      {list.data?.length === 0 && (
+      {list.data?.profiles.length === 0 && (
         <p className="muted">No saved connections yet. Add one, or start the local sandbox.</p>
       )}
       <ul className="profile-list" aria-label="Saved connections">
-        {list.data?.map((p) => (
+        {list.data?.profiles.map((p) => (
           <li key={p.id} className="profile-row" aria-label={p.name}>
             <div className="profile-summary">
               <strong>{p.name}</strong>
@@ -76,7 +77,7 @@ function ProfileList({ profiles, onEdit, onClose }: ListProps) {
                 {[
                   p.tls ? 'TLS' : 'no TLS',
                   p.username ? `user ${p.username}` : 'default user',
-                  p.has_password ? 'password stored' : 'no password',
+                  PASSWORD_META[p.password],
                 ].join(' · ')}
               </span>
             </div>

@@ -1,31 +1,48 @@
 import { useId, useRef, useState } from 'react';
-import type { ProfileInput, ProfilesApi, ProfileView } from '../../../electron/preload/desktop-api';
+import type { PasswordStorage, ProfileInput, ProfileView } from '../../../shared/contract/profiles';
 import { Button } from '../../ui/Button';
 import { ErrorNote } from '../../ui/ErrorNote';
 import { useSaveProfile } from './queries';
 
 interface Props {
-  profiles: ProfilesApi;
   /** null for a new profile. */
   profile: ProfileView | null;
+  /** Whether the app can keep a password on disk here; unknown until the list has loaded. */
+  storage: PasswordStorage | undefined;
   onDone(): void;
 }
 
+const PASSWORD_STATE = {
+  stored: 'A password is stored, encrypted by the system keychain (never shown).',
+  session: 'A password is kept for this session only: it is forgotten when the app quits.',
+  none: 'No password.',
+} as const;
+
 /**
- * One profile's fields. The password is write-only: the form says whether one is stored and lets
- * the user replace or remove it, but never receives it. Its input is uncontrolled so the typed
- * value lives only in that one input, never in React state or an attribute.
+ * One profile's fields. The password is write-only: the form says how one is kept and lets the user
+ * replace or remove it, but never receives it. Its input is uncontrolled so the typed value lives
+ * only in that one input, never in React state or an attribute. Where no keyring can encrypt it,
+ * the password is kept for this session only, and the form says why (docs/desktop.md "Secrets").
  */
-export function ProfileForm({ profiles, profile, onDone }: Props) {
-  const save = useSaveProfile(profiles);
+export function ProfileForm({ profile, storage, onDone }: Props) {
+  const save = useSaveProfile();
   const [name, setName] = useState(profile?.name ?? '');
   const [url, setUrl] = useState(profile?.url ?? '');
   const [tls, setTls] = useState(profile?.tls ?? false);
   const [username, setUsername] = useState(profile?.username ?? '');
   const [removePassword, setRemovePassword] = useState(false);
+  const canStore = storage?.can_store !== false;
+  const [keeping, setKeeping] = useState<'stored' | 'session'>(
+    profile?.password === 'session' || !canStore ? 'session' : 'stored',
+  );
   const passwordRef = useRef<HTMLInputElement>(null);
-  const stored = profile?.has_password ?? false;
+  const current = profile?.password ?? 'none';
   const passwordId = useId();
+  const targetChanged =
+    profile !== null &&
+    (url.trim() !== profile.url ||
+      tls !== profile.tls ||
+      (username.trim() || null) !== profile.username);
 
   const submit = () => {
     const typed = passwordRef.current?.value ?? '';
@@ -35,7 +52,14 @@ export function ProfileForm({ profiles, profile, onDone }: Props) {
       url: url.trim(),
       tls,
       username: username.trim() || null,
-      ...(removePassword ? { password: null } : typed ? { password: typed } : {}),
+      ...(removePassword
+        ? { password: null }
+        : typed
+          ? {
+              password: typed,
+              password_keeping: keeping === 'stored' && canStore ? 'stored' : 'session',
+            }
+          : {}),
     };
     save.mutate(input, {
       onSuccess: () => {
@@ -89,23 +113,52 @@ export function ProfileForm({ profiles, profile, onDone }: Props) {
           type="password"
           autoComplete="new-password"
           disabled={removePassword}
-          placeholder={stored ? 'Leave empty to keep the stored password' : 'None'}
+          placeholder={current === 'none' ? 'None' : 'Leave empty to keep the current password'}
         />
         <p className="muted password-state" aria-live="polite">
-          {stored
-            ? removePassword
-              ? 'The stored password will be removed.'
-              : 'A password is stored (never shown). Type a new one to replace it.'
-            : 'No password stored.'}
+          {removePassword ? 'The password will be removed.' : PASSWORD_STATE[current]}
         </p>
-        {stored && (
+        {targetChanged && current !== 'none' && !removePassword && (
+          <p className="warning-text password-state" role="note">
+            The host, port, database, user or TLS changed: the current password is not sent to the
+            new target. Type it again, or remove it.
+          </p>
+        )}
+        <fieldset className="password-keeping" disabled={removePassword}>
+          <legend>Keep a new password</legend>
+          <label className="checkbox-field">
+            <input
+              type="radio"
+              name="password-keeping"
+              checked={keeping === 'stored' && canStore}
+              disabled={!canStore}
+              onChange={() => setKeeping('stored')}
+            />
+            <span>Stored, encrypted by the system keychain</span>
+          </label>
+          <label className="checkbox-field">
+            <input
+              type="radio"
+              name="password-keeping"
+              checked={keeping === 'session' || !canStore}
+              onChange={() => setKeeping('session')}
+            />
+            <span>For this session only (never written to disk)</span>
+          </label>
+          {!canStore && storage?.reason && (
+            <p className="muted password-state" role="note">
+              {storage.reason}
+            </p>
+          )}
+        </fieldset>
+        {current !== 'none' && (
           <label className="checkbox-field">
             <input
               type="checkbox"
               checked={removePassword}
               onChange={(e) => setRemovePassword(e.target.checked)}
             />
-            <span>Remove stored password</span>
+            <span>Remove the password</span>
           </label>
         )}
       </div>

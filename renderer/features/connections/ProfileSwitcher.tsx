@@ -1,9 +1,8 @@
 import { useState } from 'react';
-import type { ProfilesApi } from '../../../electron/preload/desktop-api';
 import { useConnection } from '../../app/connection';
 import { ErrorNote } from '../../ui/ErrorNote';
 import { ManageConnectionsDialog } from './ManageConnectionsDialog';
-import { useConnectProfile, useProfileList, useStartSandbox } from './queries';
+import { useConnectProfile, useProfiles, useStartSandbox } from './queries';
 import './connections.css';
 
 /** Stands for "not one of the saved profiles" (the local sandbox, or the address the app opened). */
@@ -13,13 +12,13 @@ const MANAGE = '__manage';
 const SANDBOX = '__sandbox';
 
 /** The desktop app's "Connection" select: the saved profiles, switched in place, and their management. */
-export function ProfileSwitcher({ profiles }: { profiles: ProfilesApi }) {
+export function ProfileSwitcher() {
   const connection = useConnection();
-  const list = useProfileList(profiles);
-  const connect = useConnectProfile(profiles);
-  const sandbox = useStartSandbox(profiles);
+  const list = useProfiles();
+  const connect = useConnectProfile();
+  const sandbox = useStartSandbox();
   const [managing, setManaging] = useState(false);
-  const active = list.data?.find((p) => p.active);
+  const active = list.data?.profiles.find((p) => p.active);
   return (
     <>
       <label className="control">
@@ -38,7 +37,7 @@ export function ProfileSwitcher({ profiles }: { profiles: ProfilesApi }) {
           }}
         >
           {!active && <option value={CURRENT}>{connection.label}</option>}
-          {list.data?.map((p) => (
+          {list.data?.profiles.map((p) => (
             <option key={p.id} value={p.id}>
               {p.name}
             </option>
@@ -62,11 +61,7 @@ export function ProfileSwitcher({ profiles }: { profiles: ProfilesApi }) {
           />
         </div>
       )}
-      <ManageConnectionsDialog
-        open={managing}
-        profiles={profiles}
-        onClose={() => setManaging(false)}
-      />
+      <ManageConnectionsDialog open={managing} onClose={() => setManaging(false)} />
     </>
   );
 }

@@ -1,18 +1,18 @@
 import { useState } from 'react';
-import type { ProfilesApi, ProfileView } from '../../../electron/preload/desktop-api';
+import type { ProfileView } from '../../../shared/contract/profiles';
 import { Button } from '../../ui/Button';
 import { Dialog } from '../../ui/Dialog';
 import { ErrorNote } from '../../ui/ErrorNote';
-import { useProfileList, useSetWritesUnlocked } from './queries';
+import { useProfiles, useSetWritesUnlocked } from './queries';
 
 /**
  * "Unlock writes" / "Lock writes" for the active profile. Unlocking asks first, naming the Redis,
  * because from then on the console's writes land there. The write controls themselves follow the
  * host's `connection` event, not this button.
  */
-export function WritesLock({ profiles }: { profiles: ProfilesApi }) {
-  const active = useProfileList(profiles).data?.find((p) => p.active);
-  const lock = useSetWritesUnlocked(profiles);
+export function WritesLock() {
+  const active = useProfiles().data?.profiles.find((p) => p.active);
+  const lock = useSetWritesUnlocked();
   const [confirming, setConfirming] = useState(false);
   if (!active) return null;
   return (
@@ -79,7 +79,8 @@ function UnlockConfirm({ profile, pending, error, onCancel, onConfirm }: Confirm
       <p className="warning-text">
         Writes from this console will reach <code className="conn-url">{profile.url}</code> (
         {profile.name}): enqueue, retry, forced status changes and the migration flag change data
-        there at once. Writes stay unlocked for this profile until you lock them or quit the app.
+        there at once. Writes stay unlocked for this profile and this target until you lock them,
+        change its host, port, database, user or TLS, or quit the app.
       </p>
       {Boolean(error) && <ErrorNote error={error} />}
       <div className="dialog-footer">

@@ -1,15 +1,18 @@
 import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { ProfileInput, ProfilesApi } from '../../../electron/preload/desktop-api';
+import type { ProfileInput } from '../../../shared/contract/profiles';
+import { api } from '../../api/client';
 
 export const profileKeys = {
   all: ['profiles'] as const,
   list: () => [...profileKeys.all, 'list'] as const,
 };
 
-export const profilesQueryOptions = (profiles: ProfilesApi) =>
-  queryOptions({ queryKey: profileKeys.list(), queryFn: () => profiles.list() });
+export const profilesQueryOptions = queryOptions({
+  queryKey: profileKeys.list(),
+  queryFn: () => api.listProfiles({}),
+});
 
-export const useProfileList = (profiles: ProfilesApi) => useQuery(profilesQueryOptions(profiles));
+export const useProfiles = () => useQuery(profilesQueryOptions);
 
 /** Profile edits change only the list; nothing the console shows comes from another Redis yet. */
 function useProfileMutation<T>(run: (input: T) => Promise<unknown>) {
@@ -33,25 +36,21 @@ function useConnectionMutation<T>(run: (input: T) => Promise<unknown>) {
 }
 
 /** Saving the profile in use reconnects it with the new settings, so then everything is refetched. */
-export function useSaveProfile(profiles: ProfilesApi) {
+export function useSaveProfile() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (input: ProfileInput) => profiles.save(input),
+    mutationFn: (input: ProfileInput) => api.saveProfile(input),
     onSuccess: (saved) => (saved.active ? queryClient.invalidateQueries() : undefined),
     onSettled: () => queryClient.invalidateQueries({ queryKey: profileKeys.all }),
   });
 }
 
-export const useRemoveProfile = (profiles: ProfilesApi) =>
-  useProfileMutation((id: string) => profiles.remove(id));
+export const useRemoveProfile = () => useProfileMutation((id: string) => api.removeProfile({ id }));
 
-export const useConnectProfile = (profiles: ProfilesApi) =>
-  useConnectionMutation((id: string) => profiles.connect(id));
+export const useConnectProfile = () =>
+  useConnectionMutation((id: string) => api.connectProfile({ id }));
 
-export const useSetWritesUnlocked = (profiles: ProfilesApi) =>
-  useConnectionMutation(({ id, unlocked }: { id: string; unlocked: boolean }) =>
-    profiles.setWritesUnlocked(id, unlocked),
-  );
+export const useSetWritesUnlocked = () =>
+  useConnectionMutation((input: { id: string; unlocked: boolean }) => api.setWritesUnlocked(input));
 
-export const useStartSandbox = (profiles: ProfilesApi) =>
-  useConnectionMutation(() => profiles.startSandbox());
+export const useStartSandbox = () => useConnectionMutation(() => api.startSandbox({}));

@@ -23,8 +23,6 @@ export interface HostSessionOptions {
   actor: string;
   /** The background indexer's pacing, or false for none (the default paces it for production). */
   indexer?: BackgroundIndexerOptions | false;
-  /** The door's own operations (the desktop app's connection profiles); none for the web host. */
-  door?: DoorHandlers;
   /** The queue depth sampler's pacing, or false for none (docs/connection.md). */
   depthSampler?: DepthSamplerOptions | false;
   /** The health probe's pacing (tests shorten it). */

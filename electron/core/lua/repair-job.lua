@@ -59,11 +59,11 @@ local function isType(key, wanted)
   return t == 'none' or t == wanted
 end
 
--- HLEN first, so MEMORY USAGE (exact with SAMPLES 0, but O(fields)) never walks a huge hash.
+-- @include size-gate
+
 local function tooBig(key)
   if key == '' then return false end
-  if redis.call('HLEN', key) > maxFields then return true end
-  return (redis.call('MEMORY', 'USAGE', key, 'SAMPLES', '0') or 0) > maxBytes
+  return (heavy(key, redis.call('HLEN', key), maxFields, maxBytes))
 end
 
 local function writeFields(key, flat)

@@ -1,23 +1,8 @@
 // Bundles the main-process side (Electron main, preload, CLI, benchmarks) with esbuild.
 // Lua scripts are imported with `?raw` (as Vite does) and inlined as text.
 import { build } from 'esbuild';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-
-const rawText = {
-  name: 'raw-text',
-  setup(b) {
-    b.onResolve({ filter: /\?raw$/ }, (args) => ({
-      path: resolve(args.resolveDir, args.path.replace(/\?raw$/, '')),
-      namespace: 'raw',
-    }));
-    b.onLoad({ filter: /.*/, namespace: 'raw' }, (args) => ({
-      contents: readFileSync(args.path, 'utf8'),
-      loader: 'text',
-      resolveDir: dirname(args.path),
-    }));
-  },
-};
+import { existsSync } from 'node:fs';
+import { rawText } from './raw-text-plugin.mjs';
 
 const common = {
   bundle: true,

@@ -1,6 +1,5 @@
 import type { QueueCore } from '../core/core';
-import { QueuescopeError } from '../core/errors';
-import { keys } from '../core/keys';
+import { JobFailure, runWorker } from '../lib/worker';
 import { actionOf, DEMO_WORKSPACES, demoJob, demoOutcome } from './catalog';
 import { createRandom } from './random';
 
@@ -25,26 +24,22 @@ export interface DemoWorkerStats {
   started: number;
   completed: number;
   failed: number;
+  /** Jobs interrupted by stop() and put back on the queue. */
+  requeued: number;
   skipped: number;
   errors: number;
 }
 
 export interface DemoWorker {
   readonly stats: DemoWorkerStats;
-  /** Stops after the current step; jobs still running stay running, like a stopped worker's. */
+  /** Stops enqueuing, interrupts the running jobs (they go back on the queue), then resolves. */
   stop(): Promise<void>;
 }
 
-interface Running {
-  workspace: string;
-  provider: string | null;
-  name: string | null;
-  finishAt: number;
-}
-
 /**
- * A worker as the platform runs them: pops ids from ai:queue:pending, moves each through running to
- * completed or failed with the core's updateStatus, while enqueueing new jobs at a steady rate.
+ * The library's worker (electron/lib/worker.ts) running demo jobs: each takes a while, then
+ * completes with a realistic result or fails with a realistic error, while new jobs are enqueued
+ * at a steady rate.
  */
 export function startDemoWorker(core: QueueCore, options: DemoWorkerOptions = {}): DemoWorker {
   const r = createRandom(options.seed);
@@ -55,116 +50,79 @@ export function startDemoWorker(core: QueueCore, options: DemoWorkerOptions = {}
   const failureRate = options.failureRate ?? 0.12;
   const [minMs, maxMs] = options.durationMs ?? [400, 2500];
   const tickMs = options.tickMs ?? 200;
-  const stats: DemoWorkerStats = {
-    enqueued: 0,
-    started: 0,
-    completed: 0,
-    failed: 0,
-    skipped: 0,
-    errors: 0,
-  };
-  const running = new Map<string, Running>();
-  let stopped = false;
-  let budget = 0;
-  let last = Date.now();
-  let timer: NodeJS.Timeout | null = null;
+  let enqueued = 0;
+  let enqueueErrors = 0;
+  const reportError = (error: unknown) => options.onError?.(error);
 
-  const report = (error: unknown) => {
-    stats.errors++;
-    options.onError?.(error);
-  };
-
-  async function enqueueDue(now: number) {
-    // Steady rate: credit accrues with time; a stall never turns into a burst of more than a second.
-    budget = Math.min(budget + (rate * (now - last)) / 1000, Math.max(rate, 1));
-    last = now;
-    while (budget >= 1 && !stopped) {
-      budget--;
-      await core.invoke('enqueue', demoJob(r, r.pick(workspaces)).input);
-      stats.enqueued++;
-    }
-  }
-
-  async function finishDue(now: number) {
-    for (const [jobId, job] of running) {
-      if (job.finishAt > now) continue;
-      running.delete(jobId);
+  const worker = runWorker(
+    core,
+    async (job, { signal }) => {
+      await sleep(r.int(minMs, maxMs), signal);
+      const workspace = job.workspace_id ?? '';
       const outcome = demoOutcome(
         r,
-        actionOf(job.provider, job.name),
-        job.workspace,
+        actionOf(job.action_provider, job.action_name),
+        workspace,
         r.chance(failureRate),
       );
-      await core.invoke('updateStatus', {
-        job_id: jobId,
-        workspace_id: job.workspace,
-        status: outcome.status,
-        result: outcome.result,
-      });
-      stats[outcome.status]++;
-    }
-  }
+      if (outcome.status === 'failed') throw new JobFailure('demo failure', outcome.result);
+      return outcome.result;
+    },
+    { concurrency, idleMs: tickMs, onError: reportError },
+  );
 
-  async function startMore(now: number) {
-    while (running.size < concurrency && !stopped) {
-      const jobId = await core.redis.lpop(keys.queue);
-      if (jobId === null) return;
-      const [workspace, provider, name] = await core.redis.hmget(
-        keys.oldJob(jobId),
-        'workspace_id',
-        'action_provider',
-        'action_name',
-      );
-      if (!workspace) {
-        stats.skipped++; // A queue entry whose job is gone: nothing to run.
-        continue;
-      }
-      try {
-        await core.invoke('updateStatus', {
-          job_id: jobId,
-          workspace_id: workspace,
-          status: 'running',
-        });
-      } catch (error) {
-        stats.skipped++;
-        // Not pending any more, or gone: an operator or another worker has it. Anything else is news.
-        if (!(
-          error instanceof QueuescopeError &&
-          (error.code === 'CONFLICT' || error.code === 'NOT_FOUND')
-        ))
-          report(error);
-        continue;
-      }
-      stats.started++;
-      running.set(jobId, {
-        workspace,
-        provider: provider ?? null,
-        name: name ?? null,
-        finishAt: now + r.int(minMs, maxMs),
-      });
-    }
-  }
-
+  // Steady rate: credit accrues with time; a stall never turns into a burst of more than a second.
+  let budget = 0;
+  let last = Date.now();
+  let stopped = false;
+  let timer: NodeJS.Timeout | null = null;
   let current: Promise<void> = Promise.resolve();
   const tick = () => {
     current = (async () => {
       const now = Date.now();
-      for (const step of [enqueueDue, finishDue, startMore]) {
-        if (stopped) return;
-        await step(now).catch(report);
+      budget = Math.min(budget + (rate * (now - last)) / 1000, Math.max(rate, 1));
+      last = now;
+      while (budget >= 1 && !stopped) {
+        budget--;
+        await core.invoke('enqueue', demoJob(r, r.pick(workspaces)).input);
+        enqueued++;
       }
-    })().finally(() => {
-      if (!stopped) timer = setTimeout(tick, tickMs);
-    });
+    })()
+      .catch((error: unknown) => {
+        enqueueErrors++;
+        reportError(error);
+      })
+      .finally(() => {
+        if (!stopped) timer = setTimeout(tick, tickMs);
+      });
   };
   tick();
 
   return {
-    stats,
+    get stats() {
+      const s = worker.stats;
+      return { ...s, enqueued, errors: s.errors + enqueueErrors };
+    },
     async stop() {
       stopped = true;
       if (timer) clearTimeout(timer);
-      await current;
+      await Promise.all([current, worker.stop()]);
     },
   };
+}
+
+/** Resolves after `ms`, or rejects as soon as `signal` aborts (the job is then put back). */
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(new Error('stopped'));
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(new Error('stopped'));
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
 }

@@ -6,6 +6,7 @@ import { addHostCommands } from './commands/host';
 import { addJobCommands } from './commands/jobs';
 import { addIndexCommand, addMigrationCommands } from './commands/migration';
 import { addTelemetryCommands } from './commands/telemetry';
+import { addTriageCommands } from './commands/triage';
 import { writeError, type CliIo } from './io';
 import { CliSession } from './session';
 
@@ -37,6 +38,7 @@ export function buildProgram(session: CliSession): Command {
   addMigrationCommands(program, session);
   addIndexCommand(program, session);
   addTelemetryCommands(program, session);
+  addTriageCommands(program, session);
   addHostCommands(program, session);
   for (const command of allCommands(program)) {
     command.exitOverride().configureOutput(program.configureOutput());

@@ -36,6 +36,20 @@ export function auditSubject(
           .filter(Boolean)
           .join('; '),
       };
+    case 'removeFromQueue': {
+      // The reason and what it did, so the trail alone explains a job that stopped running.
+      const ws = str(i.workspace_id) ?? str(o.workspace_id);
+      return {
+        target: ws ? `${ws}/${String(i.job_id)}` : String(i.job_id ?? ''),
+        details: [
+          `reason: ${str(i.reason) ?? ''}`,
+          o.removed === undefined ? '' : `removed ${String(o.removed)} queue entries`,
+          o.status_before === 'pending' ? 'status pending -> failed' : '',
+        ]
+          .filter(Boolean)
+          .join('; '),
+      };
+    }
     default:
       return {
         target: i.job_id === undefined ? (str(i.workspace_id) ?? '') : withWs(i.job_id),

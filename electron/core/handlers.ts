@@ -18,6 +18,9 @@ import { repair } from './migration/repair';
 import { listReports, readReport } from './migration/report-store';
 import { readAudit } from './telemetry/audit';
 import { prometheusText, readMetrics } from './telemetry/metrics';
+import { findJob } from './triage/find-job';
+import { overview } from './triage/overview';
+import { queuePage, removeFromQueue } from './triage/queue';
 
 export type Handler<K extends OperationName> = (
   input: ParsedInputOf<Contract[K]>,
@@ -48,5 +51,9 @@ export function createHandlers(ctx: CoreContext, batcher: EnqueueBatcher): Handl
     divergenceReports: (input) => listReports(ctx, input.limit),
     divergenceReport: (input) => readReport(ctx, input.id),
     indexStep: (input) => indexStep(ctx, input.steps),
+    overview: () => overview(ctx),
+    findJob: (input) => findJob(ctx, input),
+    queuePage: (input) => queuePage(ctx, input),
+    removeFromQueue: (input) => removeFromQueue(ctx, input),
   };
 }

@@ -11,6 +11,8 @@ import fileJobsLua from './lua/file-jobs.lua?raw';
 import repairJobLua from './lua/repair-job.lua?raw';
 import commitStagedCopyLua from './lua/commit-staged-copy.lua?raw';
 import setFlagLua from './lua/set-flag.lua?raw';
+import filterJobsLua from './lua/filter-jobs.lua?raw';
+import removeFromQueueLua from './lua/remove-from-queue.lua?raw';
 import noteExternalFlagLua from './lua/note-external-flag.lua?raw';
 import fieldLua from './lua/includes/field.lua?raw';
 import fingerprintLua from './lua/includes/fingerprint.lua?raw';
@@ -136,6 +138,20 @@ export const scripts = {
     file: 'set-flag.lua',
     lua: setFlagLua,
     keys: ['flag', 'history'],
+    perItemKeys: [],
+  }),
+  filterJobs: script({
+    command: 'qs_filter_jobs_v1',
+    file: 'filter-jobs.lua',
+    lua: filterJobsLua,
+    keys: ['index'],
+    perItemKeys: [],
+  }),
+  removeFromQueue: script({
+    command: 'qs_remove_from_queue_v1',
+    file: 'remove-from-queue.lua',
+    lua: removeFromQueueLua,
+    keys: ['queue', 'old', 'new'],
     perItemKeys: [],
   }),
   noteExternalFlag: script({

@@ -3,6 +3,7 @@ import { jobOperations } from './jobs';
 import { migrationOperations } from './migration';
 import { profileOperations, type ProfileOperationName } from './profiles';
 import { telemetryOperations } from './telemetry';
+import { triageOperations } from './triage';
 import type { OPERATION_NAMES, PROFILE_OPERATION_NAMES } from './names';
 import type { InputOf, OutputOf } from './operation';
 
@@ -12,6 +13,7 @@ export const contract = {
   ...migrationOperations,
   ...divergenceOperations,
   ...telemetryOperations,
+  ...triageOperations,
   ...profileOperations,
 };
 
@@ -51,6 +53,7 @@ export * from './job';
 export * from './jobs';
 export * from './migration';
 export * from './telemetry';
+export * from './triage';
 export * from './operation';
 export * from './events';
 export * from './transport';

@@ -65,6 +65,8 @@ export interface JobRow {
   finished_at: string | null;
   attempts: number;
   sync: SyncState;
+  /** A failed job's error in one line, from its result (`error`, `message`, ...): docs/triage.md. */
+  error?: string;
 }
 
 export interface JobPage {
@@ -72,6 +74,11 @@ export interface JobPage {
   next_cursor: string | null;
   /** Jobs in the workspace's index (before filters). */
   total: number;
+  /**
+   * With action/actor/id filters: how many index entries, newest first, have been searched so far
+   * (each call searches a bounded number; docs/triage.md).
+   */
+  searched?: number;
 }
 
 const limit = z

@@ -89,6 +89,10 @@ const SCRIPT: Step[] = [
   ['metrics', () => ({ window: '1h' })],
   ['metricsPrometheus', () => ({})],
   ['audit', () => ({ limit: 50 })],
+  ['overview', () => ({})],
+  ['findJob', () => ({ query: 'job-c' })],
+  ['queuePage', () => ({ offset: 0, limit: 10, job_id: 'job-c' })],
+  ['removeFromQueue', () => ({ job_id: 'job-c', reason: 'poison', actor_id: 'ops' })],
 ];
 
 async function run(door: Door) {
@@ -102,7 +106,7 @@ async function run(door: Door) {
 
 const ISO_TIME = /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z/g;
 const VOLATILE_KEY =
-  /(^|_)(at|ms|s|id|ids|ts|time|started|finished|duration|elapsed|fingerprint)$|^(id|report_id|minute|bucket|t)$/;
+  /(^|_)(at|ms|s|id|ids|ts|time|started|finished|duration|elapsed|fingerprint|since)$|^(id|report_id|minute|bucket|t)$/;
 
 /** Times, generated ids and durations differ between two runs; everything else must not. */
 function normalize(value: unknown): unknown {

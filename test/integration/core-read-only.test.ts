@@ -13,6 +13,7 @@ const WRITE_INPUTS: Partial<Record<OperationName, unknown>> = {
   setFlag: { value: 'on', actor_id: 'ops' },
   repair: { actor_id: 'ops', dry_run: true },
   indexStep: { steps: 1 },
+  removeFromQueue: { job_id: 'job-1', reason: 'poison', actor_id: 'ops' },
 };
 const WRITES = CORE_OPERATION_NAMES.filter((name) => contract[name].writes);
 

@@ -152,24 +152,46 @@ export function addJobCommands(program: Command, session: CliSession): void {
       '--status <status>',
       `only jobs with this status in either schema: ${JOB_STATUSES.join(', ')}`,
     )
+    .option('--action <text>', 'only jobs whose action contains this text (any case)')
+    .option('--actor <text>', 'only jobs whose actor contains this text (any case)')
     .option('--limit <n>', 'rows per page (1–1000, default 100)')
     .option('--cursor <cursor>', 'continue where the previous page stopped')
     .action(async (opts, cmd: Command) => {
       session.use(cmd);
-      const page = await session.invoke('listJobs', {
-        workspace_id: opts.workspace,
-        status: opts.status,
-        limit: numberFlag(opts.limit),
-        cursor: opts.cursor,
-      });
+      const page = await session.invoke(
+        'listJobs',
+        {
+          workspace_id: opts.workspace,
+          status: opts.status,
+          action: opts.action,
+          actor: opts.actor,
+          limit: numberFlag(opts.limit),
+          cursor: opts.cursor,
+        },
+        { flags: { action: '--action', actor: '--actor' } },
+      );
       session.output(page, () => {
-        if (page.rows.length === 0) return `No jobs in workspace ${opts.workspace} match.`;
-        const more = page.next_cursor
-          ? `Next page: queuescope list --workspace ${opts.workspace} --cursor ${page.next_cursor}${opts.status ? ` --status ${opts.status}` : ''}`
-          : 'End of list.';
+        const filters = [
+          opts.status ? ` --status ${opts.status}` : '',
+          opts.action ? ` --action ${JSON.stringify(opts.action)}` : '',
+          opts.actor ? ` --actor ${JSON.stringify(opts.actor)}` : '',
+        ].join('');
+        const next = `queuescope list --workspace ${opts.workspace}${filters} --cursor ${page.next_cursor}`;
+        // A text filter searches a bounded part of the workspace per call (docs/triage.md).
+        const searched: Array<[string, string]> =
+          page.searched === undefined
+            ? []
+            : [['searched', `${page.searched} of ${page.total} (newest first)`]];
+        if (page.rows.length === 0) {
+          return page.next_cursor
+            ? `No match among the newest ${page.searched ?? page.next_cursor} of ${page.total} jobs yet. Search on: ${next}`
+            : `No jobs in workspace ${opts.workspace} match.`;
+        }
+        const more = page.next_cursor ? `Next page: ${next}` : 'End of list.';
         return `${jobRows(page.rows)}\n\n${fieldList([
           ['shown', String(page.rows.length)],
           ['in workspace', String(page.total)],
+          ...searched,
         ])}\n${more}`;
       });
     });

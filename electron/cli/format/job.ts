@@ -64,7 +64,7 @@ export function singleJob(job: Job): string {
 
 export function jobRows(rows: JobRow[]): string {
   return table(
-    ['JOB ID', 'ACTION', 'ACTOR', 'OLD', 'NEW', 'ENQUEUED', 'ATTEMPTS', 'SYNC'],
+    ['JOB ID', 'ACTION', 'ACTOR', 'OLD', 'NEW', 'ENQUEUED', 'ATTEMPTS', 'SYNC', 'ERROR'],
     rows.map((r) => [
       r.job_id,
       truncate(r.action, 40),
@@ -74,6 +74,7 @@ export function jobRows(rows: JobRow[]): string {
       r.enqueued_at ?? '',
       String(r.attempts),
       syncText(r.sync),
+      truncate(r.error ?? '', 48),
     ]),
   );
 }

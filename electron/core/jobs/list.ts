@@ -5,6 +5,7 @@ import type {
   SyncState,
   WorkspaceSummary,
 } from '../../../shared/contract';
+import { errorSummary } from '../../../shared/contract/error-summary';
 import type { CoreContext } from '../context';
 import { differingFields } from '../job-codec';
 import { keys, OLD_JOB_PREFIX } from '../keys';
@@ -53,11 +54,21 @@ async function readPairs(ctx: CoreContext, workspaceId: string, ids: string[]) {
   return ids.map((id, i) => ({ id, old: asHash(2 * i), new: asHash(2 * i + 1) }));
 }
 
+/** A failed copy's error in one line (docs/triage.md, "Error column"). */
+function rowError(pair: {
+  old: Record<string, string> | null;
+  new: Record<string, string> | null;
+}): string | null {
+  const failed = [pair.old, pair.new].find((hash) => hash?.status === 'failed');
+  return failed ? errorSummary(failed.result) : null;
+}
+
 function toRow(
   workspaceId: string,
   pair: { id: string; old: Record<string, string> | null; new: Record<string, string> | null },
 ): JobRow {
   const base = pair.old ?? pair.new ?? {};
+  const error = rowError(pair);
   return {
     job_id: pair.id,
     action: [base.action_provider, base.action_name].filter(Boolean).join('.'),
@@ -69,16 +80,8 @@ function toRow(
     finished_at: base.finished_at ?? null,
     attempts: Number(base.attempts ?? 0) || 0,
     sync: syncStateOf(pair.old, pair.new, workspaceId),
+    ...(error ? { error } : {}),
   };
-}
-
-function matches(row: JobRow, input: ListJobsInput): boolean {
-  if (input.status && row.old_status !== input.status && row.new_status !== input.status)
-    return false;
-  if (input.action && !row.action.includes(input.action)) return false;
-  if (input.actor && row.actor !== input.actor) return false;
-  if (input.job_id_prefix && !row.job_id.startsWith(input.job_id_prefix)) return false;
-  return true;
 }
 
 /** Index ids a status filter reads per script call. */
@@ -117,40 +120,77 @@ export async function listJobs(ctx: CoreContext, input: ListJobsInput): Promise<
   const limit = input.limit ?? 100;
   const indexKey = keys.workspaceIndex(input.workspace_id);
   const total = await ctx.redis.zcard(indexKey);
-  let offset = Number(input.cursor ?? 0) || 0;
-  const otherFilters = Boolean(input.action || input.actor || input.job_id_prefix);
-  if (input.status && !otherFilters) {
-    const page = await idsWithStatus(ctx, input.workspace_id, input.status, offset, total, limit);
-    const pairs = await readPairs(ctx, input.workspace_id, page.ids);
-    const rows = pairs.map((pair) => toRow(input.workspace_id, pair));
-    await classifyMissingInNew(ctx, rows);
-    return { rows, next_cursor: page.offset < total ? String(page.offset) : null, total };
-  }
-  const rows: JobRow[] = [];
-  // Without filters every id read is a row: read just the page.
-  const batch = input.status || otherFilters ? Math.max(limit, 200) : limit;
-  while (rows.length < limit && offset < total) {
-    const ids = await ctx.redis.zrevrange(indexKey, offset, offset + batch - 1);
-    if (ids.length === 0) break;
-    const pairs = await readPairs(ctx, input.workspace_id, ids);
-    let used = 0;
-    for (const pair of pairs) {
-      used++;
-      const row = toRow(input.workspace_id, pair);
-      if (matches(row, input)) rows.push(row);
-      if (rows.length >= limit) break;
-    }
-    offset += used;
-  }
+  const offset = Number(input.cursor ?? 0) || 0;
+  const textFilters = Boolean(input.action || input.actor || input.job_id_prefix);
+  const page = textFilters
+    ? await idsMatchingText(ctx, input, offset, total, limit)
+    : input.status
+      ? await idsWithStatus(ctx, input.workspace_id, input.status, offset, total, limit)
+      : { ids: await ctx.redis.zrevrange(indexKey, offset, offset + limit - 1), offset: 0 };
+  // Without filters every id read is a row, so the page ends after them.
+  const reached = textFilters || input.status ? page.offset : offset + page.ids.length;
+  const pairs = await readPairs(ctx, input.workspace_id, page.ids);
+  const rows = pairs.map((pair) => toRow(input.workspace_id, pair));
   await classifyMissingInNew(ctx, rows);
-  return { rows, next_cursor: offset < total ? String(offset) : null, total };
+  const next = reached < total ? String(reached) : null;
+  return { rows, next_cursor: next, total, ...(textFilters ? { searched: reached } : {}) };
 }
 
-/** Divergent jobs per workspace from the newest completed whole-Redis divergence check. */
-async function lastDivergence(ctx: CoreContext): Promise<Record<string, number> | null> {
-  const reports = await listReports(ctx, 5);
-  const last = reports.find((r) => r.state === 'completed' && r.workspace_id === null);
-  return last?.by_workspace ?? null;
+/**
+ * Index entries one filtered listing may search before it answers (docs/triage.md): a filter that
+ * matches little on a 100,000-job workspace answers in steps with how far it got, never in one
+ * walk of the whole index.
+ */
+export const TEXT_FILTER_BUDGET = { ids: 10_000, ms: 250 };
+
+/** Ids of the page under action/actor/id filters, matched inside Redis in bounded slices. */
+async function idsMatchingText(
+  ctx: CoreContext,
+  input: ListJobsInput,
+  offset: number,
+  total: number,
+  limit: number,
+): Promise<{ ids: string[]; offset: number }> {
+  const keyList = orderKeys(scripts.filterJobs, { index: keys.workspaceIndex(input.workspace_id) });
+  const ids: string[] = [];
+  const stopAt = Math.min(total, offset + TEXT_FILTER_BUDGET.ids);
+  const deadline = Date.now() + TEXT_FILTER_BUDGET.ms;
+  while (ids.length < limit && offset < stopAt && Date.now() < deadline) {
+    const reply = (await runScript(ctx.redis, scripts.filterJobs, keyList, [
+      OLD_JOB_PREFIX,
+      keys.newJob(input.workspace_id, ''),
+      offset,
+      Math.min(FILTER_SLICE, stopAt - offset),
+      input.status ?? '',
+      input.action?.toLowerCase() ?? '',
+      input.actor?.toLowerCase() ?? '',
+      input.job_id_prefix ?? '',
+      limit - ids.length,
+    ])) as Array<string | number>;
+    const consumed = Number(reply[0]);
+    ids.push(...(reply.slice(1) as string[]));
+    offset += consumed;
+    if (consumed === 0) break;
+  }
+  return { ids, offset };
+}
+
+/**
+ * Divergent jobs per workspace, each from the newest completed check that covered it: a whole-Redis
+ * check or one scoped to that workspace, so a clean re-check of one workspace clears its ≠ badge.
+ */
+async function lastDivergence(
+  ctx: CoreContext,
+  workspaces: string[],
+): Promise<Record<string, number> | null> {
+  const reports = (await listReports(ctx, 20)).filter((r) => r.state === 'completed');
+  if (reports.length === 0) return null;
+  return Object.fromEntries(
+    workspaces.flatMap((ws) => {
+      const last = reports.find((r) => r.workspace_id === null || r.workspace_id === ws);
+      return last ? [[ws, last.by_workspace?.[ws] ?? 0]] : [];
+    }),
+  );
 }
 
 /**
@@ -162,7 +202,7 @@ export async function listWorkspaces(ctx: CoreContext): Promise<WorkspaceSummary
   const workspaces = (await ctx.redis.smembers(keys.workspaces)).sort();
   const [counts, divergent] = await Promise.all([
     workspaceCounts(ctx, workspaces),
-    lastDivergence(ctx),
+    lastDivergence(ctx, workspaces),
   ]);
   return workspaces.map((ws, i) => {
     const known = counts[i];

@@ -1,11 +1,12 @@
 import type { OperationName } from '../../shared/contract';
+import { repairAudit } from './migration/repair-audit';
 
 /** What an audited write acted on, and who asked, read from its (validated) input. */
 export function auditSubject(
   operation: OperationName,
   input: unknown,
   output?: unknown,
-): { target: string; actor?: string; details?: string } {
+): { target: string; actor?: string; details?: string; outcome?: string } {
   const i = (input ?? {}) as Record<string, unknown>;
   const o = (output ?? {}) as Record<string, unknown>;
   const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
@@ -50,6 +51,8 @@ export function auditSubject(
           .join('; '),
       };
     }
+    case 'repair':
+      return repairAudit(input, output);
     default:
       return {
         target: i.job_id === undefined ? (str(i.workspace_id) ?? '') : withWs(i.job_id),

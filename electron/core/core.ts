@@ -124,7 +124,7 @@ export class QueueCore {
       actor: subject.actor ?? call.actor ?? 'unknown',
       operation: name,
       target: subject.target,
-      outcome: auditOutcome(outcome),
+      outcome: (outcome === 'ok' && subject.outcome) || auditOutcome(outcome),
       ...auditDetails(subject.details, output),
     };
     // The audit trail must not turn a completed write into a reported failure, nor hide the real error.

@@ -36,6 +36,8 @@ export const keys = {
   divergenceSuspects: (reportId: string, round: number) =>
     `ai:qs:div:suspects:${reportId}:${round}`,
   divergenceAwaiting: (reportId: string) => `ai:qs:div:awaiting:${reportId}`,
+  /** Hash of what repairs from a report did to its items, "{category}|{job}|{key}" -> JSON mark. */
+  divergenceRepaired: (reportId: string) => `ai:qs:div:repaired:${reportId}`,
   /** Saved cursor of a running or interrupted check, per scope ("*" or a workspace id). */
   divergenceCheckpoint: (scope: string) => `ai:qs:div:checkpoint:${scope}`,
   /** Saved SCAN cursor of the background indexer that files foreign producers' jobs. */

@@ -26,6 +26,17 @@ export interface DivergenceItem {
    * flag flip: the flag may have been off or on then.
    */
   near_flip?: boolean;
+  /** What the last repair from this report did to the item (docs/repair.md); absent if none tried it. */
+  repair?: RepairMark;
+}
+
+/** A repair's outcome for one report item, kept with the report. */
+export interface RepairMark {
+  outcome: 'applied' | 'skipped' | 'unknown';
+  /** Why it was skipped, or what was lost (unknown). */
+  reason?: string;
+  /** When the repair tried it (ISO-8601). */
+  at: string;
 }
 
 export interface DivergenceReport {

@@ -16,6 +16,7 @@ import { divergenceCheck } from './divergence-check';
 import { ProgressMeter } from './progress';
 import { reportItems } from './report-store';
 import { applyFix } from './repair-fix';
+import { RepairMarks } from './repair-marks';
 import { skippedFor, type FixOutcome } from './repair-outcome';
 
 export interface RepairInput {
@@ -110,14 +111,20 @@ function record(result: RepairResult, jobId: string, outcome: FixOutcome): void 
  * Applies a page of fixes, IN_FLIGHT at a time. Once one fails or loses its reply no further fix
  * starts: Redis is out of memory or unreachable, and the result says what went in before.
  */
-async function applyPage(ctx: CoreContext, fixes: Fix[], result: RepairResult): Promise<void> {
+async function applyPage(
+  ctx: CoreContext,
+  fixes: Fix[],
+  result: RepairResult,
+  marks: RepairMarks,
+): Promise<void> {
   const limit = pLimit(IN_FLIGHT);
   await Promise.all(
     fixes.map((fix) =>
       limit(async () => {
         if (result.stopped) return;
-        if (fix.manual) return record(result, fix.item.job_id, skippedFor(fix.manual));
-        record(result, fix.item.job_id, await applyFix(ctx, fix.item));
+        const outcome = fix.manual ? skippedFor(fix.manual) : await applyFix(ctx, fix.item);
+        record(result, fix.item.job_id, outcome);
+        marks.add(fix.item, outcome);
       }),
     ),
   );
@@ -165,6 +172,7 @@ export async function repair(
   // A cancelled or failed check saw only part of the keyspace: repair nothing from it.
   if (fresh && fresh.state !== 'completed') return result;
   const meter = new ProgressMeter(call, 0);
+  const marks = new RepairMarks(ctx, reportId);
   let done = 0;
   try {
     for await (const page of reportItems(ctx, reportId)) {
@@ -182,8 +190,12 @@ export async function repair(
             action: fix.action,
           });
       }
-      if (!input.dry_run) await applyPage(ctx, fixes, result);
-      else for (const fix of fixes) if (fix.manual) result.skipped_count!++;
+      if (input.dry_run) {
+        for (const fix of fixes) if (fix.manual) result.skipped_count!++;
+      } else {
+        await applyPage(ctx, fixes, result, marks);
+        await marks.flush();
+      }
       done += fixes.length;
       meter.update(input.dry_run ? 'plan' : 'repair', done, null);
       if (call.signal?.aborted || result.stopped) break;

@@ -2,6 +2,7 @@ import type { DivergenceItem, DivergenceReport } from '../../../shared/contract'
 import type { CoreContext } from '../context';
 import { keys } from '../keys';
 import { checkStore } from './check-store';
+import { withRepairMarks } from './repair-marks';
 
 /** Reports kept for the trend; older ones are dropped with their item lists. */
 export const REPORT_HISTORY = 50;
@@ -29,6 +30,7 @@ export async function fileReport(ctx: CoreContext, report: DivergenceReport): Pr
       keys.divergenceReport(id),
       keys.divergenceItems(id),
       keys.divergenceAwaiting(id),
+      keys.divergenceRepaired(id),
     ]),
   );
 }
@@ -57,7 +59,11 @@ export async function readReport(ctx: CoreContext, id: string): Promise<Divergen
     room > 0 ? store.lrange(keys.divergenceAwaiting(id), 0, room - 1) : Promise.resolve([]),
     store.llen(keys.divergenceAwaiting(id)),
   ]);
-  report.items = [...items, ...awaiting].map((t) => JSON.parse(t) as DivergenceItem);
+  report.items = await withRepairMarks(
+    ctx,
+    id,
+    [...items, ...awaiting].map((t) => JSON.parse(t) as DivergenceItem),
+  );
   report.truncated = divergentTotal + awaitingTotal > report.items.length;
   return report;
 }

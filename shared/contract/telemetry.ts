@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { describe, workspaceId } from './ids';
+import type { FlagValue } from './migration';
 import { operation } from './operation';
 
 export const METRIC_WINDOWS = ['15m', '1h', '6h', '24h', '7d'] as const;
@@ -24,6 +25,11 @@ export interface MetricsReport {
   failure_rate: number;
   by_workspace: Array<{ workspace_id: string; succeeded: number; failed: number }>;
   queue_depth: number;
+  /**
+   * The migration flag over the window, from the flag history: its value when the window starts
+   * and each change within it (Redis time, ms), so charts mark when dual-write was off.
+   */
+  flag?: { at_start: FlagValue; changes: Array<{ at: number; value: FlagValue }> };
 }
 
 export interface AuditEntry {

@@ -1,7 +1,9 @@
 import { Registry, Counter } from 'prom-client';
 import type { MetricPoint, MetricsReport, MetricWindow } from '../../../shared/contract';
 import type { CoreContext } from '../context';
+import { readFlag } from '../jobs/read-job';
 import { keys } from '../keys';
+import { flagAt, readFlagHistory } from '../migration/flags';
 import { MINUTE_MS, QUEUE_DEPTH_FIELD, readSteps, sampleQueueDepth } from './metric-buckets';
 
 /** Each window's span and step: minute points up to 1 h, coarser rollups beyond, ~100–170 points at most. */
@@ -31,7 +33,10 @@ export async function readMetrics(
   const starts = Array.from({ length: count }, (_, i) => lastStep - (count - 1 - i) * stepMs);
   const depth = await ctx.redis.llen(keys.queue).catch(() => null);
   if (depth !== null) await sampleQueueDepth(ctx, depth, now);
-  const hashes = await readSteps(ctx, starts, stepMs, now);
+  const [hashes, flag] = await Promise.all([
+    readSteps(ctx, starts, stepMs, now),
+    flagOverWindow(ctx, starts[0]!, now),
+  ]);
   const byWorkspace = new Map<string, { succeeded: number; failed: number }>();
   const points: MetricPoint[] = starts.map((minute, i) => {
     const point: MetricPoint = { minute, succeeded: 0, failed: 0 };
@@ -67,6 +72,22 @@ export async function readMetrics(
       .map(([ws, t]) => ({ workspace_id: ws, ...t }))
       .sort((a, b) => a.workspace_id.localeCompare(b.workspace_id)),
     queue_depth: depth ?? 0,
+    flag,
+  };
+}
+
+/** The flag at the window's start and its changes within it, from the history (flags.ts flagAt). */
+async function flagOverWindow(
+  ctx: CoreContext,
+  fromMs: number,
+  toMs: number,
+): Promise<NonNullable<MetricsReport['flag']>> {
+  const [history, current] = await Promise.all([readFlagHistory(ctx), readFlag(ctx)]);
+  return {
+    at_start: flagAt(history, current.value, fromMs),
+    changes: history
+      .filter((change) => change.at > fromMs && change.at <= toMs)
+      .map(({ at, value }) => ({ at, value })),
   };
 }
 

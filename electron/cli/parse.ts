@@ -23,15 +23,15 @@ export function numberFlag(text: string | undefined): number | string | undefine
 }
 
 /** A TCP port for `serve`: 0 (any free port) to 65535. */
-export function parsePort(text: string | undefined): number | undefined {
+export function parsePort(text: string | undefined, flag = '--port'): number | undefined {
   if (text === undefined) return undefined;
   const port = numberFlag(text);
   if (typeof port !== 'number' || port < 0 || port > 65535) {
     throw new ValidationError(
-      `--port must be a whole number from 0 to 65535 (got ${JSON.stringify(text)}).`,
+      `${flag} must be a whole number from 0 to 65535 (got ${JSON.stringify(text)}).`,
       {
-        field: 'port',
-        flag: '--port',
+        field: flag.replace(/^--/, '').replace(/-/g, '_'),
+        flag,
       },
     );
   }

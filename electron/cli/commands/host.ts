@@ -8,6 +8,7 @@ import {
   type DemoWorkerStats,
   type SeedSummary,
 } from '../../demo';
+import { startMetricsServer, type MetricsServer } from '../../server/metrics-server';
 import { serve } from '../../server/serve';
 import { untilAborted, writeLines } from '../io';
 import { numberFlag, parsePort } from '../parse';
@@ -20,9 +21,11 @@ export function addHostCommands(program: Command, session: CliSession): void {
     .description('Serve the console and every operation over HTTP on 127.0.0.1 (token in the URL).')
     .option('--port <n>', 'port to listen on (default: a free one)')
     .option('--no-index', "do not file other producers' jobs into the indexes in the background")
+    .option('--metrics-port <n>', 'also serve Prometheus metrics at http://127.0.0.1:N/metrics')
     .action(async (opts, cmd: Command) => {
       session.use(cmd);
       const port = parsePort(opts.port);
+      const metricsPort = parsePort(opts.metricsPort, '--metrics-port');
       const host = await serve({
         redisUrl: session.redisUrl,
         ...(session.redisPassword === undefined ? {} : { redisPassword: session.redisPassword }),
@@ -30,9 +33,14 @@ export function addHostCommands(program: Command, session: CliSession): void {
         ...(opts.index === false ? { indexer: false as const } : {}),
         ...(port === undefined ? {} : { port }),
       });
-      session.output({ url: host.url }, () => `Queuescope console: ${host.url}\nCtrl-C to stop.`);
+      const metrics = await startMetrics(session, metricsPort, () => host.close());
+      session.output(
+        { url: host.url, ...(metrics ? { metrics_url: metrics.url } : {}) },
+        () =>
+          `Queuescope console: ${host.url}\n${metrics ? `Prometheus metrics: ${metrics.url}\n` : ''}Ctrl-C to stop.`,
+      );
       await untilAborted(session.io.signal);
-      await host.close();
+      await Promise.all([host.close(), metrics?.close()]);
     });
 
   program
@@ -97,6 +105,25 @@ export function addHostCommands(program: Command, session: CliSession): void {
         () => `Worker stopped: ${statsText(worker.stats)}.`,
       );
     });
+}
+
+/** The scrape endpoint of --metrics-port (docs/architecture.md, "Metrics endpoint"), or null. */
+async function startMetrics(
+  session: CliSession,
+  port: number | undefined,
+  closeHost: () => Promise<void>,
+): Promise<MetricsServer | null> {
+  if (port === undefined) return null;
+  try {
+    return await startMetricsServer({ core: () => session.core(), port });
+  } catch (error) {
+    await closeHost();
+    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+    throw new ValidationError(
+      `--metrics-port ${port} is in use on 127.0.0.1: choose another port, or 0 for a free one.`,
+      { field: 'metrics_port', flag: '--metrics-port' },
+    );
+  }
 }
 
 function seedText(s: SeedSummary): string {

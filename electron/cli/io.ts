@@ -24,7 +24,10 @@ export function writeLines(stream: CliStream, text: string): void {
   if (text) stream.write(text.endsWith('\n') ? text : `${text}\n`);
 }
 
-/** Errors go to stderr in both modes: the SPEC 4 shape with --json, a sentence otherwise. */
+/**
+ * Errors go to stderr in both modes: the one error shape (docs/operations.md, "Errors") with
+ * --json, a sentence otherwise.
+ */
 export function writeError(io: CliIo, error: ApiError, json: boolean): void {
   if (json) {
     io.stderr.write(`${JSON.stringify(error)}\n`);

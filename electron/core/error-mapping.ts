@@ -41,7 +41,7 @@ export interface CallReach {
   mayHaveBeenSent: boolean;
 }
 
-/** Turns anything thrown below an entry point into the one error shape of SPEC section 4. */
+/** Turns anything thrown below an entry point into the one error shape (docs/operations.md). */
 export function toApiError(error: unknown, reach?: CallReach): ApiError {
   if (error instanceof QueuescopeError) return error.toJSON();
   const message = error instanceof Error ? error.message : String(error);

@@ -1,6 +1,6 @@
 import type { ApiError, ErrorCode } from '../../shared/contract';
 
-/** Base of every error the core throws on purpose; `code` is stable (SPEC section 4). */
+/** Base of every error the core throws on purpose; `code` is stable (docs/operations.md). */
 export class QueuescopeError extends Error {
   constructor(
     readonly code: ErrorCode,

@@ -1,5 +1,5 @@
 /**
- * Every Redis key Queuescope reads or writes, built in one place (SPEC section 1 plus our own under ai:qs:).
+ * Every Redis key Queuescope reads or writes, built in one place (docs/architecture.md, "Keys").
  * Documented in the README's "Redis keys" table; keep the two in step.
  */
 export const keys = {

@@ -1,7 +1,10 @@
 import { z } from 'zod';
 import { JOB_STATUSES, type JobStatus } from './names';
 
-/** SPEC 2: 1–128 chars of [A-Za-z0-9._-], first char alphanumeric. Keeps ids inside the key schema. */
+/**
+ * docs/operations.md, "Identifiers and input": 1–128 chars of [A-Za-z0-9._-], first char
+ * alphanumeric. Keeps ids inside the key schema.
+ */
 export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 const ID_RULE =
   "1–128 characters of letters, digits, '.', '_' or '-', starting with a letter or digit";
@@ -60,7 +63,8 @@ export function jsonObject(field: string) {
 
 /**
  * Reads accept ids that break the rule above, because other producers wrote such keys before it
- * existed (SPEC 2: show them, never crash). No pattern matching is done with them, so they are safe.
+ * existed (docs/operations.md, "Identifiers and input": show them, never crash). No pattern
+ * matching is done with them, so they are safe.
  */
 export function legacyId(field: string) {
   return z

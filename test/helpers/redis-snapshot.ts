@@ -41,7 +41,7 @@ export function changedKeys(before: Snapshot, after: Snapshot): string[] {
 
 /**
  * The snapshot without the failed-attempt counters ("{ws}|failed" fields of the dual-write metric
- * hashes): the one thing a failed enqueue is meant to write (SPEC 3 enqueue step 5).
+ * hashes): the one thing a failed enqueue is meant to write (docs/operations.md, "enqueue").
  */
 export function withoutFailureCounts(snap: Snapshot): Snapshot {
   const out: Snapshot = new Map();

@@ -208,7 +208,7 @@ describe('queuescope commands (happy paths)', () => {
     expect(prom.out).toContain(
       'ai_jobs_dual_write_attempts_total{workspace_id="acme",status="succeeded"} 2',
     );
-    // --prom wins over --json: Prometheus text, never JSON (SPEC 5).
+    // --prom wins over --json: Prometheus text, never JSON (README, "Command line").
     expect((await cli('--json', 'metrics', '--prom')).out).toContain('# HELP');
   });
 });

@@ -6,7 +6,10 @@ import { useRedis } from '../helpers/core';
 const AT = Date.UTC(2026, 0, 1, 12, 30, 15);
 const bucket = keys.metricsBucket(minuteOf(AT));
 
-/** SPEC 3 enqueue step 5: failed attempts are kept in memory until Redis takes them, never lost or doubled. */
+/**
+ * docs/operations.md, "enqueue", step 5: failed attempts are kept in memory until Redis takes
+ * them, never lost or doubled.
+ */
 describe('the in-memory failed-attempt counter', () => {
   const env = useRedis();
 

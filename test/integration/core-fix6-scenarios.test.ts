@@ -3,10 +3,11 @@ import { sampleJob, useRedis } from '../helpers/core';
 import { changedKeys, snapshot } from '../helpers/redis-snapshot';
 
 /**
- * The ten scenarios of the seed's FIX 6, as the behaviour SPEC 3 requires, with real faults planted
- * in a real Redis where the seed mocked `hset`.
+ * The ten failure scenarios of the original Python queue's tests, held to docs/operations.md
+ * ("Atomic writes", "enqueue"), with real faults planted in a real Redis where those tests mocked
+ * `hset`.
  */
-describe('FIX 6 scenarios, done right', () => {
+describe("the Python queue's failure scenarios, with real faults", () => {
   const env = useRedis();
   const job = (overrides: Record<string, unknown> = {}) =>
     sampleJob({

@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { keys } from '../../electron/core/keys';
 import { useRedis } from '../helpers/core';
 
-/** SPEC 1: hashes written by other producers (Python, older versions) read correctly, extras kept. */
+/**
+ * docs/architecture.md, "Keys": hashes written by other producers (Python, older versions) read
+ * correctly, extras kept.
+ */
 describe('job hashes written by another producer', () => {
   const env = useRedis();
   const python = {

@@ -4,7 +4,7 @@ import { QueuescopeError } from '../../electron/core/errors';
 import { sampleJob, useRedis } from '../helpers/core';
 import { allKeys } from '../helpers/redis-snapshot';
 
-/** SPEC 2, written out by hand rather than reusing the pattern under test. */
+/** docs/operations.md, "Identifiers and input", by hand rather than the pattern under test. */
 function isValidId(value: unknown): boolean {
   if (typeof value !== 'string' || value.length < 1 || value.length > 128) return false;
   const alnum = (c: string) =>
@@ -49,7 +49,7 @@ const idLike = fc.oneof(
 );
 const optionalIdLike = fc.option(idLike, { nil: undefined });
 
-/** Every key an accepted enqueue may write, given its ids: the key schema of SPEC 1 plus ai:qs:. */
+/** Every key an accepted enqueue may write, given its ids (docs/architecture.md, "Keys"). */
 function schemaKeys(ws: string, jobId: string, requestId: string | undefined): RegExp[] {
   const e = (s: string) => s.replace(/[.]/g, '\\.');
   return [
@@ -130,7 +130,8 @@ describe('arbitrary ids are accepted inside the key schema or rejected with VALI
         const { error } = await outcomeOf(core.invoke(name, input));
         const needsWs = name !== 'getJob';
         const isRead = name === 'getJob' || name === 'inspectJob';
-        // Reads also accept legacy ids other producers wrote (SPEC 2): any non-empty text without control characters.
+        // Reads also accept legacy ids other producers wrote (docs/operations.md, "Identifiers and
+        // input"): any non-empty text without control characters.
         const ok = isRead ? isLegacyId : isValidId;
         const valid = ok(jobId) && (ok(ws) || (ws === undefined && !needsWs));
         if (valid && isRead) expect(error).toBeUndefined();

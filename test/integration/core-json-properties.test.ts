@@ -8,7 +8,10 @@ const circular = () => {
   o.self = o;
   return o;
 };
-/** Mostly plain JSON objects, plus the values JSON cannot hold and the non-objects SPEC 2 refuses. */
+/**
+ * Mostly plain JSON objects, plus the values JSON cannot hold and the non-objects refused by
+ * docs/operations.md, "Identifiers and input".
+ */
 const paramsLike = fc.oneof(
   {
     arbitrary: fc.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 3 })),
@@ -27,7 +30,10 @@ function jsonForm(v: unknown): { ok: true; value: unknown } | { ok: false } {
   }
 }
 
-/** SPEC 2: params/result are JSON objects; anything else is VALIDATION naming the field, nothing written. */
+/**
+ * docs/operations.md, "Identifiers and input": params/result are JSON objects; anything else is
+ * VALIDATION naming the field, nothing written.
+ */
 describe('arbitrary params and results', () => {
   const env = useRedis();
 

@@ -4,7 +4,10 @@ import { keys } from '../../electron/core/keys';
 import { sampleJob, useRedis } from '../helpers/core';
 import { allKeys } from '../helpers/redis-snapshot';
 
-/** SPEC 3: concurrent clients (separate cores, separate connections) never get past one another. */
+/**
+ * docs/operations.md, "Atomic writes": concurrent clients (separate cores, separate connections)
+ * never get past one another.
+ */
 describe('races between clients', () => {
   const env = useRedis();
   const cores = (n: number) => Array.from({ length: n }, () => env.core());

@@ -17,7 +17,10 @@ const WRITE_INPUTS: Partial<Record<OperationName, unknown>> = {
 };
 const WRITES = CORE_OPERATION_NAMES.filter((name) => contract[name].writes);
 
-/** Issue 2 §2: a read-only core refuses every write with READ_ONLY before it touches Redis. */
+/**
+ * docs/operations.md, "Errors": a read-only core refuses every write with READ_ONLY before it
+ * touches Redis.
+ */
 describe('read-only core', () => {
   const env = useRedis();
 

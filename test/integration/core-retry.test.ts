@@ -5,7 +5,10 @@ import { snapshot } from '../helpers/redis-snapshot';
 
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 
-/** SPEC 3 retry: a failed job back to pending, attempts + 1, in every copy, queued exactly once. */
+/**
+ * docs/operations.md, "retry": a failed job back to pending, attempts + 1, in every copy, queued
+ * exactly once.
+ */
 describe('retry', () => {
   const env = useRedis();
   const failed = {

@@ -13,7 +13,10 @@ const ALLOWED = new Set([
 const pairs = JOB_STATUSES.flatMap((from) => JOB_STATUSES.map((to) => [from, to] as const));
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 
-/** SPEC 3 update_status: the transition rules, what each status sets, and the audited override. */
+/**
+ * docs/operations.md, "updateStatus": the transition rules, what each status sets, and the
+ * audited override.
+ */
 describe('updateStatus transitions', () => {
   const env = useRedis();
 
@@ -27,7 +30,7 @@ describe('updateStatus transitions', () => {
     await env.redis.hget(keys.newJob('ws-1', 'job-1'), 'status'),
   ];
 
-  it.each(pairs)('%s -> %s is allowed exactly when SPEC 3 lists it', async (from, to) => {
+  it.each(pairs)('%s -> %s is allowed iff docs/operations.md lists it', async (from, to) => {
     const core = env.core({ defaultFlag: 'on' });
     await seed(from);
     const before = await snapshot(env.redis);

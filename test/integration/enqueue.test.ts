@@ -112,7 +112,7 @@ describe('enqueue', () => {
     ]);
     expect((await env.redis.smembers(keys.workspaces)).sort()).toEqual(['ws-1', 'ws-2']);
     // Succeeded attempts are counted by the script itself; the two wrong-typed jobs count as failed
-    // attempts (SPEC 3 step 5), flushed to Redis right after the call.
+    // attempts (docs/operations.md, "enqueue"), flushed to Redis right after the call.
     const counted = { 'ws-1|succeeded': '2', 'ws-2|succeeded': '1' };
     const failed = { 'ws-1|failed': '1', 'ws-broken|failed': '1' };
     let total = await env.redis.hgetall(keys.metricsTotal);

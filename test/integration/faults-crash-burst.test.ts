@@ -34,8 +34,9 @@ async function enqueueUntilDone(
 }
 
 /**
- * SPEC 3 enqueue step 2 under a crash: Redis is SIGKILLed (AOF on, fsync always) in the middle of a
- * burst and restarted; every producer retries with its own client_request_id until it succeeds.
+ * docs/operations.md, "enqueue", step 2 under a crash: Redis is SIGKILLed (AOF on, fsync always)
+ * in the middle of a burst and restarted; every producer retries with its own client_request_id
+ * until it succeeds.
  */
 describe('SIGKILL and restart in the middle of a burst of enqueues', () => {
   const env = useRedis({ appendonly: true });

@@ -8,7 +8,10 @@ const LIMIT = '4mb';
 const BATCH = 50;
 const padding = 'x'.repeat(2000);
 
-/** SPEC 3: with maxmemory + noeviction a write script runs whole or is refused whole (OOM). */
+/**
+ * docs/operations.md, "Atomic writes": with maxmemory + noeviction a write script runs whole or
+ * is refused whole (OOM).
+ */
 describe('maxmemory with noeviction', () => {
   const env = useRedis({ args: ['--maxmemory', LIMIT, '--maxmemory-policy', 'noeviction'] });
 

@@ -18,7 +18,7 @@ async function untilAnswering(core: QueueCore): Promise<void> {
   }
 }
 
-/** SPEC 3/4 and issue 2 §2: an unreachable Redis is a REDIS_UNAVAILABLE error, never a hang. */
+/** docs/operations.md, "Errors": an unreachable Redis is a REDIS_UNAVAILABLE error, not a hang. */
 describe('Redis paused, killed or absent', () => {
   const env = useRedis({ appendonly: true });
   // The same bounded timeout as production, only shorter, to keep the file quick.

@@ -18,8 +18,9 @@ async function plant(redis: Redis, key: string, how: Plant): Promise<void> {
 const entries = async (redis: Redis) => [...withoutFailureCounts(await snapshot(redis))];
 
 /**
- * SPEC 3/4: a key of the wrong Redis type anywhere a write script looks fails the whole operation
- * with INTERNAL and leaves every key as it was (only the failed-attempt counter may move).
+ * docs/operations.md, "Atomic writes" and "Errors": a key of the wrong Redis type anywhere a write
+ * script looks fails the whole operation with INTERNAL and leaves every key as it was (only the
+ * failed-attempt counter may move).
  */
 describe('WRONGTYPE on every key a write script touches', () => {
   const env = useRedis();

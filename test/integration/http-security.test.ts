@@ -134,7 +134,7 @@ describe('web host', () => {
     expect((await api('enqueue', sampleJob())).status).toBe(200);
   });
 
-  it('maps contract errors to their HTTP status and the SPEC 4 shape', async () => {
+  it('maps contract errors to their HTTP status and the one error shape', async () => {
     await start({ readOnly: true });
     const invalid = await api('enqueue', sampleJob({ workspace_id: 'a b' }));
     expect(invalid.status).toBe(400);

@@ -5,7 +5,10 @@ import { keys } from '../../electron/core/keys';
 import { divergenceCheck } from '../../electron/core/migration/divergence-check';
 import { contextOf, sampleJob, useRedis, dualWriteOnSettled } from '../helpers/core';
 
-/** SPEC 3 divergence_check on a real Redis: every category, re-check, cancel and resume. */
+/**
+ * docs/guarantees.md, "Divergence check", on a real Redis: every category, re-check, cancel and
+ * resume.
+ */
 describe('divergence check', () => {
   const env = useRedis();
 

@@ -4,7 +4,7 @@ import { keys } from '../../electron/core/keys';
 import { sampleJob, useRedis, dualWriteOnSettled } from '../helpers/core';
 import { snapshot, changedKeys } from '../helpers/redis-snapshot';
 
-/** SPEC 3 repair and backfill on a real Redis: plan, compare-and-set, and a concurrent worker. */
+/** docs/repair.md on a real Redis: repair and backfill, compare-and-set, a concurrent worker. */
 describe('repair and backfill', () => {
   const env = useRedis();
 

@@ -13,7 +13,7 @@ import { keys } from '../../electron/core/keys';
 import { dualWriteOnSettled, sampleJob, useRedis } from '../helpers/core';
 
 /**
- * The seed's own Python SimpleQueue (test/fixtures/python/simple_queue.py) as another producer on
+ * The platform's Python SimpleQueue (test/fixtures/python/simple_queue.py) as another producer on
  * the same Redis: it writes its jobs its own way (Python JSON, microsecond timestamps, no index
  * entries, nothing atomic) and Queuescope reads, lists, checks, repairs and retries them, while
  * Python reads Queuescope's writes back. See the README's "Divergence check, repair and backfill".
@@ -384,7 +384,7 @@ describe.skipIf(missing !== null)(
       });
       expect(await pyGet('qs-1')).toEqual(asPythonSees(completed));
 
-      // The seed's SET NX comes after its writes and its answer is ignored: Python enqueues a
+      // Python's SET NX comes after its writes and its answer is ignored: Python enqueues a
       // request Queuescope already took, and the request's key still names Queuescope's job.
       await enqueuePy('py-dup', { client_request_id: 'req-qs' });
       expect(await env.redis.get(keys.idempotency('ws-py', 'req-qs'))).toBe('qs-1');

@@ -148,7 +148,7 @@ describe('toQueuescopeError', () => {
 });
 
 describe('ERROR_SURFACES', () => {
-  it('gives every code the SPEC 5 exit code and an HTTP status', () => {
+  it('gives every code its exit code and an HTTP status', () => {
     const exits = Object.fromEntries(ERROR_CODES.map((c) => [c, ERROR_SURFACES[c].exitCode]));
     expect(exits).toEqual({
       VALIDATION: 2,

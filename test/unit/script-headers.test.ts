@@ -20,7 +20,10 @@ function declaredKeys(lua: string): Array<{ index: string; name: string }> {
   }));
 }
 
-/** STYLE 3 / SPEC 3: each script's header is the one description of its KEYS, and scripts.ts agrees. */
+/**
+ * docs/architecture.md, "Scripts": each script's header is the one description of its KEYS, and
+ * scripts.ts agrees.
+ */
 describe('Lua script headers and their ScriptDef', () => {
   it.each(defs)('%s starts with #!lua and then its --[[ ]] header', (_, def) => {
     const lines = def.lua.split('\n');

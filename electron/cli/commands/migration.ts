@@ -4,7 +4,7 @@ import { InternalError } from '../../core/errors';
 import { divergenceText, divergentCount, repairText } from '../format/reports';
 import type { CliSession } from '../session';
 
-/** Exit code of `divergence` when the check found divergent jobs (SPEC 5). */
+/** Exit code of `divergence` when the check found divergent jobs (README, "Command line"). */
 export const EXIT_DIVERGED = 1;
 
 /** flags get/set, divergence, repair. */

@@ -17,7 +17,7 @@ export function addTelemetryCommands(program: Command, session: CliSession): voi
     .action(async (opts, cmd: Command) => {
       session.use(cmd);
       if (opts.prom) {
-        // SPEC 5: with --prom the output is Prometheus text, also under --json.
+        // With --prom the output is Prometheus text, also under --json (README, "Command line").
         const { text } = await session.invoke('metricsPrometheus', {});
         writeLines(session.io.stdout, text);
         return;

@@ -79,7 +79,10 @@ const CATEGORY_TEXT: Record<DivergenceCategory, string> = {
   orphan_idempotency_key: 'idempotency keys without a job',
 };
 
-/** Categories that count as divergence; jobs awaiting backfill are legitimate (SPEC 3). */
+/**
+ * Categories that count as divergence; jobs awaiting backfill are legitimate
+ * (docs/guarantees.md, "Divergence check").
+ */
 export const DIVERGENT_CATEGORIES = DIVERGENCE_CATEGORIES.filter((c) => c !== 'awaiting_backfill');
 
 export function divergentCount(report: DivergenceReport): number {

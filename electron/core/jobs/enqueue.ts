@@ -114,7 +114,10 @@ function wrongType(key: string): InternalError {
   );
 }
 
-/** SPEC 3 enqueue step 5: count a failed dual-write attempt when the flag was (last seen) on. */
+/**
+ * docs/operations.md, "enqueue", step 5: count a failed dual-write attempt when the flag was
+ * (last seen) on.
+ */
 function recordFailures(ctx: CoreContext, jobs: PreparedJob[], flag: FlagValue | null): void {
   if ((flag ?? ctx.config.defaultFlag) !== 'on') return;
   for (const job of jobs) ctx.failures.record(job.workspaceId);

@@ -25,7 +25,10 @@ export async function readFlag(
   return { value: raw === 'on' ? 'on' : 'off', source: 'redis' };
 }
 
-/** SPEC get_job: the new copy while the flag is on and a workspace is given (falling back), else the old. */
+/**
+ * docs/operations.md, "getJob and inspectJob": the new copy while the flag is on and a workspace
+ * is given (falling back), else the old.
+ */
 export async function getJob(
   ctx: CoreContext,
   jobId: string,

@@ -6,7 +6,10 @@ import { orderKeys, runScript, scripts } from '../scripts';
 import { readBackCommitted } from './read-job';
 import { wrongWorkspace } from './update-status';
 
-/** SPEC retry: only a failed job is requeued, atomically, in each schema where it exists. */
+/**
+ * docs/operations.md, "retry": only a failed job is requeued, atomically, in each schema where
+ * it exists.
+ */
 export async function retry(
   ctx: CoreContext,
   jobId: string,

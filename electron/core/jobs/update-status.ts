@@ -14,7 +14,10 @@ export interface UpdateStatusInput {
   force?: boolean | undefined;
 }
 
-/** SPEC update_status: both copies in one script; unknown jobs are reported, never created; back to pending requeues. */
+/**
+ * docs/operations.md, "updateStatus": both copies in one script; unknown jobs are reported,
+ * never created; back to pending requeues.
+ */
 export async function updateStatus(ctx: CoreContext, input: UpdateStatusInput): Promise<Job> {
   const result =
     input.result === undefined

@@ -396,7 +396,7 @@ export interface CheckInput {
 }
 
 /**
- * SPEC 3 divergence_check: both directions, orphans, re-checked suspects; resumable and
+ * The divergence check: both directions, orphans, re-checked suspects; resumable and
  * cancellable. A scoped check reports exactly the whole check's items that concern its workspace
  * (docs/guarantees.md, "Divergence check").
  */

@@ -1,6 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import type { Job, JobStatus } from '../../shared/contract';
 import type { QueueCore } from '../core/core';
+import { toQueuescopeError } from '../core/error-mapping';
 import { QueuescopeError } from '../core/errors';
 import { keys } from '../core/keys';
 import { coreOf, type Queue } from './queue';
@@ -107,7 +108,9 @@ export function runWorker(
 
   /** Puts a popped entry back at the head of the queue, where it was. */
   async function giveBack(jobId: string): Promise<void> {
-    await core.redis.lpush(keys.queue, jobId).catch((error: unknown) => report(error, jobId));
+    await core.redis
+      .lpush(keys.queue, jobId)
+      .catch((error: unknown) => report(toQueuescopeError(error), jobId));
   }
 
   async function take(jobId: string): Promise<void> {
@@ -186,7 +189,7 @@ export function runWorker(
       try {
         jobId = await core.redis.lpop(keys.queue);
       } catch (error) {
-        report(error, null);
+        report(toQueuescopeError(error), null);
         await pause(idleMs, stopper.signal);
         continue;
       }

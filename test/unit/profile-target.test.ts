@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { redactRedisUrl } from '../../electron/core/redis/redact';
-import { splitRedisUrl, targetIdentity } from '../../electron/main/profile-target';
+import {
+  splitRedisUrl,
+  targetIdentity,
+  type ProfileTarget,
+} from '../../electron/main/profile-target';
 
 describe('a Redis URL in a message shows no secret (docs/desktop.md "Secrets")', () => {
   it.each([
@@ -23,8 +27,8 @@ describe('a Redis URL in a message shows no secret (docs/desktop.md "Secrets")',
 });
 
 describe('the target an unlock and a password are bound to (docs/desktop.md "Unlock")', () => {
-  const base = { url: 'redis://cache.internal:6379', tls: false, username: null };
-  const id = (change: Partial<typeof base> = {}) => targetIdentity({ ...base, ...change });
+  const base: ProfileTarget = { url: 'redis://cache.internal:6379', tls: false, username: null };
+  const id = (change: Partial<ProfileTarget> = {}) => targetIdentity({ ...base, ...change });
 
   it('is the same however the same target is written', () => {
     expect(id({ url: 'redis://CACHE.internal' })).toBe(id());

@@ -156,6 +156,15 @@ describe('the library door: queuescope installed from its tarball', () => {
       expect(await redis.hget(`ai:job:acme:${id}`, 'status')).toBe(status);
     }
     expect(await redis.lrange('ai:queue:pending', 0, -1)).toEqual([broken.job_id]);
+    // The package's command line runs from the same install.
+    const flags = await inConsumer(
+      consumer,
+      process.execPath,
+      ['node_modules/queuescope/bin/queuescope.mjs', '--json', 'flags', 'get'],
+      { REDIS_URL: server.url },
+    );
+    expect(JSON.parse(flags.stdout)).toEqual({ new_schema: 'on', source: 'redis' });
+
     // A queue given an actor audits its writes (docs/operations.md, "Audit").
     const audit = await redis.xrange('ai:qs:audit', '-', '+');
     const operations = audit.map(([, fields]) => fields[fields.indexOf('operation') + 1]);

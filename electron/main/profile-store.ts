@@ -249,9 +249,19 @@ function sanitize(p: Partial<StoredProfile>): StoredProfile[] {
       id: p.id,
       name: p.name,
       url: p.url,
-      tls: p.tls === true,
+      tls: tlsFromFile(p.tls),
       username: typeof p.username === 'string' && p.username ? p.username : null,
       password_encrypted: typeof p.password_encrypted === 'string' ? p.password_encrypted : null,
     },
   ];
+}
+
+/**
+ * Files written before profiles had a schema may hold TLS as text ("yes"). Read as off, such a
+ * profile would send its password in the clear; so anything but a clear "no" reads as TLS on.
+ */
+function tlsFromFile(value: unknown): boolean {
+  if (typeof value === 'boolean') return value;
+  if (typeof value !== 'string') return false;
+  return !/^(false|no|off|0|)$/i.test(value.trim());
 }

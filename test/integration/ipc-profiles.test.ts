@@ -1,4 +1,5 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EventMap, InvokeResponse, ProfilesState, ProfileView } from '../../shared/contract';
@@ -152,6 +153,32 @@ describe('desktop profiles through IPC, on the composition main.ts runs (docs/de
     });
     expect(await made.call('removeProfile', { id: open.id })).toEqual({ ok: true, data: null });
     expect(data<ProfilesState>(await made.call('listProfiles')).profiles).toHaveLength(1);
+  });
+
+  it('read a profile file written before the schema with every field of its type, erring on TLS', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'queuescope-app-'));
+    closers.push(async () => rmSync(dir, { recursive: true, force: true }));
+    const profile = (id: string, tls: unknown) => ({ id, name: id, url: env.server.url, tls });
+    writeFileSync(
+      join(dir, 'profiles.json'),
+      JSON.stringify({
+        version: 1,
+        last_used: null,
+        profiles: [
+          profile('p-yes', 'yes'),
+          profile('p-no', 'no'),
+          profile('p-true', true),
+          { id: 7 },
+        ],
+      }),
+    );
+    const made = await app({ userDataDir: dir });
+    const listed = data<ProfilesState>(await made.call('listProfiles')).profiles;
+    expect(listed.map((p) => [p.id, p.tls, p.username, p.password])).toEqual([
+      ['p-yes', true, null, 'none'],
+      ['p-no', false, null, 'none'],
+      ['p-true', true, null, 'none'],
+    ]);
   });
 });
 

@@ -27,15 +27,26 @@ export type DoorHandlers = {
 export interface DispatcherOptions {
   /** The core of the current connection; a function because the desktop app swaps it per profile. */
   core: () => QueueCore;
-  /** Who the writes made through this door are audited as. */
+  /** Who the writes made through this door are audited as (docs/doors.md "The audit's actor"). */
   actor: () => string;
   events: EventSink;
   /** The door's own operations; without them (web host, CLI) those are refused, saying where they live. */
   door?: DoorHandlers;
 }
 
+/**
+ * Who is calling, as the door established it, never as the input says (docs/doors.md "The audit's
+ * actor"): the web host passes the name the browser declared and its own OS user.
+ */
+export interface Caller {
+  actor: string;
+  /** The OS user running the host the caller came through, recorded beside the actor. */
+  hostUser?: string;
+}
+
 export interface Dispatcher {
-  invoke(request: InvokeRequest): Promise<InvokeResponse>;
+  /** Runs one request; `caller` overrides the door's operator for this request (web host). */
+  invoke(request: InvokeRequest, caller?: Caller): Promise<InvokeResponse>;
   /** Aborts a running long operation; unknown ids are ignored (it may have finished already). */
   cancel(operationId: string): void;
   /** Operation ids still running. */
@@ -44,7 +55,7 @@ export interface Dispatcher {
 
 const OPERATION_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
-function isOperationName(op: unknown): op is OperationName {
+export function isOperationName(op: unknown): op is OperationName {
   return typeof op === 'string' && Object.prototype.hasOwnProperty.call(contract, op);
 }
 
@@ -60,6 +71,15 @@ export function desktopOnlyError(op: ProfileOperationName): ValidationError {
   );
 }
 
+/** The one answer every door gives an operation the contract does not have (docs/doors.md "Errors"). */
+export function unknownOperation(op: unknown): ValidationError {
+  const shown = typeof op === 'string' && op.length > 60 ? `${op.slice(0, 60)}…` : op;
+  return new ValidationError(
+    `Unknown operation ${JSON.stringify(shown) ?? String(shown)}. Known operations: ${Object.keys(contract).join(', ')}.`,
+    { field: 'op' },
+  );
+}
+
 /**
  * The one place IPC and HTTP turn a request into a core call: it resolves the operation, gives
  * long-running calls a cancel handle and progress events, and returns the contract's result shape.
@@ -68,14 +88,13 @@ export function desktopOnlyError(op: ProfileOperationName): ValidationError {
 export function createDispatcher(options: DispatcherOptions): Dispatcher {
   const controllers = new Map<string, AbortController>();
 
-  async function run(request: InvokeRequest): Promise<unknown> {
+  async function run(request: InvokeRequest, caller: Caller): Promise<unknown> {
     const { op, input, operation_id: operationId } = request;
-    if (!isOperationName(op)) {
-      throw new ValidationError(
-        `Unknown operation ${JSON.stringify(op)}. Known operations: ${Object.keys(contract).join(', ')}.`,
-        { field: 'op' },
-      );
-    }
+    if (!isOperationName(op)) throw unknownOperation(op);
+    const who = {
+      actor: caller.actor,
+      ...(caller.hostUser === undefined ? {} : { hostUser: caller.hostUser }),
+    };
     if (isProfileOperation(op)) {
       if (!options.door) throw desktopOnlyError(op);
       const handler = options.door[op] as (input: unknown) => Promise<unknown>;
@@ -83,7 +102,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     }
     const longRunning = contract[op].longRunning === true;
     if (!longRunning || operationId === undefined) {
-      return options.core().invoke(op, input, { actor: options.actor() });
+      return options.core().invoke(op, input, who);
     }
     if (typeof operationId !== 'string' || !OPERATION_ID.test(operationId)) {
       throw new ValidationError(
@@ -101,7 +120,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     controllers.set(operationId, controller);
     try {
       return await options.core().invoke(op, input, {
-        actor: options.actor(),
+        ...who,
         signal: controller.signal,
         onProgress: (progress) =>
           options.events.emit('progress', { operation_id: operationId, ...progress }),
@@ -112,9 +131,9 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   }
 
   return {
-    async invoke(request) {
+    async invoke(request, caller) {
       try {
-        const data = await run(request);
+        const data = await run(request, caller ?? { actor: options.actor() });
         if (isOperationName(request.op) && contract[request.op].writes) {
           options.events.jobsChanged(workspaceOf(request.input));
         }

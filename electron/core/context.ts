@@ -52,8 +52,13 @@ export interface Progress {
 export interface CallContext {
   signal?: AbortSignal;
   onProgress?: (progress: Progress) => void;
-  /** Set by the doors (IPC, HTTP, CLI) for person-triggered calls; writes are then audited. */
+  /**
+   * The person operating Queuescope, set by the doors (IPC, HTTP, CLI) for person-triggered calls;
+   * writes are then audited as this actor, never as an actor_id in the input (docs/doors.md).
+   */
   actor?: string;
+  /** The OS user of the web host a browser called through, recorded beside the declared actor. */
+  hostUser?: string;
 }
 
 /** The allowed producer clock skew from env, or the default when unset or not a number of ms. */

@@ -120,8 +120,10 @@ export class QueueCore {
     output?: unknown,
   ): Promise<void> {
     const subject = auditSubject(name, input, output);
+    // The door decides who acted, never an actor_id in the input (docs/doors.md "The audit's actor").
     const record = {
-      actor: subject.actor ?? call.actor ?? 'unknown',
+      actor: call.actor ?? 'unknown',
+      ...(call.hostUser === undefined ? {} : { host_user: call.hostUser }),
       operation: name,
       target: subject.target,
       outcome: (outcome === 'ok' && subject.outcome) || auditOutcome(outcome),

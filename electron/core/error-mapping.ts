@@ -1,10 +1,12 @@
 import type { ApiError } from '../../shared/contract';
 import {
   ConflictError,
+  ForbiddenError,
   InternalError,
   NotFoundError,
   QueuescopeError,
   RedisUnavailableError,
+  UnauthorizedError,
   ValidationError,
 } from './errors';
 
@@ -116,6 +118,10 @@ function errorOfCode(api: ApiError): QueuescopeError {
       return new NotFoundError(api.message, api.details);
     case 'CONFLICT':
       return new ConflictError(api.message, api.details);
+    case 'UNAUTHORIZED':
+      return new UnauthorizedError(api.message, api.details);
+    case 'FORBIDDEN':
+      return new ForbiddenError(api.message, api.details);
     default:
       return new InternalError(api.message, api.details);
   }

@@ -58,6 +58,20 @@ export class InternalError extends QueuescopeError {
   }
 }
 
+/** A door refusing a caller it cannot identify: no or wrong token, an untrusted IPC sender. */
+export class UnauthorizedError extends QueuescopeError {
+  constructor(message: string, details?: Record<string, unknown>) {
+    super('UNAUTHORIZED', message, details);
+  }
+}
+
+/** A door refusing a caller from the wrong place: a foreign Origin, a Host that is not loopback. */
+export class ForbiddenError extends QueuescopeError {
+  constructor(message: string, details?: Record<string, unknown>) {
+    super('FORBIDDEN', message, details);
+  }
+}
+
 export function notYet(operation: string): never {
   throw new InternalError(`${operation} is not available in this build.`);
 }

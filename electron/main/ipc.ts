@@ -26,10 +26,11 @@ export function senderIsTrusted(event: SenderEvent, isTrustedUrl: (url: string) 
   return isTrustedUrl(frame.url);
 }
 
+/** The door's own refusal of a caller it cannot trust (docs/doors.md "Errors"). */
 export const UNTRUSTED_SENDER: InvokeResponse = {
   ok: false,
   error: {
-    code: 'VALIDATION',
+    code: 'UNAUTHORIZED',
     message:
       'Refused: this request did not come from the Queuescope console page. Only the console window may call the app.',
   },

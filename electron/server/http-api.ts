@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ApiError, InvokeResponse } from '../../shared/contract';
-import { contract, ERROR_SURFACES } from '../../shared/contract';
-import type { Dispatcher } from '../adapters/dispatch';
+import type { ApiError, InvokeResponse, OperationName } from '../../shared/contract';
+import { ERROR_SURFACES } from '../../shared/contract';
+import { isOperationName, unknownOperation, type Dispatcher } from '../adapters/dispatch';
+import { declaredOperator } from './operator';
 
 export const DEFAULT_BODY_LIMIT_BYTES = 4 * 1024 * 1024;
 
@@ -56,23 +57,29 @@ function parseJson(body: Buffer): { ok: true; value: unknown } | { ok: false; er
   }
 }
 
-/** POST /api/<op> and POST /api/cancel: one generic route per contract operation. */
+/** What the API routes need from the web host. */
+export interface ApiDoor {
+  dispatcher: Dispatcher;
+  bodyLimit: number;
+  /** The OS user running the host, recorded beside each browser's declared operator. */
+  hostUser: string;
+}
+
+/**
+ * POST /api/<op> and POST /api/cancel: one generic route per contract operation. An unknown
+ * operation gets the dispatcher's answer, the same as over IPC (docs/doors.md "Errors").
+ */
 export async function handleApiPost(
   req: IncomingMessage,
   res: ServerResponse,
   name: string,
-  dispatcher: Dispatcher,
-  bodyLimit: number,
+  door: ApiDoor,
 ): Promise<void> {
-  const isOperation = Object.prototype.hasOwnProperty.call(contract, name);
-  if (name !== 'cancel' && !isOperation) {
-    sendError(res, 404, {
-      code: 'NOT_FOUND',
-      message: `There is no operation ${JSON.stringify(name)}. Known operations: ${Object.keys(contract).join(', ')}.`,
-    });
+  if (name !== 'cancel' && !isOperationName(name)) {
+    sendError(res, ERROR_SURFACES.VALIDATION.httpStatus, unknownOperation(name).toJSON());
     return;
   }
-  const parsed = parseJson(await readBody(req, bodyLimit));
+  const parsed = parseJson(await readBody(req, door.bodyLimit));
   if (!parsed.ok) {
     sendError(res, ERROR_SURFACES.VALIDATION.httpStatus, parsed.error);
     return;
@@ -80,22 +87,30 @@ export async function handleApiPost(
   if (name === 'cancel') {
     const id = (parsed.value as { operation_id?: unknown } | undefined)?.operation_id;
     if (typeof id !== 'string') {
-      sendError(res, 400, {
+      sendError(res, ERROR_SURFACES.VALIDATION.httpStatus, {
         code: 'VALIDATION',
         message: 'cancel needs {"operation_id": "<id of the running operation>"}.',
         details: { field: 'operation_id' },
       });
       return;
     }
-    dispatcher.cancel(id);
+    door.dispatcher.cancel(id);
     sendJson(res, 200, { ok: true, data: null });
     return;
   }
+  const operator = declaredOperator(req);
+  if (!operator.ok) {
+    sendError(res, ERROR_SURFACES.VALIDATION.httpStatus, operator.error);
+    return;
+  }
   const operationId = req.headers['x-operation-id'];
-  const response = await dispatcher.invoke({
-    op: name as keyof typeof contract,
-    input: parsed.value,
-    ...(typeof operationId === 'string' ? { operation_id: operationId } : {}),
-  });
+  const response = await door.dispatcher.invoke(
+    {
+      op: name as OperationName,
+      input: parsed.value,
+      ...(typeof operationId === 'string' ? { operation_id: operationId } : {}),
+    },
+    { actor: operator.name, hostUser: door.hostUser },
+  );
   sendJson(res, response.ok ? 200 : ERROR_SURFACES[response.error.code].httpStatus, response);
 }

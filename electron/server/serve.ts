@@ -11,8 +11,10 @@ import {
   checkHost,
   checkOrigin,
   checkToken,
-  cookieName,
   redactToken,
+  tokenCookie,
+  tokenMatches,
+  withoutToken,
   type GuardVerdict,
 } from './guards';
 import { BodyTooLargeError, DEFAULT_BODY_LIMIT_BYTES, handleApiPost, sendError } from './http-api';
@@ -29,7 +31,10 @@ export interface ServeOptions {
   core?: QueueCore;
   /** The renderer build; found from dist/renderer when omitted. */
   rendererDir?: string;
-  /** Who writes made through the console are audited as; defaults to the OS user. */
+  /**
+   * The host's OS user (default: the one running it). Writes are audited as the operator each
+   * browser declares, with this user beside it (docs/doors.md "The audit's actor").
+   */
   actor?: string;
   /** How the connection is named in the console (else QUEUESCOPE_CONNECTION_LABEL, else host:port). */
   label?: string;
@@ -62,10 +67,11 @@ export async function serve(options: ServeOptions): Promise<WebHost> {
       },
       readOnly: options.readOnly,
     });
+  const hostUser = options.actor ?? defaultActor();
   const session = createHostSession({
     core,
     label: options.label ?? process.env.QUEUESCOPE_CONNECTION_LABEL ?? labelOf(redisUrl),
-    actor: options.actor ?? defaultActor(),
+    actor: hostUser,
     ...(options.indexer === undefined ? {} : { indexer: options.indexer }),
   });
   const token = randomBytes(24).toString('hex');
@@ -81,13 +87,9 @@ export async function serve(options: ServeOptions): Promise<WebHost> {
     verdict: Exclude<GuardVerdict, { ok: true }>,
   ) => {
     log(
-      `queuescope serve: refused ${req.method} ${redactToken(req.url ?? '')} (${verdict.status}: ${verdict.message})`,
+      `queuescope serve: refused ${req.method} ${redactToken(req.url ?? '', token)} (${verdict.status}: ${verdict.message})`,
     );
-    sendError(res, verdict.status, {
-      code: 'VALIDATION',
-      message: verdict.message,
-      details: { refused: verdict.status === 401 ? 'token' : 'origin or host' },
-    });
+    sendError(res, verdict.status, { code: verdict.code, message: verdict.message });
   };
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -117,7 +119,7 @@ export async function serve(options: ServeOptions): Promise<WebHost> {
           message: `Use POST for ${url.pathname} (GET only for ${API_PREFIX}events).`,
         });
       }
-      return handleApiPost(req, res, name, session.dispatcher, bodyLimit);
+      return handleApiPost(req, res, name, { dispatcher: session.dispatcher, bodyLimit, hostUser });
     }
     return serveStatic(req, res, url);
   }
@@ -136,11 +138,9 @@ export async function serve(options: ServeOptions): Promise<WebHost> {
     }
     const file = await readStaticFile(rendererDir, url.pathname);
     if (!file) return sendError(res, 404, { code: 'NOT_FOUND', message: 'No such page.' });
-    if (url.searchParams.has('token')) {
-      res.setHeader(
-        'set-cookie',
-        `${cookieName(port)}=${url.searchParams.get('token')}; Path=/; HttpOnly; SameSite=Strict`,
-      );
+    // Only a page opened with the right token gets the cookie, and it carries the host's own copy.
+    if (tokenMatches(url.searchParams.get('token') ?? undefined, token)) {
+      res.setHeader('set-cookie', tokenCookie(port, token));
     }
     res.writeHead(200, {
       'content-type': file.type,
@@ -157,7 +157,9 @@ export async function serve(options: ServeOptions): Promise<WebHost> {
         sendError(res, 413, { code: 'VALIDATION', message: error.message });
         return;
       }
-      log(`queuescope serve: ${req.method} ${redactToken(req.url ?? '')} failed: ${String(error)}`);
+      log(
+        `queuescope serve: ${req.method} ${redactToken(req.url ?? '', token)} failed: ${withoutToken(String(error), token)}`,
+      );
       if (!res.headersSent) {
         sendError(res, 500, { code: 'INTERNAL', message: 'The web host failed on this request.' });
       } else res.destroy();

@@ -4,7 +4,8 @@ import type {
   InvokeResponse,
   QueuescopeBridge,
 } from '../../shared/contract';
-import { API_PREFIX, TOKEN_HEADER } from '../../shared/contract/transport';
+import { API_PREFIX, OPERATOR_HEADER, TOKEN_HEADER } from '../../shared/contract/transport';
+import { currentOperatorName } from '../app/operator';
 
 /** The web host's session token: from the page URL on first load, then kept for the tab. */
 export function sessionToken(): string {
@@ -16,8 +17,14 @@ export function sessionToken(): string {
   return sessionStorage.getItem('queuescope-token') ?? '';
 }
 
-/** The bridge over HTTP + SSE, used when the console runs in a browser against `queuescope serve`. */
-export function createHttpBridge(token = sessionToken()): QueuescopeBridge {
+/**
+ * The bridge over HTTP + SSE, used when the console runs in a browser against `queuescope serve`.
+ * Every call declares the operator's name, which the host audits (docs/doors.md).
+ */
+export function createHttpBridge(
+  token = sessionToken(),
+  operatorName: () => string = currentOperatorName,
+): QueuescopeBridge {
   const listeners = new Set<(event: EventEnvelope) => void>();
   let source: EventSource | null = null;
   const connect = () => {
@@ -35,6 +42,10 @@ export function createHttpBridge(token = sessionToken()): QueuescopeBridge {
           headers: {
             'content-type': 'application/json',
             [TOKEN_HEADER]: token,
+            // Percent-encoded: a header carries no UTF-8, and a name may be "José".
+            ...(operatorName().trim()
+              ? { [OPERATOR_HEADER]: encodeURIComponent(operatorName().trim()) }
+              : {}),
             ...(request.operation_id ? { 'x-operation-id': request.operation_id } : {}),
           },
           body: JSON.stringify(request.input ?? {}),

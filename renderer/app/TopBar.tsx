@@ -1,7 +1,7 @@
 import { ConnectionBadge } from './ConnectionBadge';
 import { REFRESH_CHOICES, useLiveRefreshActions, useRefreshIntervalMs } from './live-refresh';
 import { useNavigationActions, useView, VIEWS } from './navigation';
-import { useOperatorActions, useOperatorName } from './operator';
+import { declaresOperator, useOperatorActions, useOperatorName } from './operator';
 
 export function TopBar() {
   const view = useView();
@@ -44,7 +44,14 @@ export function TopBar() {
             ))}
           </select>
         </label>
-        <label className="control" title="Recorded in the audit log for the writes you make">
+        <label
+          className="control"
+          title={
+            declaresOperator()
+              ? 'Recorded in the audit log for the writes you make, beside the host’s OS user'
+              : 'Written as retried_by on the jobs you retry; the audit log records your OS user'
+          }
+        >
           Operator
           <input
             aria-label="Operator"

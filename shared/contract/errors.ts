@@ -1,4 +1,7 @@
-/** The one error shape that crosses every door (IPC, HTTP, CLI JSON): SPEC section 4. */
+/**
+ * The one error shape that crosses every door (IPC, HTTP, CLI JSON), docs/doors.md "Errors".
+ * UNAUTHORIZED and FORBIDDEN are the doors' own refusals: the core never raises them.
+ */
 export const ERROR_CODES = [
   'VALIDATION',
   'NOT_FOUND',
@@ -6,6 +9,10 @@ export const ERROR_CODES = [
   'READ_ONLY',
   'REDIS_UNAVAILABLE',
   'INTERNAL',
+  /** No or wrong session token (web host), or an IPC message from a frame that is not the console. */
+  'UNAUTHORIZED',
+  /** A request from a foreign Origin, or for a Host that is not a loopback name (web host). */
+  'FORBIDDEN',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -23,6 +30,8 @@ export const ERROR_SURFACES: Record<ErrorCode, { exitCode: number; httpStatus: n
   READ_ONLY: { exitCode: 5, httpStatus: 403 },
   REDIS_UNAVAILABLE: { exitCode: 4, httpStatus: 503 },
   INTERNAL: { exitCode: 5, httpStatus: 500 },
+  UNAUTHORIZED: { exitCode: 5, httpStatus: 401 },
+  FORBIDDEN: { exitCode: 5, httpStatus: 403 },
 };
 
 export function isApiError(value: unknown): value is ApiError {

@@ -87,6 +87,18 @@ const limit = z
   .min(1, { error: 'limit must be at least 1' })
   .max(1000, { error: 'limit must be at most 1000' });
 
+/**
+ * listJobs' cursor: the next_cursor of the previous page, a whole number of jobs from the newest.
+ * Anything else ("1.5", "-5", "-1e20", "abc") is refused rather than read as some other page
+ * (docs/doors.md "Hostile input").
+ */
+const pageCursor = z
+  .string({ error: (i) => `cursor must be a string (got ${describe(i.input)})` })
+  .regex(/^(0|[1-9][0-9]{0,14})$/, {
+    error: (i) =>
+      `cursor must be the next_cursor of a previous page, a whole number from 0 (got ${describe(i.input)})`,
+  });
+
 export const jobOperations = {
   enqueue: operation<EnqueueOutcome>()({
     summary:
@@ -151,7 +163,7 @@ export const jobOperations = {
       action: shortText('action').optional(),
       actor: shortText('actor').optional(),
       job_id_prefix: z.string().max(128).optional(),
-      cursor: z.string().max(200).optional(),
+      cursor: pageCursor.optional(),
       limit: limit.optional(),
     }),
   }),

@@ -35,7 +35,10 @@ export interface MetricsReport {
 export interface AuditEntry {
   id: string;
   time: string;
+  /** The person operating Queuescope (docs/doors.md "The audit's actor"), never a job's actor_id. */
   actor: string;
+  /** On the web host: its OS user, beside the name the browser declared as `actor`. */
+  host_user?: string;
   operation: string;
   target: string;
   outcome: string;

@@ -13,6 +13,11 @@ import type { OperationName } from './index';
 export const INVOKE_CHANNEL = 'queuescope:invoke';
 export const EVENT_CHANNEL = 'queuescope:event';
 export const TOKEN_HEADER = 'x-queuescope-token';
+/**
+ * The web host's browser declares the name of the person at the console here, percent-encoded
+ * UTF-8; the host audits writes as that name beside its own OS user (docs/doors.md).
+ */
+export const OPERATOR_HEADER = 'x-queuescope-operator';
 export const API_PREFIX = '/api/';
 
 export interface InvokeRequest {

@@ -5,10 +5,11 @@ export type Snapshot = Map<string, string>;
 
 export async function snapshot(redis: Redis): Promise<Snapshot> {
   const out: Snapshot = new Map();
-  for (const key of await allKeys(redis)) {
-    const type = await redis.type(key);
-    out.set(key, `${type} ${JSON.stringify(await contentOf(redis, key, type))}`);
-  }
+  const keys = await allKeys(redis);
+  // One round trip for the types and one for the contents, so a fuzz run can afford one per write.
+  const types = await Promise.all(keys.map((key) => redis.type(key)));
+  const contents = await Promise.all(keys.map((key, i) => contentOf(redis, key, types[i]!)));
+  keys.forEach((key, i) => out.set(key, `${types[i]} ${JSON.stringify(contents[i])}`));
   return out;
 }
 

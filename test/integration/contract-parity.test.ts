@@ -4,6 +4,7 @@ import {
   INVOKE_CHANNEL,
   CORE_OPERATION_NAMES,
   PROFILE_OPERATION_NAMES,
+  OPERATOR_HEADER,
   TOKEN_HEADER,
   type InvokeResponse,
   type OperationName,
@@ -41,7 +42,12 @@ async function httpDoor(): Promise<Door> {
   return async (op, input) => {
     const reply = await fetch(new URL(`/api/${op}`, host.url), {
       method: 'POST',
-      headers: { 'content-type': 'application/json', [TOKEN_HEADER]: token },
+      // The browser declares its operator; the IPC door's is its OS user (docs/doors.md).
+      headers: {
+        'content-type': 'application/json',
+        [TOKEN_HEADER]: token,
+        [OPERATOR_HEADER]: 'parity-tester',
+      },
       body: JSON.stringify(input),
     });
     const body = (await reply.json()) as InvokeResponse;
@@ -112,6 +118,8 @@ const VOLATILE_KEY =
 function normalize(value: unknown): unknown {
   return JSON.parse(
     JSON.stringify(value, (key, v: unknown) => {
+      // Only the web host records its OS user beside the declared operator.
+      if (key === 'host_user') return undefined;
       if (typeof v === 'string') {
         const text = v
           .replace(ISO_TIME, '<time>')

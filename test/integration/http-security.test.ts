@@ -142,7 +142,10 @@ describe('web host', () => {
     const readOnly = await api('setFlag', { value: 'on', actor_id: 'ops' });
     expect(readOnly.status).toBe(403);
     expect(JSON.parse(readOnly.body)).toMatchObject({ ok: false, error: { code: 'READ_ONLY' } });
-    expect((await api('noSuchOperation', {})).status).toBe(404);
+    // An unknown operation gets the answer IPC gives it (docs/doors.md "Errors").
+    const unknown = await api('noSuchOperation', {});
+    expect(unknown.status).toBe(400);
+    expect(JSON.parse(unknown.body)).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
     expect((await send('/api/getFlag', { headers: { 'x-queuescope-token': token } })).status).toBe(
       405,
     );

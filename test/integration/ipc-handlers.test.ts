@@ -55,7 +55,7 @@ describe('IPC handlers', () => {
       op: 'enqueue',
       input: sampleJob({ job_id: 'job-evil' }),
     });
-    expect(response).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+    expect(response).toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED' } });
     expect((response as { error: { message: string } }).error.message).toMatch(/Refused/);
     expect(await allKeys(env.redis)).toEqual([]);
   });

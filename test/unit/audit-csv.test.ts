@@ -13,9 +13,12 @@ describe('audit CSV', () => {
     expect(csvCell('=HYPERLINK("x")')).toBe('"\'=HYPERLINK(""x"")"');
     expect(csvCell('+1')).toBe("'+1");
     expect(csvCell('@sum')).toBe("'@sum");
+    expect(csvCell('-2+3')).toBe("'-2+3");
+    expect(csvCell('\tcmd')).toBe("'\tcmd");
+    expect(csvCell('\r=1')).toBe('"\'\r=1"');
   });
 
-  it('writes a header and one row per entry, details empty when absent', () => {
+  it('writes a header and one row per entry, details and host user empty when absent', () => {
     const csv = auditToCsv([
       {
         id: '1-0',
@@ -33,12 +36,13 @@ describe('audit CSV', () => {
         operation: 'retry',
         target: 'j',
         outcome: 'CONFLICT: x, y',
+        host_user: 'alice',
       },
     ]);
     expect(csv.split('\r\n')).toEqual([
-      'time,actor,operation,target,outcome,details',
-      '2026-01-01T00:00:00.000Z,ops,setFlag,ai:flags:new_schema,ok,on',
-      't,a,retry,j,"CONFLICT: x, y",',
+      'time,actor,operation,target,outcome,details,host_user',
+      '2026-01-01T00:00:00.000Z,ops,setFlag,ai:flags:new_schema,ok,on,',
+      't,a,retry,j,"CONFLICT: x, y",,alice',
       '',
     ]);
   });

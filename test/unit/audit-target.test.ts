@@ -6,7 +6,6 @@ describe('auditSubject', () => {
     const input = { workspace_id: 'acme', actor_id: 'ops' };
     expect(auditSubject('enqueue', input, { outcome: 'enqueued', job_id: 'j-1' })).toEqual({
       target: 'acme/j-1',
-      actor: 'ops',
     });
     expect(auditSubject('enqueue', input)).toMatchObject({ target: 'acme/(new job)' });
     expect(auditSubject('enqueue', input, { outcome: 'duplicate', job_id: 'j-0' })).toMatchObject({
@@ -20,5 +19,19 @@ describe('auditSubject', () => {
     ).toBe('acme/j-2');
     expect(auditSubject('repair', { workspace_id: 'acme', actor_id: 'ops' }).target).toBe('acme');
     expect(auditSubject('setFlag', { value: 'on', actor_id: 'ops' }).target).toBe('new_schema=on');
+  });
+
+  it('never takes who acted from the input (docs/doors.md "The audit\'s actor")', () => {
+    for (const op of [
+      'setFlag',
+      'enqueue',
+      'enqueueMany',
+      'updateStatus',
+      'retry',
+      'repair',
+    ] as const) {
+      const subject = auditSubject(op, { actor_id: 'ops-kim', job_id: 'j', value: 'on', jobs: [] });
+      expect(JSON.stringify(subject), op).not.toContain('ops-kim');
+    }
   });
 });

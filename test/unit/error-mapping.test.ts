@@ -157,7 +157,12 @@ describe('ERROR_SURFACES', () => {
       READ_ONLY: 5,
       REDIS_UNAVAILABLE: 4,
       INTERNAL: 5,
+      UNAUTHORIZED: 5,
+      FORBIDDEN: 5,
     });
     for (const c of ERROR_CODES) expect(ERROR_SURFACES[c].httpStatus).toBeGreaterThanOrEqual(400);
+    // The doors' own refusals (docs/doors.md "Errors"): 401 and 403 say who was refused, not why the core failed.
+    expect(ERROR_SURFACES.UNAUTHORIZED.httpStatus).toBe(401);
+    expect(ERROR_SURFACES.FORBIDDEN.httpStatus).toBe(403);
   });
 });

@@ -3,7 +3,10 @@ import type { CoreContext } from '../context';
 import { keys } from '../keys';
 
 export interface AuditRecord {
+  /** The person operating Queuescope, as the door established it. */
   actor: string;
+  /** The web host's OS user, beside the name its browser declared. */
+  host_user?: string;
   operation: string;
   target: string;
   /** "ok", "unknown" (the reply was lost after the write was sent), or "CODE: message". */
@@ -28,6 +31,7 @@ export async function appendAudit(ctx: CoreContext, record: AuditRecord): Promis
     new Date().toISOString(),
     'actor',
     record.actor,
+    ...(record.host_user === undefined ? [] : ['host_user', record.host_user]),
     'operation',
     record.operation,
     'target',
@@ -73,5 +77,6 @@ function toEntry(id: string, flat: string[]): AuditEntry {
     outcome: f.outcome ?? '',
   };
   if (f.details) entry.details = f.details;
+  if (f.host_user) entry.host_user = f.host_user;
   return entry;
 }

@@ -88,7 +88,14 @@ export function AuditPage() {
                 <td>
                   <Time iso={entry.time} />
                 </td>
-                <td>{entry.actor}</td>
+                <td>
+                  {entry.actor}
+                  {entry.host_user && (
+                    <div className="muted audit-details">
+                      declared in a browser; host user {entry.host_user}
+                    </div>
+                  )}
+                </td>
                 <td>
                   <code>{entry.operation}</code>
                 </td>

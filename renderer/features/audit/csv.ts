@@ -1,21 +1,24 @@
 import type { AuditEntry } from '../../../shared/contract';
+import { csvCell, csvRow } from '../../../shared/csv';
 
-export const CSV_COLUMNS = ['time', 'actor', 'operation', 'target', 'outcome', 'details'] as const;
+export { csvCell };
 
-/**
- * One CSV cell (RFC 4180 quoting). A cell that a spreadsheet would run as a formula (leading =, +,
- * -, @, tab, CR) is prefixed with ' so an actor name cannot execute on the reader's machine.
- */
-export function csvCell(value: string): string {
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
+/** The host's OS user comes last, so readers of the first six columns are not disturbed. */
+export const CSV_COLUMNS = [
+  'time',
+  'actor',
+  'operation',
+  'target',
+  'outcome',
+  'details',
+  'host_user',
+] as const;
 
 /** The audit entries as CSV text with a header row, CRLF line ends. */
 export function auditToCsv(entries: AuditEntry[]): string {
   const lines = [CSV_COLUMNS.join(',')];
   for (const entry of entries) {
-    lines.push(CSV_COLUMNS.map((column) => csvCell(entry[column] ?? '')).join(','));
+    lines.push(csvRow(CSV_COLUMNS.map((column) => entry[column] ?? '')));
   }
   return `${lines.join('\r\n')}\r\n`;
 }

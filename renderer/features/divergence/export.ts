@@ -1,4 +1,5 @@
 import type { DivergenceReport } from '../../../shared/contract';
+import { csvRow } from '../../../shared/csv';
 
 const CSV_COLUMNS = [
   'category',
@@ -9,17 +10,10 @@ const CSV_COLUMNS = [
   'key',
 ] as const;
 
-function cell(value: unknown): string {
-  const text = value === undefined || value === null ? '' : String(value);
-  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-/** The report's items as CSV (one row per divergent job), header first. */
+/** The report's items as CSV (one row per divergent job), header first, formula-safe cells. */
 export function reportCsv(report: DivergenceReport): string {
   const rows = report.items.map((item) =>
-    CSV_COLUMNS.map((c) => cell(c === 'fields' ? (item.fields ?? []).join(' ') : item[c])).join(
-      ',',
-    ),
+    csvRow(CSV_COLUMNS.map((c) => (c === 'fields' ? (item.fields ?? []).join(' ') : item[c]))),
   );
   return [CSV_COLUMNS.join(','), ...rows].join('\n') + '\n';
 }

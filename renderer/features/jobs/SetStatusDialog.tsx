@@ -2,7 +2,7 @@ import { useState } from 'react';
 import type { JobStatus } from '../../../shared/contract';
 import { JOB_STATUSES } from '../../../shared/contract/names';
 import { useWriteBlockReason } from '../../app/connection';
-import { useOperatorName } from '../../app/operator';
+import { useAuditedAs } from '../../app/operator';
 import { Button } from '../../ui/Button';
 import { Dialog } from '../../ui/Dialog';
 import { ErrorNote } from '../../ui/ErrorNote';
@@ -28,7 +28,7 @@ export function SetStatusDialog(props: Props) {
 
 function SetStatusForm({ workspace, jobId, currentStatus, onClose, onDone }: Props) {
   const blocked = useWriteBlockReason();
-  const operator = useOperatorName();
+  const operator = useAuditedAs();
   const mutation = useForceStatus(workspace);
   const [status, setStatus] = useState<JobStatus>(
     currentStatus === 'failed' ? 'pending' : 'failed',

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { FlagValue } from '../../../shared/contract';
 import { useWriteBlockReason } from '../../app/connection';
-import { useOperatorName } from '../../app/operator';
+import { useAuditedAs } from '../../app/operator';
 import { Button } from '../../ui/Button';
 import { Dialog } from '../../ui/Dialog';
 import { ErrorNote } from '../../ui/ErrorNote';
@@ -13,7 +13,7 @@ export function FlagSwitch() {
   const flag = useFlag();
   const setFlag = useSetFlag();
   const blockReason = useWriteBlockReason();
-  const operator = useOperatorName();
+  const operator = useAuditedAs();
   const [target, setTarget] = useState<FlagValue | null>(null);
   const on = flag.data?.new_schema === 'on';
   const change = target ? describeFlagChange(target) : null;

@@ -1,4 +1,5 @@
 import type { ApiError } from '../../shared/contract';
+import { printable } from './format/printable';
 
 /** A stream the CLI writes to; `isTTY` decides whether a progress bar may be drawn on it. */
 export interface CliStream {
@@ -11,6 +12,8 @@ export interface CliIo {
   stdout: CliStream;
   stderr: CliStream;
   env: Record<string, string | undefined>;
+  /** What `--params -` and `enqueue --ndjson -` read; absent when the CLI runs without one. */
+  stdin?: AsyncIterable<Buffer | string>;
   /** Aborted on Ctrl-C or SIGTERM: long work is cancelled, `serve` and `demo` shut down. */
   signal?: AbortSignal;
 }
@@ -20,8 +23,9 @@ export function writeJson(io: CliIo, value: unknown): void {
   io.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
 
+/** Human text: control characters in it (from job fields, names, messages) are shown escaped. */
 export function writeLines(stream: CliStream, text: string): void {
-  if (text) stream.write(text.endsWith('\n') ? text : `${text}\n`);
+  if (text) stream.write(printable(text.endsWith('\n') ? text : `${text}\n`));
 }
 
 /**
@@ -33,7 +37,7 @@ export function writeError(io: CliIo, error: ApiError, json: boolean): void {
     io.stderr.write(`${JSON.stringify(error)}\n`);
     return;
   }
-  io.stderr.write(`error (${error.code}): ${error.message}\n`);
+  io.stderr.write(`error (${error.code}): ${printable(error.message)}\n`);
 }
 
 /** Resolves when the signal is aborted (never, without one). */

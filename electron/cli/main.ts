@@ -14,6 +14,7 @@ const code = await run(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,
   env: process.env,
+  stdin: process.stdin,
   signal: interrupt.signal,
 });
 // Leave now: a reconnecting Redis client or an idle socket must not keep a finished command alive.

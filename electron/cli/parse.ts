@@ -10,7 +10,7 @@ export function parseJsonFlag(flag: string, field: string, text: string | undefi
   } catch (error) {
     const why = error instanceof Error ? error.message : String(error);
     throw new ValidationError(
-      `${flag} is not valid JSON (${why}). Pass a JSON object, for example ${flag} '{"to":"a@example.com"}'.`,
+      `${flag} is not valid JSON (${why}). Pass a JSON object, for example ${flag} '{"to":"a@example.com"}', ${flag} @file.json, or ${flag} - to read standard input.`,
       { field, flag },
     );
   }

@@ -1,13 +1,15 @@
 import { Command, CommanderError } from 'commander';
 import type { ApiError } from '../../shared/contract';
-import { ERROR_SURFACES } from '../../shared/contract';
+import { contract, ERROR_SURFACES } from '../../shared/contract';
 import { toApiError } from '../core/error-mapping';
 import { addHostCommands } from './commands/host';
 import { addJobCommands } from './commands/jobs';
 import { addIndexCommand, addMigrationCommands } from './commands/migration';
+import { addReportCommands } from './commands/reports';
 import { addTelemetryCommands } from './commands/telemetry';
 import { addTriageCommands } from './commands/triage';
 import { writeError, type CliIo } from './io';
+import { operationsHelp } from './operations';
 import { CliSession } from './session';
 
 const USAGE_EXIT = ERROR_SURFACES.VALIDATION.exitCode;
@@ -37,9 +39,11 @@ export function buildProgram(session: CliSession): Command {
   addJobCommands(program, session);
   addMigrationCommands(program, session);
   addIndexCommand(program, session);
+  addReportCommands(program, session);
   addTelemetryCommands(program, session);
   addTriageCommands(program, session);
   addHostCommands(program, session);
+  program.addHelpText('after', operationsHelp(contract));
   for (const command of allCommands(program)) {
     command.exitOverride().configureOutput(program.configureOutput());
   }

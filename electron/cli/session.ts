@@ -4,6 +4,7 @@ import type { Contract, CoreOperationName, OutputOf } from '../../shared/contrac
 import { flagFromEnv } from '../core/context';
 import { QueueCore } from '../core/core';
 import { QueuescopeError, ValidationError } from '../core/errors';
+import { printable } from './format/printable';
 import { writeJson, writeLines, type CliIo } from './io';
 import { parseRedisUrl, readPasswordFile } from './parse';
 import { startProgress } from './progress';
@@ -34,7 +35,10 @@ const FLAG_OF_FIELD: Record<string, string> = {
 };
 
 export interface InvokeOptions {
-  /** Who the write is audited as (defaults to the local user). */
+  /**
+   * @deprecated Ignored: a write is audited as the operator (QUEUESCOPE_OPERATOR, else the OS
+   * user), never as a name a command passes along (docs/doors.md "The audit's actor").
+   */
   actor?: string;
   /** Overrides of FLAG_OF_FIELD for this command (e.g. job_id set by --job-id). */
   flags?: Record<string, string>;
@@ -85,13 +89,34 @@ export class CliSession {
     return this.io.env.QUEUESCOPE_REDIS_PASSWORD || undefined;
   }
 
-  /** The local user, for writes that take no --actor. */
-  get defaultActor(): string {
+  /**
+   * The person operating Queuescope from this shell, whom every write is audited as
+   * (docs/doors.md "The audit's actor"): QUEUESCOPE_OPERATOR, else the OS user.
+   */
+  get operator(): string {
+    const declared = this.io.env.QUEUESCOPE_OPERATOR?.trim();
+    if (declared) return declared;
     try {
-      return `cli:${userInfo().username}`;
+      return userInfo().username || 'cli';
     } catch {
       return 'cli';
     }
+  }
+
+  /** The name written into a job's actor_id or retried_by when the command takes no --actor. */
+  get defaultActor(): string {
+    return this.operator;
+  }
+
+  /**
+   * `--actor` on a command whose audit used to follow it (flags set, status, repair): it no longer
+   * does, and a script that relies on it is told once, on stderr, outside --json.
+   */
+  noteActorFlag(given: string | undefined): void {
+    if (given === undefined || given === this.operator || this.json) return;
+    this.io.stderr.write(
+      `note: --actor no longer names who is audited; this write is recorded as ${printable(this.operator)} (set QUEUESCOPE_OPERATOR to change it).\n`,
+    );
   }
 
   core(): QueueCore {
@@ -117,7 +142,7 @@ export class CliSession {
       options.progress && !this.json && this.io.stderr.isTTY ? startProgress(this.io.stderr) : null;
     try {
       return await this.core().invoke(op, input, {
-        actor: options.actor ?? this.defaultActor,
+        actor: this.operator,
         ...(this.io.signal ? { signal: this.io.signal } : {}),
         ...(progress ? { onProgress: progress.update } : {}),
       });

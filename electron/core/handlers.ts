@@ -45,7 +45,7 @@ export function createHandlers(ctx: CoreContext, batcher: EnqueueBatcher): Handl
     setFlag: (input) => setFlag(ctx, input.value),
     metrics: (input) => readMetrics(ctx, input.window, input.workspace_id),
     metricsPrometheus: async () => ({ text: await prometheusText(ctx) }),
-    audit: (input) => readAudit(ctx, input.limit, input.contains),
+    audit: (input) => readAudit(ctx, input),
     divergenceCheck: (input, call) => divergenceCheck(ctx, input, call),
     repair: (input, call) => repair(ctx, input, call),
     divergenceReports: (input) => listReports(ctx, input.limit),

@@ -72,7 +72,20 @@ export const telemetryOperations = {
     input: z
       .object({
         limit: z.number().int().min(1).max(10000).default(200),
+        /** Entries whose text contains this, in any case. */
         contains: z.string().max(200).optional(),
+        /** Only this actor's entries (exact). */
+        actor: z.string().min(1).max(256).optional(),
+        /** Only this operation's entries (exact), e.g. setFlag. */
+        operation: z.string().min(1).max(100).optional(),
+        /** Only entries from this time on, epoch milliseconds. */
+        since_ms: z
+          .number({
+            error: (i) => `since_ms must be epoch milliseconds (got ${describe(i.input)})`,
+          })
+          .int({ error: 'since_ms must be a whole number of milliseconds' })
+          .min(0, { error: 'since_ms must not be negative' })
+          .optional(),
       })
       .default({ limit: 200 }),
   }),

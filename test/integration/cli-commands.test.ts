@@ -13,7 +13,8 @@ async function cli(...argv: string[]) {
   const io: CliIo = {
     stdout: { write: (s: string) => (out += s) },
     stderr: { write: (s: string) => (err += s) },
-    env: { REDIS_URL: env.server.url },
+    // The person at the shell, whom every write is audited as (docs/doors.md "The audit's actor").
+    env: { REDIS_URL: env.server.url, QUEUESCOPE_OPERATOR: 'ops-kim' },
   };
   const code = await run(argv, io);
   return { code, out, err, json: () => JSON.parse(out), error: () => JSON.parse(err) };
@@ -110,18 +111,9 @@ describe('queuescope commands (happy paths)', () => {
     }
   });
 
-  it('a forced status change is audited with its actor and reason', async () => {
+  it('a forced status change is audited as the operator, with its reason', async () => {
     await cli(...enqueueArgs('acme', ['--job-id', 'j4']));
-    const forced = await cli(
-      'status',
-      'j4',
-      'completed',
-      '--force',
-      '--reason',
-      'finished by hand',
-      '--actor',
-      'ops-kim',
-    );
+    const forced = await cli('status', 'j4', 'completed', '--force', '--reason', 'finished by hand');
     expect(forced.code).toBe(0);
     expect(forced.out).toContain('now completed');
     const [entry] = await auditEntries();
@@ -184,12 +176,14 @@ describe('queuescope commands (happy paths)', () => {
     expect(human.out).toMatch(/a3\s+slack\.chat\.postMessage\s+u_maria\s+pending\s+-/);
   });
 
-  it('flags set changes the flag in Redis and is audited with its actor', async () => {
+  it('flags set changes the flag in Redis and is audited as the operator, whatever --actor says', async () => {
     const set = await cli('flags', 'set', 'new-schema', 'on', '--actor', 'alice');
     expect(set.code).toBe(0);
+    expect(set.out).toContain('audited as ops-kim');
+    expect(set.err).toContain('--actor no longer names who is audited');
     expect(await env.redis.get('ai:flags:new_schema')).toBe('on');
     const [entry] = await auditEntries();
-    expect(entry).toMatchObject({ actor: 'alice', operation: 'setFlag', target: 'new_schema=on' });
+    expect(entry).toMatchObject({ actor: 'ops-kim', operation: 'setFlag', target: 'new_schema=on' });
     const got = await cli('--json', 'flags', 'get');
     expect(got.json()).toEqual({ new_schema: 'on', source: 'redis' });
     expect((await cli('flags', 'get')).out).toContain('new-schema: on');

@@ -1,26 +1,39 @@
 import type { Command } from 'commander';
 import { contract, JOB_STATUSES, ID_PATTERN } from '../../../shared/contract';
-import { NotFoundError } from '../../core/errors';
+import { NotFoundError, ValidationError } from '../../core/errors';
 import { fieldList } from '../format/table';
 import { jobRows, sideBySide, singleJob } from '../format/job';
 import { workspacesText } from '../format/reports';
-import { numberFlag, parseJsonFlag } from '../parse';
+import { jsonFlag } from '../input';
+import { numberFlag } from '../parse';
 import type { CliSession } from '../session';
+import { bulkExitCode, bulkText, enqueueNdjson } from './bulk';
 
 /** enqueue, get, inspect, status, retry, workspaces, list: flag mapping and formatting only. */
 export function addJobCommands(program: Command, session: CliSession): void {
   program
     .command('enqueue')
-    .description(contract.enqueue.summary)
-    .requiredOption('--workspace <id>', 'workspace id')
-    .requiredOption('--provider <name>', 'action provider, e.g. google')
-    .requiredOption('--action <name>', 'action name, e.g. gmail.send')
-    .requiredOption('--actor <user>', 'who enqueues it (audited)')
-    .option('--params <json>', 'the action parameters, a JSON object')
+    .description(
+      `${contract.enqueue.summary} With --ndjson: ${contract.enqueueMany.summary.toLowerCase()}`,
+    )
+    .option('--workspace <id>', 'workspace id (required without --ndjson)')
+    .option('--provider <name>', 'action provider, e.g. google (required without --ndjson)')
+    .option('--action <name>', 'action name, e.g. gmail.send (required without --ndjson)')
+    .option(
+      '--actor <user>',
+      "the job's actor_id: whom the job acts for (required without --ndjson; the audit records the operator)",
+    )
+    .option('--params <json>', 'the action parameters, a JSON object, @file.json, or - for stdin')
     .option('--request-id <id>', 'client request id: a repeat with the same id is a duplicate')
     .option('--job-id <id>', 'the job id (generated, time-sortable, when omitted)')
+    .option(
+      '--ndjson <file>',
+      'enqueue one job per line of this file (- for stdin); the flags above fill fields a line lacks',
+    )
     .action(async (opts, cmd: Command) => {
       session.use(cmd);
+      if (opts.ndjson !== undefined) return enqueueLines(session, opts);
+      requireFlags(opts, ['workspace', 'provider', 'action', 'actor']);
       const out = await session.invoke(
         'enqueue',
         {
@@ -28,11 +41,11 @@ export function addJobCommands(program: Command, session: CliSession): void {
           action_provider: opts.provider,
           action_name: opts.action,
           actor_id: opts.actor,
-          params: parseJsonFlag('--params', 'params', opts.params),
+          params: await jsonFlag(session.io, '--params', 'params', opts.params),
           client_request_id: opts.requestId,
           job_id: opts.jobId,
         },
-        { actor: opts.actor, flags: { job_id: '--job-id' } },
+        { flags: { job_id: '--job-id' } },
       );
       session.output(out, () =>
         out.outcome === 'enqueued'
@@ -88,26 +101,22 @@ export function addJobCommands(program: Command, session: CliSession): void {
     .argument('<JOB_ID>', 'job id')
     .argument('<STATUS>', `new status: ${JOB_STATUSES.join(', ')}`)
     .option('--workspace <id>', 'workspace id (required while dual-write is on)')
-    .option('--result <json>', 'the result, a JSON object (completed/failed)')
+    .option('--result <json>', 'the result, a JSON object, @file.json, or - for stdin')
     .option('--force', 'override the transition rules (audited)')
     .option('--reason <text>', 'why, for the audit trail (with --force)')
-    .option('--actor <user>', 'who makes the change (audited; default: the local user)')
+    .option('--actor <user>', 'deprecated: the audit records the operator (QUEUESCOPE_OPERATOR)')
     .action(async (jobId: string, status: string, opts, cmd: Command) => {
       session.use(cmd);
-      const actor = opts.actor ?? session.defaultActor;
-      const job = await session.invoke(
-        'updateStatus',
-        {
-          job_id: jobId,
-          status,
-          workspace_id: opts.workspace,
-          result: parseJsonFlag('--result', 'result', opts.result),
-          force: opts.force === true ? true : undefined,
-          reason: opts.reason,
-          actor_id: actor,
-        },
-        { actor },
-      );
+      session.noteActorFlag(opts.actor);
+      const job = await session.invoke('updateStatus', {
+        job_id: jobId,
+        status,
+        workspace_id: opts.workspace,
+        result: await jsonFlag(session.io, '--result', 'result', opts.result),
+        force: opts.force === true ? true : undefined,
+        reason: opts.reason,
+        actor_id: opts.actor ?? session.defaultActor,
+      });
       session.output(job, () => `Job ${jobId} is now ${job.status}.\n${singleJob(job)}`);
     });
 
@@ -116,14 +125,17 @@ export function addJobCommands(program: Command, session: CliSession): void {
     .description(contract.retry.summary)
     .argument('<JOB_ID>', 'job id')
     .requiredOption('--workspace <id>', 'workspace id')
-    .requiredOption('--actor <user>', 'who retries it (audited)')
+    .option(
+      '--actor <user>',
+      "written as the job's retried_by (default: the operator, QUEUESCOPE_OPERATOR or the OS user)",
+    )
     .action(async (jobId: string, opts, cmd: Command) => {
       session.use(cmd);
-      const job = await session.invoke(
-        'retry',
-        { job_id: jobId, workspace_id: opts.workspace, actor_id: opts.actor },
-        { actor: opts.actor },
-      );
+      const job = await session.invoke('retry', {
+        job_id: jobId,
+        workspace_id: opts.workspace,
+        actor_id: opts.actor ?? session.defaultActor,
+      });
       session.output(
         job,
         () => `Job ${jobId} requeued (attempt ${job.attempts ?? 1}); it is ${job.status} again.`,
@@ -195,6 +207,37 @@ export function addJobCommands(program: Command, session: CliSession): void {
         ])}\n${more}`;
       });
     });
+}
+
+/** enqueue --ndjson: the single-job flags are defaults for the lines; --params and ids are per line. */
+async function enqueueLines(session: CliSession, opts: Record<string, string | undefined>) {
+  for (const flag of ['params', 'requestId', 'jobId'] as const) {
+    if (opts[flag] === undefined) continue;
+    const name = `--${flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+    throw new ValidationError(
+      `${name} belongs in each line of --ndjson input, not on the command line.`,
+      { flag: name, usage: 'ndjson' },
+    );
+  }
+  const summary = await enqueueNdjson(session, opts.ndjson!, {
+    workspace_id: opts.workspace,
+    action_provider: opts.provider,
+    action_name: opts.action,
+    actor_id: opts.actor,
+  });
+  session.output(summary, () => bulkText(summary));
+  session.exitCode = bulkExitCode(summary);
+}
+
+/** Required flags of a single enqueue, checked by hand since --ndjson does without them. */
+function requireFlags(opts: Record<string, unknown>, names: string[]): void {
+  const missing = names.filter((name) => opts[name] === undefined);
+  if (missing.length === 0) return;
+  const flag = `--${missing[0]}`;
+  throw new ValidationError(
+    `required option '${flag}' not specified (or give --ndjson FILE to enqueue many jobs).`,
+    { flag, usage: 'commander.missingMandatoryOptionValue' },
+  );
 }
 
 function notFound(jobId: string, workspace: string | undefined): NotFoundError {

@@ -29,18 +29,18 @@ export function addMigrationCommands(program: Command, session: CliSession): voi
     .description(contract.setFlag.summary)
     .addArgument(new Argument('<FLAG>', 'the flag to set').choices(['new-schema']))
     .addArgument(new Argument('<VALUE>', 'on or off'))
-    .requiredOption('--actor <user>', 'who changes it (audited)')
+    .option('--actor <user>', 'deprecated: the audit records the operator (QUEUESCOPE_OPERATOR)')
     .action(async (_flag: string, value: string, opts, cmd: Command) => {
       session.use(cmd);
-      const state = await session.invoke(
-        'setFlag',
-        { value, actor_id: opts.actor },
-        { actor: opts.actor },
-      );
+      session.noteActorFlag(opts.actor);
+      const state = await session.invoke('setFlag', {
+        value,
+        actor_id: opts.actor ?? session.defaultActor,
+      });
       session.output(
         state,
         () =>
-          `new-schema is now ${state.new_schema}: ${state.new_schema === 'on' ? 'every enqueue writes both schemas' : 'enqueues write the old schema only'} (audited as ${opts.actor}).`,
+          `new-schema is now ${state.new_schema}: ${state.new_schema === 'on' ? 'every enqueue writes both schemas' : 'enqueues write the old schema only'} (audited as ${session.operator}).`,
       );
     });
 
@@ -75,18 +75,19 @@ export function addMigrationCommands(program: Command, session: CliSession): voi
     .option('--workspace <id>', 'repair one workspace only')
     .option('--dry-run', 'print the plan and write nothing')
     .option('--backfill', 'only copy old-only jobs to the new schema')
-    .requiredOption('--actor <user>', 'who repairs (audited)')
+    .option('--actor <user>', 'deprecated: the audit records the operator (QUEUESCOPE_OPERATOR)')
     .action(async (opts, cmd: Command) => {
       session.use(cmd);
+      session.noteActorFlag(opts.actor);
       const result = await session.invoke(
         'repair',
         {
           workspace_id: opts.workspace,
           dry_run: opts.dryRun === true,
           backfill: opts.backfill === true,
-          actor_id: opts.actor,
+          actor_id: opts.actor ?? session.defaultActor,
         },
-        { actor: opts.actor, progress: true },
+        { progress: true },
       );
       session.output(result, () => repairText(result));
     });

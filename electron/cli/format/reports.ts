@@ -130,13 +130,13 @@ export function divergenceText(r: DivergenceReport): string {
   if (r.counts.awaiting_backfill) {
     lines.push(
       '',
-      `${r.counts.awaiting_backfill} jobs await backfill (listed with --json); \`queuescope repair --actor YOU\` copies them to the new schema.`,
+      `${r.counts.awaiting_backfill} jobs await backfill (listed with --json); \`queuescope repair --backfill\` copies them to the new schema.`,
     );
   }
   lines.push(
     '',
     found
-      ? `${found} divergent. Preview the fixes with \`queuescope repair --dry-run --actor YOU\`.`
+      ? `${found} divergent. Preview the fixes with \`queuescope repair --dry-run\`.`
       : 'In sync.',
   );
   return lines.join('\n');

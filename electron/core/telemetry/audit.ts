@@ -43,21 +43,34 @@ export async function appendAudit(ctx: CoreContext, record: AuditRecord): Promis
   await ctx.redis.xadd(keys.audit, 'MAXLEN', '~', ctx.config.auditMaxLen, '*', ...fields);
 }
 
-export async function readAudit(
-  ctx: CoreContext,
-  limit: number,
-  contains?: string,
-): Promise<AuditEntry[]> {
-  const needle = contains?.toLowerCase();
+/** Which entries readAudit returns: the newest `limit` that pass every filter given. */
+export interface AuditQuery {
+  limit: number;
+  contains?: string | undefined;
+  actor?: string | undefined;
+  operation?: string | undefined;
+  since_ms?: number | undefined;
+}
+
+function matches(entry: AuditEntry, query: AuditQuery, needle: string | undefined): boolean {
+  if (query.actor !== undefined && entry.actor !== query.actor) return false;
+  if (query.operation !== undefined && entry.operation !== query.operation) return false;
+  return !needle || JSON.stringify(entry).toLowerCase().includes(needle);
+}
+
+export async function readAudit(ctx: CoreContext, query: AuditQuery): Promise<AuditEntry[]> {
+  const needle = query.contains?.toLowerCase();
+  // Stream ids are their append time in ms: a `since` bounds the walk inside Redis.
+  const start = query.since_ms === undefined ? '-' : String(query.since_ms);
   const entries: AuditEntry[] = [];
   let end = '+';
   // Page backwards so a filter can still fill `limit` entries without reading the whole stream at once.
-  while (entries.length < limit) {
-    const page = await ctx.redis.xrevrange(keys.audit, end, '-', 'COUNT', 500);
+  while (entries.length < query.limit) {
+    const page = await ctx.redis.xrevrange(keys.audit, end, start, 'COUNT', 500);
     for (const [id, flat] of page) {
       const entry = toEntry(id, flat);
-      if (!needle || JSON.stringify(entry).toLowerCase().includes(needle)) entries.push(entry);
-      if (entries.length >= limit) break;
+      if (matches(entry, query, needle)) entries.push(entry);
+      if (entries.length >= query.limit) break;
     }
     if (page.length < 500) break;
     end = `(${page[page.length - 1]![0]}`;

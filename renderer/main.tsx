@@ -7,6 +7,9 @@ import './styles/theme.css';
 import './styles/base.css';
 import './styles/layout.css';
 import './styles/jobs.css';
+// Shared by every screen (panels, tables, stale marks): loaded up front, so a screen opened first
+// is styled on first load, not only once another screen imported it (docs/console.md).
+import './ui/screen.css';
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

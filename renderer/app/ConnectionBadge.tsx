@@ -1,13 +1,29 @@
 import { hasProfiles } from '../api/client';
 import { ProfileSwitcher, WritesLock } from '../features/connections';
-import { useConnection } from './connection';
+import type { ConnectionState } from '../../shared/contract';
+import { useConnection, useConnectionLatency } from './connection';
 
-const STATE_TEXT = {
+const STATE_TEXT: Record<ConnectionState, string> = {
   connecting: 'Connecting',
   ready: 'Connected',
+  not_answering: 'Not answering',
   reconnecting: 'Reconnecting',
   down: 'Disconnected',
-} as const;
+};
+
+/** The health probe's round trip, beside the state but outside its live region (it changes every probe). */
+function Latency() {
+  const latency = useConnectionLatency();
+  if (latency === null) return null;
+  return (
+    <span
+      className="badge-latency"
+      title="Round trip of the host's health probe to Redis (one read every 2 s)"
+    >
+      {latency < 1000 ? `${latency} ms` : `${(latency / 1000).toFixed(1)} s`}
+    </span>
+  );
+}
 
 /**
  * The connection switcher with its state badge. In the desktop app it lists the saved profiles and
@@ -27,13 +43,11 @@ export function ConnectionBadge() {
           </select>
         </label>
       )}
-      <span
-        className={`badge badge-${connection.state}`}
-        role="status"
-        aria-label={`Connection state: ${STATE_TEXT[connection.state]}`}
-        title={connection.detail}
-      >
-        {STATE_TEXT[connection.state]}
+      <span className={`badge badge-${connection.state}`} title={connection.detail}>
+        <span role="status" aria-label={`Connection state: ${STATE_TEXT[connection.state]}`}>
+          {STATE_TEXT[connection.state]}
+        </span>
+        {connection.state === 'ready' && <Latency />}
       </span>
       {connection.read_only && (
         <span className="badge badge-readonly" title="Writes are disabled for this connection">

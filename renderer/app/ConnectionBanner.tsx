@@ -18,7 +18,20 @@ function useSecondsSince(since: number, active: boolean): number {
 export function ConnectionBanner() {
   const connection = useConnection();
   const away = connection.state === 'reconnecting' || connection.state === 'down';
-  const seconds = useSecondsSince(connection.since, away);
+  const stalled = connection.state === 'not_answering';
+  const seconds = useSecondsSince(connection.since, away || stalled);
+  if (stalled) {
+    // Counted from when the probe gave up waiting (3 s after Redis stopped answering).
+    return (
+      <div className="banner" role="alert">
+        <span className="spinner" aria-hidden="true" />
+        <span>
+          Redis is not answering ({seconds + 3} s): it may be paused, overloaded or behind a stalled
+          network. Writes are disabled until it answers; showing the last data read, marked stale.
+        </span>
+      </div>
+    );
+  }
   if (away) {
     return (
       <div className="banner" role="alert">

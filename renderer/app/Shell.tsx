@@ -16,8 +16,8 @@ const MetricsPage = lazy(() =>
   import('../features/metrics').then((m) => ({ default: m.MetricsPage })),
 );
 const AuditPage = lazy(() => import('../features/audit').then((m) => ({ default: m.AuditPage })));
-const DivergencePanel = lazy(() =>
-  import('../features/divergence').then((m) => ({ default: m.DivergencePanel })),
+const DivergencePage = lazy(() =>
+  import('../features/divergence').then((m) => ({ default: m.DivergencePage })),
 );
 
 const PAGES: Record<ViewId, () => ReactNode> = {
@@ -26,7 +26,7 @@ const PAGES: Record<ViewId, () => ReactNode> = {
   migration: () => <MigrationPage />,
   metrics: () => <MetricsPage />,
   audit: () => <AuditPage />,
-  divergence: () => <DivergencePanel />,
+  divergence: () => <DivergencePage />,
 };
 
 /** The frame: top bar, failure banner, the "Workspaces" navigation, and the chosen screen. */

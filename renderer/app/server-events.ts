@@ -18,9 +18,12 @@ export function useServerEvents(): void {
     () =>
       subscribe((event) => {
         if (event.name === 'connection') {
-          const payload = event.payload as ConnectionInfo;
+          // The latency changes with every probe; only the badge reads it (docs/connection.md).
+          const { latency_ms: latency, ...payload } = event.payload as ConnectionInfo;
+          queryClient.setQueryData(connectionKeys.latency, latency ?? null);
           const previous = queryClient.getQueryData<ConnectionInfo>(connectionKeys.all);
           const changed = previous?.state !== payload.state;
+          if (previous && !changed && sameConnection(previous, payload)) return;
           queryClient.setQueryData<ConnectionInfo>(connectionKeys.all, {
             ...payload,
             since: changed || !previous ? Date.now() : previous.since,
@@ -42,4 +45,8 @@ export function useServerEvents(): void {
       }),
     [queryClient],
   );
+}
+
+function sameConnection(a: Omit<ConnectionInfo, 'since'>, b: Omit<ConnectionInfo, 'since'>) {
+  return a.detail === b.detail && a.read_only === b.read_only && a.label === b.label;
 }

@@ -92,6 +92,8 @@ export interface RepairResult {
   skipped_count?: number;
   /** True when `planned` was cut at its cap; `planned_count` is the full number. */
   planned_count?: number;
+  /** Fixes planned per category, in all (the dry run's counts the console previews). */
+  planned_by_category?: Partial<Record<DivergenceCategory, number>>;
   /**
    * Set when a fix failed and the repair stopped there (Redis out of memory, unreachable, ...): the
    * failing job, whose copies are as they were (null when the report could not be read on between

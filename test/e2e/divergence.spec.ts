@@ -103,16 +103,25 @@ test.describe('divergence panel', () => {
     await dialog.getByRole('button', { name: 'Close' }).click();
   });
 
-  test('Backfill copies the old-only jobs to the new schema and reports it', async ({
+  test('Backfill… previews its dry-run counts, writes nothing until confirmed, then copies the old-only jobs', async ({
     page,
     baseUrl,
     redis,
   }) => {
     const panel = await openPanel(page, baseUrl);
-    await panel.getByRole('button', { name: 'Backfill', exact: true }).click();
-    await expect(panel.getByRole('status').filter({ hasText: 'Backfill copied' })).toHaveText(
-      'Backfill copied 3 jobs to the new schema; skipped 0.',
+    await panel.getByRole('button', { name: 'Backfill…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Backfill the new schema' });
+    // No check yet: the dry run runs one first, and the preview counts what the backfill would do.
+    await expect(dialog.getByRole('list', { name: 'Backfill counts' })).toHaveText(
+      '3 Awaiting backfill',
+      { timeout: 30_000 },
     );
+    await expect(
+      dialog.getByRole('list', { name: 'Repair plan' }).getByRole('listitem'),
+    ).toHaveCount(3);
+    expect(await redis.exists('ai:job:ws-1:early-0')).toBe(0);
+    await dialog.getByRole('button', { name: 'Backfill 3 jobs' }).click();
+    await expect(dialog.getByRole('status')).toContainText('Backfilled 3; skipped 0.');
     expect(
       await redis.exists('ai:job:ws-1:early-0', 'ai:job:ws-1:early-1', 'ai:job:ws-1:early-2'),
     ).toBe(3);
@@ -185,7 +194,7 @@ test.describe('on a read-only connection', () => {
     const panel = await openPanel(page, baseUrl);
     await runCheck(panel);
     await expect(panel.getByRole('button', { name: 'Mismatch (1)' })).toBeVisible();
-    for (const name of ['Repair…', 'Backfill']) {
+    for (const name of ['Repair…', 'Backfill…']) {
       const button = panel.getByRole('button', { name, exact: true });
       await expect(button).toBeDisabled();
       await expect(button).toHaveAttribute('title', /read-only/i);

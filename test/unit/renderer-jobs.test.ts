@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { checkParams } from '../../renderer/features/enqueue/json-params';
 import { listInput } from '../../renderer/features/jobs/list-input';
 import { syncText } from '../../shared/contract';
-import { formatCompact, utcTitle } from '../../renderer/ui/Time';
+import { formatTime, utcTitle } from '../../renderer/ui/Time';
 import { formatBytes } from '../../renderer/ui/JsonView';
 import { hashOf, placeFromHash } from '../../renderer/app/place';
 
@@ -65,14 +65,7 @@ describe('time display', () => {
   it('gives UTC for the hover title and keeps unparseable text as it is', () => {
     expect(utcTitle('2026-01-02T03:04:05.678Z')).toBe('2026-01-02 03:04:05.678 UTC');
     expect(utcTitle('yesterday')).toBe('yesterday');
-    expect(formatCompact('not a time')).toBe('not a time');
-  });
-  it('shows only the time for today and adds the day otherwise', () => {
-    const now = new Date('2026-03-10T12:00:00Z');
-    const today = formatCompact('2026-03-10T11:00:00Z', now);
-    const earlier = formatCompact('2026-02-01T11:00:00Z', now);
-    expect(today).not.toMatch(/Feb|Mar/);
-    expect(earlier).toMatch(/Feb/);
+    expect(formatTime('not a time')).toBe('not a time');
   });
   it('formats sizes', () => {
     expect(formatBytes(512)).toBe('512 B');

@@ -182,6 +182,8 @@ export async function repair(
         .map(planFix);
       for (const fix of fixes) {
         result.planned_count!++;
+        const byCategory = (result.planned_by_category ??= {});
+        byCategory[fix.item.category] = (byCategory[fix.item.category] ?? 0) + 1;
         if (result.planned.length < LIST_CAP)
           result.planned.push({
             job_id: fix.item.job_id,

@@ -1,6 +1,8 @@
 import { useDeferredValue, useMemo } from 'react';
+import { useConnectionStale } from '../../app/connection';
 import { Button } from '../../ui/Button';
 import { ErrorNote } from '../../ui/ErrorNote';
+import { StaleMark } from '../../ui/StaleMark';
 import { Time } from '../../ui/Time';
 import {
   useAuditActions,
@@ -21,6 +23,7 @@ export function AuditPage() {
   const actions = useAuditActions();
   const contains = useDeferredValue(filter.trim());
   const audit = useAudit(contains, limit);
+  const away = useConnectionStale();
   const entries = useMemo(
     () =>
       (audit.data ?? []).filter((entry) =>
@@ -61,8 +64,11 @@ export function AuditPage() {
         </select>
         <span className="muted" aria-live="polite">
           {audit.data === undefined ? 'Loading…' : `${entries.length} actions`}
-          {audit.isError && audit.data !== undefined && (
-            <span className="stale-mark"> (stale)</span>
+          {(audit.isError || away) && audit.data !== undefined && (
+            <>
+              {' '}
+              <StaleMark readAt={audit.dataUpdatedAt} />
+            </>
           )}
         </span>
         <span className="toolbar-spacer" />

@@ -1,57 +1,51 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import type { RepairResult } from '../../../shared/contract';
 import { useWriteBlockReason } from '../../app/connection';
-import { useOperatorName } from '../../app/operator';
 import { Button } from '../../ui/Button';
 import { ErrorNote } from '../../ui/ErrorNote';
-import { useChosenReportId, useDivergenceActions } from './divergence-ui-store';
+import { workspaceKeys } from '../workspaces/queries';
+import { CheckScope } from './CheckScope';
+import { useCheckScope, useChosenReportId, useDivergenceActions } from './divergence-ui-store';
 import { DivergenceResults } from './DivergenceResults';
 import { DivergenceTrend } from './DivergenceTrend';
 import { useLongOperation } from './long-operation';
 import { ProgressBar } from './ProgressBar';
 import { divergenceKeys, useReports } from './queries';
-import { RepairDialog } from './RepairDialog';
+import { RepairDialog, type RepairMode } from './RepairDialog';
 import './divergence.css';
 
-/** The migration's divergence tools: check (with cancel and resume), results, repair, backfill, trend. */
+/** The migration's divergence tools: check (scoped, with cancel and resume), results, repair, backfill, trend. */
 export function DivergencePanel() {
   const queryClient = useQueryClient();
   const reports = useReports();
   const chosen = useChosenReportId();
+  const scope = useCheckScope();
   const actions = useDivergenceActions();
   const blockReason = useWriteBlockReason();
-  const actor = useOperatorName();
   const check = useLongOperation('divergenceCheck');
-  const backfill = useLongOperation('repair');
   const [error, setError] = useState<unknown>(null);
-  const [repairOpen, setRepairOpen] = useState(false);
-  const [backfilled, setBackfilled] = useState<RepairResult | null>(null);
+  const [dialog, setDialog] = useState<RepairMode | null>(null);
 
   const latest = reports.data?.[0] ?? null;
+  const shown = (chosen ? reports.data?.find((r) => r.id === chosen) : latest) ?? null;
   const reportId = chosen ?? latest?.id ?? null;
-  const busy = check.running || backfill.running;
-  const refresh = () => void queryClient.invalidateQueries({ queryKey: divergenceKeys.all });
+  // A check or repair changes what the workspaces list marks as divergent (its ≠ badges).
+  const refresh = () => {
+    void queryClient.invalidateQueries({ queryKey: divergenceKeys.all });
+    void queryClient.invalidateQueries({ queryKey: workspaceKeys.all });
+  };
 
   const runCheck = async (resume: boolean) => {
     setError(null);
     try {
       const report = await check.run(
-        resume && latest ? { resume: true, report_id: latest.id } : {},
+        resume && latest
+          ? { resume: true, report_id: latest.id }
+          : scope
+            ? { workspace_id: scope }
+            : {},
       );
       actions.reportChosen(report.id);
-    } catch (e) {
-      setError(e);
-    } finally {
-      refresh();
-    }
-  };
-
-  const runBackfill = async () => {
-    setError(null);
-    setBackfilled(null);
-    try {
-      setBackfilled(await backfill.run({ backfill: true, dry_run: false, actor_id: actor }));
     } catch (e) {
       setError(e);
     } finally {
@@ -65,34 +59,31 @@ export function DivergencePanel() {
         Divergence between the schemas
       </h2>
       <div className="divergence-actions">
-        <Button variant="primary" disabled={busy} onClick={() => void runCheck(false)}>
+        <CheckScope disabled={check.running} />
+        <Button variant="primary" disabled={check.running} onClick={() => void runCheck(false)}>
           Run divergence check
         </Button>
-        {latest && latest.state !== 'completed' && !busy && (
+        {latest && latest.state !== 'completed' && !check.running && (
           <Button onClick={() => void runCheck(true)}>Resume check</Button>
         )}
         <Button
-          disabled={busy || !reportId}
+          disabled={check.running || !shown}
+          title={shown ? undefined : 'Run a divergence check first'}
           disabledReason={blockReason}
-          onClick={() => setRepairOpen(true)}
+          onClick={() => setDialog('repair')}
         >
           Repair…
         </Button>
-        <Button disabled={busy} disabledReason={blockReason} onClick={() => void runBackfill()}>
-          Backfill
+        <Button
+          disabled={check.running}
+          disabledReason={blockReason}
+          onClick={() => setDialog('backfill')}
+        >
+          Backfill…
         </Button>
       </div>
       {check.running && (
         <ProgressBar label="Divergence check" progress={check.progress} onCancel={check.cancel} />
-      )}
-      {backfill.running && (
-        <ProgressBar label="Backfill" progress={backfill.progress} onCancel={backfill.cancel} />
-      )}
-      {backfilled && (
-        <p role="status" className="divergence-outcome">
-          Backfill copied {backfilled.applied} job{backfilled.applied === 1 ? '' : 's'} to the new
-          schema; skipped {backfilled.skipped_count ?? backfilled.skipped.length}.
-        </p>
       )}
       <ErrorNote error={error} />
       {reports.error && <ErrorNote error={reports.error} />}
@@ -102,8 +93,14 @@ export function DivergencePanel() {
         reports.data && <p className="divergence-empty">No divergence check has run yet.</p>
       )}
       <DivergenceTrend reports={reports.data ?? []} />
-      {repairOpen && (
-        <RepairDialog reportId={reportId} onClose={() => setRepairOpen(false)} onDone={refresh} />
+      {dialog && (
+        <RepairDialog
+          key={dialog}
+          mode={dialog}
+          report={shown}
+          onClose={() => setDialog(null)}
+          onDone={refresh}
+        />
       )}
     </section>
   );

@@ -1,32 +1,39 @@
 import { Fragment } from 'react';
-import type {
-  DivergenceCategory,
-  DivergenceItem,
-  DivergenceReport,
-} from '../../../shared/contract';
+import type { DivergenceItem, DivergenceReport } from '../../../shared/contract';
 import { DIVERGENCE_CATEGORIES } from '../../../shared/contract/names';
 import { Button } from '../../ui/Button';
 import { ErrorNote } from '../../ui/ErrorNote';
+import { Time } from '../../ui/Time';
+import { CATEGORY_LABELS, markText } from './categories';
 import { useCategory, useDivergenceActions, useOpenRow } from './divergence-ui-store';
 import { download, reportCsv } from './export';
 import { JobDiff } from './JobDiff';
 import { useReport } from './queries';
-
-export const CATEGORY_LABELS: Record<DivergenceCategory, string> = {
-  missing_in_new: 'Missing in new',
-  awaiting_backfill: 'Awaiting backfill',
-  missing_in_old: 'Missing in old',
-  mismatch: 'Mismatch',
-  workspace_mismatch: 'Workspace mismatch',
-  orphan_queue_entry: 'Orphan queue entry',
-  orphan_idempotency_key: 'Orphan idempotency key',
-};
 
 function detail(item: DivergenceItem): string {
   if (item.fields?.length) return item.fields.join(', ');
   if (item.near_flip) return 'enqueued near a flag flip';
   if (item.old_workspace) return `old hash says ${item.old_workspace}`;
   return item.key ?? '';
+}
+
+/** How the last repair from this report went, over the items shown (capped like them). */
+function RepairSummary({ items }: { items: DivergenceItem[] }) {
+  const marked = items.filter((i) => i.repair);
+  if (marked.length === 0) return null;
+  const count = (outcome: string) => marked.filter((i) => i.repair!.outcome === outcome).length;
+  const last = marked
+    .map((i) => i.repair!.at)
+    .sort()
+    .at(-1)!;
+  return (
+    <p className="divergence-summary repair-summary">
+      After the repair of <Time iso={last} />: <strong>{count('applied')}</strong> fixed ·{' '}
+      <strong>{count('skipped')}</strong> skipped
+      {count('unknown') ? ` · ${count('unknown')} of unknown outcome` : ''}. Run a check to see what
+      is still divergent.
+    </p>
+  );
 }
 
 function Summary({ report }: { report: DivergenceReport }) {
@@ -62,6 +69,7 @@ export function DivergenceResults({ reportId }: { reportId: string }) {
   return (
     <div className="divergence-results">
       <Summary report={r} />
+      <RepairSummary items={r.items} />
       <div className="divergence-filter" role="group" aria-label="Filter by category">
         <Button
           small
@@ -113,6 +121,7 @@ export function DivergenceResults({ reportId }: { reportId: string }) {
               <th>job</th>
               <th>workspace</th>
               <th>what differs</th>
+              <th>after repair</th>
             </tr>
           </thead>
           <tbody>
@@ -121,7 +130,7 @@ export function DivergenceResults({ reportId }: { reportId: string }) {
               return (
                 <Fragment key={row}>
                   <tr
-                    className="divergence-row"
+                    className={`divergence-row${item.repair ? ` repaired-${item.repair.outcome}` : ''}`}
                     aria-expanded={openRow === row}
                     tabIndex={0}
                     onClick={() => actions.rowToggled(row)}
@@ -131,10 +140,19 @@ export function DivergenceResults({ reportId }: { reportId: string }) {
                     <td className="mono">{item.job_id}</td>
                     <td>{item.workspace_id ?? '—'}</td>
                     <td>{detail(item)}</td>
+                    <td>
+                      {item.repair ? (
+                        <span className={`repair-mark repair-mark-${item.repair.outcome}`}>
+                          {markText(item.repair)}
+                        </span>
+                      ) : (
+                        <span className="muted">—</span>
+                      )}
+                    </td>
                   </tr>
                   {openRow === row && (
                     <tr className="divergence-diff-row">
-                      <td colSpan={4}>
+                      <td colSpan={5}>
                         <JobDiff item={item} />
                       </td>
                     </tr>

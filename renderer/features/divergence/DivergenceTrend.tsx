@@ -1,6 +1,7 @@
 import { useMemo } from 'react';
 import type uPlot from 'uplot';
 import type { DivergenceReport } from '../../../shared/contract';
+import { Time } from '../../ui/Time';
 import { UPlotChart } from '../../ui/UPlotChart';
 import { useDivergenceActions } from './divergence-ui-store';
 
@@ -60,7 +61,9 @@ export function DivergenceTrend({ reports }: { reports: DivergenceReport[] }) {
         <tbody>
           {reports.map((r) => (
             <tr key={r.id}>
-              <td>{new Date(r.started_at).toLocaleString()}</td>
+              <td>
+                <Time iso={r.started_at} />
+              </td>
               <td>{r.workspace_id ?? 'all'}</td>
               <td>{r.state}</td>
               <td className="num">{divergentOf(r)}</td>

@@ -1,2 +1,2 @@
 export { DivergencePanel } from './DivergencePanel';
-export { DivergencePanel as DivergencePage } from './DivergencePanel';
+export { DivergencePage } from './DivergencePage';

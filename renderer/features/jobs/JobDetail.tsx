@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useConnection, useWriteBlockReason } from '../../app/connection';
 import { Button } from '../../ui/Button';
 import { ErrorNote } from '../../ui/ErrorNote';
+import { Time } from '../../ui/Time';
 import { JobCompare } from './JobCompare';
 import { useJobsUiActions } from './jobs-ui-store';
 import { useRetryJob } from './mutations';
@@ -77,7 +78,7 @@ export function JobDetail({ workspace, jobId }: { workspace: string; jobId: stri
       </header>
       {stale && (
         <p className="stale-note" role="status">
-          Stale: showing the copy read at {new Date(query.dataUpdatedAt).toLocaleTimeString()}.
+          Stale: showing the copy read at <Time iso={query.dataUpdatedAt} />.
         </p>
       )}
       {notice && (

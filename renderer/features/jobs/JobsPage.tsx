@@ -3,6 +3,7 @@ import { useConnection, useWriteBlockReason } from '../../app/connection';
 import { useSelectedWorkspace } from '../../app/navigation';
 import { Button } from '../../ui/Button';
 import { ErrorNote } from '../../ui/ErrorNote';
+import { Time } from '../../ui/Time';
 import { BulkRetryDialog, type BulkRetryTarget } from './BulkRetryDialog';
 import { JobDetail } from './JobDetail';
 import { JobsTable } from './JobsTable';
@@ -42,9 +43,7 @@ function WorkspaceJobs({ workspace }: { workspace: string }) {
   const total = query.data?.pages[0]?.total ?? 0;
   useJobsKeyboard(rows, searchRef);
 
-  const stale =
-    Boolean(query.data) &&
-    (query.isRefetchError || connection.state === 'down' || connection.state === 'reconnecting');
+  const stale = Boolean(query.data) && (query.isRefetchError || connection.state !== 'ready');
   const livePaused = (query.data?.pages.length ?? 0) > LIVE_PAGES;
 
   return (
@@ -64,7 +63,7 @@ function WorkspaceJobs({ workspace }: { workspace: string }) {
         <div className="page-actions">
           {stale && (
             <span className="stale-chip" role="status" title={query.error?.message}>
-              Stale · last updated {new Date(query.dataUpdatedAt).toLocaleTimeString()}
+              Stale · last updated <Time iso={query.dataUpdatedAt} />
             </span>
           )}
           <Button

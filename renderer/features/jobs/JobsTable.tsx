@@ -77,13 +77,13 @@ const Row = memo(function Row({ row, index, top, active, open }: RowProps) {
         <StatusChip status={row.new_status} />
       </div>
       <div role="cell" className="cell-time">
-        <Time iso={row.enqueued_at} compact />
+        <Time iso={row.enqueued_at} />
       </div>
       <div role="cell" className="cell-time">
-        <Time iso={row.started_at} compact />
+        <Time iso={row.started_at} />
       </div>
       <div role="cell" className="cell-time">
-        <Time iso={row.finished_at} compact />
+        <Time iso={row.finished_at} />
       </div>
       <div role="cell" className="cell-num">
         {row.attempts}

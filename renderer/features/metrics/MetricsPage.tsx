@@ -1,7 +1,9 @@
 import { useMemo } from 'react';
 import { workspacesQueryOptions } from '../workspaces/queries';
 import { useQuery } from '@tanstack/react-query';
+import { useConnectionStale } from '../../app/connection';
 import { ErrorNote } from '../../ui/ErrorNote';
+import { StaleMark } from '../../ui/StaleMark';
 import { formatCount, formatPercent, toChartSeries } from './chart-data';
 import { AttemptsChart, FailureRateChart, QueueDepthChart } from './MetricsCharts';
 import {
@@ -28,7 +30,8 @@ export function MetricsPage() {
     if (workspace) ids.add(workspace);
     return [...ids].sort();
   }, [workspaces.data, report, workspace]);
-  const stale = metrics.isError && report !== undefined;
+  const away = useConnectionStale();
+  const stale = (metrics.isError || away) && report !== undefined;
 
   return (
     <div className="screen metrics-page">
@@ -67,7 +70,12 @@ export function MetricsPage() {
         {(metrics.isFetching || metrics.isPlaceholderData) && (
           <span className="muted">Updating…</span>
         )}
-        {stale && <span className="stale-mark">Stale: the last refresh failed</span>}
+        {stale && (
+          <StaleMark
+            readAt={metrics.dataUpdatedAt}
+            why={away ? 'Redis is not answering' : 'The last refresh failed'}
+          />
+        )}
       </div>
       <ErrorNote error={metrics.error} prefix="Could not read the metrics." />
       {report && series && (

@@ -1,16 +1,18 @@
 import { useState } from 'react';
 import type { FlagValue } from '../../../shared/contract';
-import { useWriteBlockReason } from '../../app/connection';
+import { useConnectionStale, useWriteBlockReason } from '../../app/connection';
 import { useAuditedAs } from '../../app/operator';
 import { Button } from '../../ui/Button';
 import { Dialog } from '../../ui/Dialog';
 import { ErrorNote } from '../../ui/ErrorNote';
+import { StaleMark } from '../../ui/StaleMark';
 import { Switch } from '../../ui/Switch';
 import { describeFlagChange } from './flag-change';
 import { useFlag, useSetFlag } from './queries';
 
 export function FlagSwitch() {
   const flag = useFlag();
+  const away = useConnectionStale();
   const setFlag = useSetFlag();
   const blockReason = useWriteBlockReason();
   const operator = useAuditedAs();
@@ -63,7 +65,12 @@ export function FlagSwitch() {
         <dt>Follows Redis</dt>
         <dd>
           live: a change made by any other client, even redis-cli, shows up here within seconds
-          {flag.isError && <span className="stale-mark"> (stale: last read failed)</span>}
+          {(flag.isError || away) && flag.data && (
+            <>
+              {' '}
+              <StaleMark readAt={flag.dataUpdatedAt} />
+            </>
+          )}
         </dd>
       </dl>
       {!target && <ErrorNote error={setFlag.error} prefix="The flag was not changed." />}

@@ -1,6 +1,9 @@
 import type { StatusCounts, WorkspaceSummary } from '../../../shared/contract';
+import { useConnectionStale } from '../../app/connection';
 import { useNavigationActions, useSelectedWorkspace } from '../../app/navigation';
 import { ErrorNote } from '../../ui/ErrorNote';
+import { StaleMark } from '../../ui/StaleMark';
+import { formatTime } from '../../ui/Time';
 import { usePrefetchJobListHandlers } from '../jobs/queries';
 import { useWorkspaces } from './queries';
 
@@ -68,6 +71,7 @@ function WorkspaceItem({ ws, selected }: { ws: WorkspaceSummary; selected: boole
 export function WorkspaceNav() {
   const query = useWorkspaces();
   const selected = useSelectedWorkspace();
+  const away = useConnectionStale();
   return (
     <nav aria-label="Workspaces" className="ws-nav">
       <div className="nav-heading-row">
@@ -81,7 +85,7 @@ export function WorkspaceNav() {
           aria-label="Refresh workspace counts"
           title={
             query.dataUpdatedAt
-              ? `Counts read at ${new Date(query.dataUpdatedAt).toLocaleTimeString()}; refresh now`
+              ? `Counts read at ${formatTime(query.dataUpdatedAt)}; refresh now`
               : 'Refresh now'
           }
           disabled={query.isFetching}
@@ -90,6 +94,11 @@ export function WorkspaceNav() {
           ↻
         </button>
       </div>
+      {query.data && (query.isRefetchError || away) && (
+        <p className="nav-stale">
+          <StaleMark readAt={query.dataUpdatedAt} />
+        </p>
+      )}
       <div className="ws-legend" aria-hidden="true">
         <span className="count count-pending">pending</span>
         <span className="count count-running">running</span>

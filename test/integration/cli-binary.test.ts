@@ -1,4 +1,7 @@
 import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useRedis } from '../helpers/core';
@@ -147,5 +150,92 @@ describe('the queuescope binary', () => {
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.stdout);
     expect(doc.worker.enqueued).toBeGreaterThan(2);
+  });
+});
+
+/** The binary with stdin fed from `input`, for --params - and --ndjson -. */
+function withStdin(args: string[], input: string) {
+  const child = spawn(process.execPath, [bin, ...args], {
+    cwd: root,
+    env: { ...process.env, REDIS_URL: env.server.url, QUEUESCOPE_OPERATOR: 'ops-kim' },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  child.stdin.end(input);
+  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
+    child.on('close', (code) => resolve({ code, stdout, stderr })),
+  );
+}
+
+describe('large input to the binary (docs/doors.md "Command line")', () => {
+  const single = [
+    'enqueue',
+    '--workspace',
+    'acme',
+    '--provider',
+    'p',
+    '--action',
+    'a',
+    '--actor',
+    'u',
+  ];
+  /** params of exactly `bytes` bytes as JSON: the core's limit is 1 MiB. */
+  const paramsOf = (bytes: number) => JSON.stringify({ blob: 'x'.repeat(bytes - 11) });
+
+  it('enqueues a 1 MiB job from --params @file and from --params -, and refuses one byte more', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'queuescope-bin-'));
+    try {
+      const file = join(dir, 'params.json');
+      writeFileSync(file, paramsOf(1024 * 1024));
+      const fromFile = await queuescope(
+        '--json',
+        ...single,
+        '--job-id',
+        'big-1',
+        '--params',
+        `@${file}`,
+      );
+      expect(fromFile).toMatchObject({ code: 0, stderr: '' });
+      expect(Buffer.byteLength((await env.redis.hget('ai:jobs:big-1', 'params'))!)).toBe(
+        1024 * 1024,
+      );
+      const fromStdin = await withStdin(
+        [...single, '--job-id', 'big-2', '--params', '-'],
+        paramsOf(1024 * 1024),
+      );
+      expect(fromStdin.code).toBe(0);
+      expect(Buffer.byteLength((await env.redis.hget('ai:jobs:big-2', 'params'))!)).toBe(
+        1024 * 1024,
+      );
+      const over = await withStdin(
+        ['--json', ...single, '--job-id', 'big-3', '--params', '-'],
+        paramsOf(1024 * 1024 + 1),
+      );
+      expect(over.code).toBe(2);
+      expect(JSON.parse(over.stderr)).toMatchObject({
+        code: 'VALIDATION',
+        details: { field: 'params' },
+      });
+      expect(await env.redis.exists('ai:jobs:big-3')).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('enqueues NDJSON from stdin, audited as the operator', async () => {
+    const lines = Array.from({ length: 2500 }, (_, i) =>
+      JSON.stringify({ job_id: `nd-${i}`, action_provider: 'p', action_name: 'a', actor_id: 'u' }),
+    ).join('\n');
+    const r = await withStdin(['--json', 'enqueue', '--ndjson', '-', '--workspace', 'acme'], lines);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ enqueued: 2500, failed: 0 });
+    expect(await env.redis.llen('ai:queue:pending')).toBe(2500);
+    const audit = await env.redis.xrevrange('ai:qs:audit', '+', '-');
+    expect(audit).toHaveLength(3);
+    for (const [, fields] of audit)
+      expect(fields).toEqual(expect.arrayContaining(['actor', 'ops-kim']));
   });
 });

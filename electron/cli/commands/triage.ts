@@ -74,15 +74,17 @@ export function addTriageCommands(program: Command, session: CliSession): void {
     .argument('<JOB_ID>', 'the job id to take out of ai:queue:pending')
     .requiredOption('--reason <text>', 'why (recorded in the job and the audit trail)')
     .option('--workspace <id>', "the job's workspace (default: its old copy's)")
-    .option('--actor <user>', 'who takes it out (audited; default: the local user)')
+    .option('--actor <user>', 'deprecated: the audit records the operator (QUEUESCOPE_OPERATOR)')
     .action(async (jobId: string, opts, cmd: Command) => {
       session.use(cmd);
+      session.noteActorFlag(opts.actor);
       const actor = opts.actor ?? session.defaultActor;
-      const out = await session.invoke(
-        'removeFromQueue',
-        { job_id: jobId, workspace_id: opts.workspace, reason: opts.reason, actor_id: actor },
-        { actor },
-      );
+      const out = await session.invoke('removeFromQueue', {
+        job_id: jobId,
+        workspace_id: opts.workspace,
+        reason: opts.reason,
+        actor_id: actor,
+      });
       session.output(out, () => {
         const status =
           out.status_before === 'pending'

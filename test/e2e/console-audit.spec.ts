@@ -67,6 +67,9 @@ test('audit lists every operator action, filters them, and exports what it shows
   const rows = table.locator('tbody tr');
   await expect(rows).toHaveCount(stream.length);
   await expect(rows.nth(0)).toContainText('auditor');
+  // The browser declared the name; the host's OS user stands beside it (docs/doors.md).
+  await expect(rows.nth(0)).toContainText('host user e2e');
+  await expect(rows.nth(1)).not.toContainText('host user');
   await expect(rows.nth(0)).toContainText('setFlag');
   await expect(rows.nth(0)).toContainText(stream[0]!.target);
   await expect(rows.nth(1)).toContainText('retry');
@@ -86,7 +89,7 @@ test('audit lists every operator action, filters them, and exports what it shows
   const lines = (await readFile(file, 'utf8')).trimEnd().split('\r\n');
   const retry = stream[1]!;
   expect(lines).toHaveLength(2);
-  expect(lines[0]).toBe('time,actor,operation,target,outcome,details');
+  expect(lines[0]).toBe('time,actor,operation,target,outcome,details,host_user');
   expect(lines[1]!.startsWith(`${retry.time},bob,retry,${retry.target},`)).toBe(true);
   expect(lines[1]).toContain('CONFLICT');
 
@@ -97,5 +100,6 @@ test('audit lists every operator action, filters them, and exports what it shows
   await page.getByRole('button', { name: 'Export CSV' }).click();
   const allLines = (await readFile(await (await all).path(), 'utf8')).trimEnd().split('\r\n');
   expect(allLines).toHaveLength(1 + stream.length);
+  expect(allLines[1]).toMatch(/^[^,]+,auditor,setFlag,.*,e2e$/);
   expect(await redis.xlen('ai:qs:audit')).toBe(3);
 });

@@ -1,11 +1,10 @@
 import { userInfo } from 'node:os';
+import { describeAddress, parseRedisAddress } from '../core/redis/address';
 
-/** "redis 10.0.0.5:6379" for a Redis URL, without credentials or query. */
+/** "redis 10.0.0.5:6379" or "sentinel orders (3 sentinels)" for a Redis URL, without credentials. */
 export function labelOf(redisUrl: string): string {
   try {
-    const url = new URL(redisUrl);
-    const scheme = url.protocol === 'rediss:' ? 'rediss' : 'redis';
-    return `${scheme} ${url.hostname}:${url.port || '6379'}`;
+    return describeAddress(parseRedisAddress(redisUrl));
   } catch {
     return 'redis';
   }

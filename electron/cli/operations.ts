@@ -41,6 +41,7 @@ export const CLI_COMMANDS: { [K in CoreOperationName]: { command: string; exampl
   overview: { command: 'overview', example: ['overview'] },
   findJob: { command: 'find', example: ['find', 'job-1'] },
   queuePage: { command: 'queue', example: ['queue'] },
+  connectionInfo: { command: 'topology', example: ['topology'] },
   removeFromQueue: { command: 'unqueue', example: ['unqueue', 'job-1', '--reason', 'stuck'] },
 };
 

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { ValidationError } from '../core/errors';
+import { parseRedisAddress } from '../core/redis/address';
 import { redactRedisUrl } from '../core/redis/redact';
 
 /** Parses a JSON flag value; bad JSON is a VALIDATION error naming the flag, before anything is sent. */
@@ -40,6 +41,8 @@ export function parsePort(text: string | undefined, flag = '--port'): number | u
 
 /** `--redis` must be a redis:// or rediss:// URL; anything else would be misread as a socket path. */
 export function parseRedisUrl(text: string): string {
+  // A Sentinel URL lists several hosts, which URL cannot parse: address.ts reads it.
+  if (/^rediss?\+sentinel:/i.test(text.trim())) return parseSentinelFlag(text);
   let protocol: string;
   try {
     protocol = new URL(text).protocol;
@@ -78,4 +81,14 @@ export function readPasswordFile(path: string): string {
     );
   }
   return password;
+}
+
+function parseSentinelFlag(text: string): string {
+  try {
+    parseRedisAddress(text);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new ValidationError(`--redis: ${message}`, { field: 'redis', flag: '--redis' });
+  }
+  return text;
 }

@@ -1,7 +1,8 @@
 import { Command, CommanderError } from 'commander';
 import type { ApiError } from '../../shared/contract';
-import { contract, ERROR_SURFACES } from '../../shared/contract';
+import { contract, ERROR_SURFACES, exitCodeOf } from '../../shared/contract';
 import { toApiError } from '../core/error-mapping';
+import { addConnectionCommand } from './commands/connection';
 import { addHostCommands } from './commands/host';
 import { addJobCommands } from './commands/jobs';
 import { addIndexCommand, addMigrationCommands } from './commands/migration';
@@ -10,6 +11,7 @@ import { addTelemetryCommands } from './commands/telemetry';
 import { addTriageCommands } from './commands/triage';
 import { writeError, type CliIo } from './io';
 import { operationsHelp } from './operations';
+import { addTlsOptions } from './tls-flags';
 import { CliSession } from './session';
 
 const USAGE_EXIT = ERROR_SURFACES.VALIDATION.exitCode;
@@ -36,7 +38,9 @@ export function buildProgram(session: CliSession): Command {
       // Usage errors are printed by run() in the one error shape; commander stays quiet.
       outputError: () => undefined,
     });
+  addTlsOptions(program);
   addJobCommands(program, session);
+  addConnectionCommand(program, session);
   addMigrationCommands(program, session);
   addIndexCommand(program, session);
   addReportCommands(program, session);
@@ -56,7 +60,7 @@ function allCommands(command: Command): Command[] {
 
 /**
  * Runs the command line with the given arguments (without `node` and the script) and returns the
- * exit code: 0 ok, 1 divergence found, else ERROR_SURFACES[code].exitCode of the error.
+ * exit code: 0 ok, 1 divergence found, else exitCodeOf(error) (6 for a write no replica confirmed).
  */
 export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const session = new CliSession(io, argv);
@@ -68,7 +72,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     if (error instanceof CommanderError) return usageError(error, session, io);
     const apiError = explain(toApiError(error), io);
     writeError(io, apiError, session.json);
-    return ERROR_SURFACES[apiError.code].exitCode;
+    return exitCodeOf(apiError);
   } finally {
     await session.close().catch(() => undefined);
   }

@@ -4,12 +4,14 @@ import type { Contract, CoreOperationName, OutputOf } from '../../shared/contrac
 import { flagFromEnv } from '../core/context';
 import { QueueCore } from '../core/core';
 import { QueuescopeError, ValidationError } from '../core/errors';
+import { durabilityFromEnv } from '../core/redis/durability';
 import { printable } from './format/printable';
 import { writeJson, writeLines, type CliIo } from './io';
 import { parseRedisUrl, readPasswordFile } from './parse';
 import { startProgress } from './progress';
+import { TLS_FLAG_OF_FIELD, tlsConnection, type TlsFlags } from './tls-flags';
 
-export interface GlobalOptions {
+export interface GlobalOptions extends TlsFlags {
   redis?: string;
   redisPasswordFile?: string;
   json?: boolean;
@@ -32,6 +34,7 @@ const FLAG_OF_FIELD: Record<string, string> = {
   window: '--since',
   value: 'on|off',
   reason: '--reason',
+  ...TLS_FLAG_OF_FIELD,
 };
 
 export interface InvokeOptions {
@@ -122,9 +125,14 @@ export class CliSession {
   core(): QueueCore {
     if (!this.coreInstance) {
       this.coreInstance = new QueueCore({
-        connection: { url: this.redisUrl, ...optional('password', this.redisPassword) },
+        connection: {
+          url: this.redisUrl,
+          ...optional('password', this.redisPassword),
+          ...tlsConnection(this.globals, this.redisUrl),
+        },
         readOnly: this.readOnly,
         defaultFlag: flagFromEnv(this.io.env.AI_JOBS_NEW_SCHEMA),
+        ...durabilityFromEnv(this.io.env),
       });
       // Connection failures surface as the failing command's error; the event itself is noise here.
       this.coreInstance.redis.on('error', () => undefined);

@@ -20,6 +20,13 @@ export interface CoreConfig {
    * and says so (env QUEUESCOPE_FLAG_SKEW_MS).
    */
   flagSkewMs: number;
+  /**
+   * Replicas a write must reach (WAIT) before it is reported done: 'auto' is one where the
+   * primary has replicas, none where it has none (env QUEUESCOPE_WAIT_REPLICAS, topologies.md).
+   */
+  waitReplicas: 'auto' | number;
+  /** How long a write waits for them before it is unconfirmed (env QUEUESCOPE_WAIT_TIMEOUT_MS). */
+  waitTimeoutMs: number;
 }
 
 export const DEFAULT_CONFIG: CoreConfig = {
@@ -30,6 +37,8 @@ export const DEFAULT_CONFIG: CoreConfig = {
   metricsRetentionSec: 8 * 86_400,
   auditMaxLen: 10_000,
   flagSkewMs: 3000,
+  waitReplicas: 'auto',
+  waitTimeoutMs: 1000,
 };
 
 /** What every operation of the core works with. */

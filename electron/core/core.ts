@@ -9,6 +9,7 @@ import type {
 } from '../../shared/contract';
 import { contract } from '../../shared/contract';
 import { auditSubject } from './audit-target';
+import { ClusterNotSupportedError, clusterContext, clusterRoute } from './cluster-guard';
 import {
   DEFAULT_CONFIG,
   flagFromEnv,
@@ -23,9 +24,19 @@ import { createHandlers, type Handlers } from './handlers';
 import { EnqueueBatcher } from './jobs/enqueue';
 import { BackgroundIndexer, type BackgroundIndexerOptions } from './migration/background-indexer';
 import { createRedisClient, type ConnectionOptions } from './redis/connection';
+import { connectionProblemOf, withConnectionProblem } from './redis/connection-problem';
+import {
+  confirmWrite,
+  durabilityFromEnv,
+  durabilityPolicy,
+  isConfirmed,
+  writeTicket,
+} from './redis/durability';
+import { detectTopology } from './redis/topology';
 import { registerScripts } from './scripts';
 import { appendAudit, auditOutcome } from './telemetry/audit';
 import { DualWriteFailures } from './telemetry/dual-write-failures';
+import { needsConfirmation, unconfirmedError, unconfirmedItems } from './unconfirmed';
 import { validate } from './validate';
 
 export interface CoreOptions extends Partial<CoreConfig> {
@@ -47,12 +58,15 @@ export class QueueCore {
   private readonly indexers = new Set<BackgroundIndexer>();
   /** Times the connection became ready: a call issued while it was not may have gone out since. */
   private readies = 0;
+  /** The handlers of the operations a Redis Cluster serves, made when one is found. */
+  private clusterHandlers: Handlers | null = null;
 
   constructor(options: CoreOptions = {}) {
     this.config = {
       ...DEFAULT_CONFIG,
       defaultFlag: options.defaultFlag ?? flagFromEnv(process.env.AI_JOBS_NEW_SCHEMA),
       flagSkewMs: options.flagSkewMs ?? skewFromEnv(process.env.QUEUESCOPE_FLAG_SKEW_MS),
+      ...durabilityFromEnv(process.env),
       ...stripUndefined(options),
     };
     this.ownsClient = !options.redis;
@@ -100,13 +114,21 @@ export class QueueCore {
     ) => Promise<OutputOf<Contract[K]>>;
     const audited = op.writes && call.actor !== undefined;
     const reach = this.reachFrom(op.writes);
+    const ticket = writeTicket(this.redis);
+    // Refused on a cluster, or no answer to the probe: nothing was sent, so nothing is audited.
+    const run = (await this.routed(name, op.writes)) ?? handler;
     try {
-      const output = await handler(parsed, call);
+      const done = await run(parsed, call);
+      const output = op.writes ? await this.confirmed(name, parsed, done, ticket) : done;
       if (audited) await this.audit(name, parsed, call, 'ok', output);
       return output;
     } catch (error) {
-      // Callers see only the SPEC 4 error classes, whatever Redis or the client threw.
-      const coreError = toQueuescopeError(error, reach());
+      // Callers see only the SPEC 4 error classes, whatever Redis or the client threw; a TLS or
+      // login failure is named as such, not as Redis not answering.
+      const coreError = withConnectionProblem(
+        toQueuescopeError(error, reach()),
+        connectionProblemOf(this.redis),
+      );
       if (audited) await this.audit(name, parsed, call, coreError.toJSON());
       throw coreError;
     }
@@ -134,6 +156,50 @@ export class QueueCore {
   }
 
   /**
+   * The handler of `name` on a Redis Cluster (docs/topologies.md): served through the Cluster
+   * client, refused, or (undefined) the usual one. A failed probe sent nothing of the call.
+   */
+  private async routed(name: CoreOperationName, write: boolean) {
+    let kind: string;
+    try {
+      kind = await detectTopology(this.redis);
+    } catch (error) {
+      const notSent = toQueuescopeError(error, { write, mayHaveBeenSent: false });
+      throw withConnectionProblem(notSent, connectionProblemOf(this.redis));
+    }
+    if (kind !== 'cluster') return undefined;
+    const route = clusterRoute(name);
+    if (route === 'refused') {
+      throw new ClusterNotSupportedError(
+        name,
+        `${this.redis.options.host}:${this.redis.options.port}`,
+      );
+    }
+    if (route === 'as-is') return undefined;
+    if (!this.clusterHandlers) {
+      const ctx = clusterContext(this.ctx);
+      this.clusterHandlers = createHandlers(ctx, new EnqueueBatcher(ctx));
+    }
+    return this.clusterHandlers[name] as (input: unknown, call: CallContext) => Promise<never>;
+  }
+
+  /**
+   * A write is reported done once the replicas the policy asks for have it (WAIT); else it is
+   * unconfirmed, never done (docs/topologies.md "Acknowledged means durable").
+   */
+  private async confirmed<T>(name: string, input: unknown, output: T, ticket: number): Promise<T> {
+    if (!needsConfirmation(name)) return output;
+    const confirmation = await confirmWrite(this.redis, durabilityPolicy(this.config), ticket);
+    if (isConfirmed(confirmation)) return output;
+    if (name === 'enqueueMany') {
+      const { jobs } = input as { jobs: unknown[] };
+      const { results } = output as { results: Parameters<typeof unconfirmedItems>[1] };
+      return { results: unconfirmedItems(jobs, results, confirmation!) } as T;
+    }
+    throw unconfirmedError(name, input, output, confirmation!);
+  }
+
+  /**
    * How far a call issued now may get before it fails: ioredis writes commands only on a ready
    * connection and holds them otherwise, so a call that never saw one was never sent.
    */
@@ -151,6 +217,11 @@ export class QueueCore {
     if (this.config.readOnly) return null;
     const indexer = new BackgroundIndexer(this.ctx, options);
     this.indexers.add(indexer);
+    // A cluster node answers the indexer's scripts with MOVED: no indexing there yet.
+    void detectTopology(this.redis).then(
+      (kind) => (kind === 'cluster' ? indexer.stop() : undefined),
+      () => undefined,
+    );
     return indexer;
   }
 

@@ -9,6 +9,7 @@ import {
   UnauthorizedError,
   ValidationError,
 } from './errors';
+import { authMessage } from './redis/connection-problem';
 
 /** The connection could not be made, so no command went out: nothing of the call ran. */
 const NOT_SENT_PATTERNS = [
@@ -47,6 +48,8 @@ export interface CallReach {
 export function toApiError(error: unknown, reach?: CallReach): ApiError {
   if (error instanceof QueuescopeError) return error.toJSON();
   const message = error instanceof Error ? error.message : String(error);
+  const refusal = serverRefusal(message);
+  if (refusal) return refusal;
   const unavailable = unavailableError(message, reach);
   if (unavailable) return unavailable;
   if (error instanceof Error && error.name === 'ReplyError') {
@@ -61,6 +64,32 @@ export function toApiError(error: unknown, reach?: CallReach): ApiError {
     };
   }
   return { code: 'INTERNAL', message: `Unexpected error: ${message}` };
+}
+
+/**
+ * Redis refusing on account of who asked or where (docs/topologies.md): a refused login, a replica
+ * asked to write, a cluster node asked for another node's key. None of these ran the command.
+ */
+function serverRefusal(message: string): ApiError | null {
+  const said = message.split(' ')[0] ?? '';
+  if (said === 'WRONGPASS' || said === 'NOAUTH') {
+    return { code: 'REDIS_UNAVAILABLE', message: authMessage(message), details: { reason: 'auth' } };
+  }
+  if (said === 'READONLY') {
+    return {
+      code: 'REDIS_UNAVAILABLE',
+      message: `Redis refused the write: the server is a read-only replica now (${message}), as after a failover; nothing was written. Connect to the current primary, or through Sentinel (redis+sentinel://host:port/master_name) so Queuescope follows failovers.`,
+      details: { reason: 'replica', redis_error: said },
+    };
+  }
+  if (['MOVED', 'ASK', 'CROSSSLOT', 'CLUSTERDOWN'].includes(said)) {
+    return {
+      code: 'INTERNAL',
+      message: `This Redis is a node of a Redis Cluster (${message}), and this operation is not supported on a cluster yet; nothing was written. See docs/topologies.md for what works on a cluster today.`,
+      details: { reason: 'cluster_unsupported', topology: 'cluster', redis_error: said },
+    };
+  }
+  return null;
 }
 
 /**

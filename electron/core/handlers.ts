@@ -16,6 +16,8 @@ import { getFlag, setFlag } from './migration/flags';
 import { indexStep } from './migration/indexer';
 import { repair } from './migration/repair';
 import { listReports, readReport } from './migration/report-store';
+import { durabilityPolicy } from './redis/durability';
+import { describeConnection } from './redis/topology';
 import { readAudit } from './telemetry/audit';
 import { prometheusText, readMetrics } from './telemetry/metrics';
 import { findJob } from './triage/find-job';
@@ -43,6 +45,7 @@ export function createHandlers(ctx: CoreContext, batcher: EnqueueBatcher): Handl
     listJobs: (input) => listJobs(ctx, input),
     getFlag: () => getFlag(ctx),
     setFlag: (input) => setFlag(ctx, input.value),
+    connectionInfo: () => describeConnection(ctx.redis, durabilityPolicy(ctx.config)),
     metrics: (input) => readMetrics(ctx, input.window, input.workspace_id),
     metricsPrometheus: async () => ({ text: await prometheusText(ctx) }),
     audit: (input) => readAudit(ctx, input),

@@ -39,3 +39,16 @@ export function isApiError(value: unknown): value is ApiError {
   const v = value as Record<string, unknown>;
   return typeof v.message === 'string' && (ERROR_CODES as readonly unknown[]).includes(v.code);
 }
+
+/**
+ * The exit code of a write the primary applied but no replica confirmed in time: neither done nor
+ * failed, so a script can tell it apart and retry with the same request id (docs/topologies.md).
+ */
+export const UNCONFIRMED_EXIT_CODE = 6;
+
+/** The command line's exit code for an error: by its code, and its own for an unconfirmed write. */
+export function exitCodeOf(error: ApiError): number {
+  return error.details?.outcome === 'unconfirmed'
+    ? UNCONFIRMED_EXIT_CODE
+    : ERROR_SURFACES[error.code].exitCode;
+}

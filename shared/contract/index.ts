@@ -1,3 +1,4 @@
+import { connectionOperations } from './connection';
 import { divergenceOperations } from './divergence';
 import { jobOperations } from './jobs';
 import { migrationOperations } from './migration';
@@ -11,6 +12,7 @@ import type { InputOf, OutputOf } from './operation';
 export const contract = {
   ...jobOperations,
   ...migrationOperations,
+  ...connectionOperations,
   ...divergenceOperations,
   ...telemetryOperations,
   ...triageOperations,
@@ -46,6 +48,7 @@ export type QueuescopeApi = {
   [K in OperationName]: (input: InputOf<Contract[K]>) => Promise<OutputOf<Contract[K]>>;
 };
 
+export * from './connection';
 export * from './divergence';
 export * from './errors';
 export * from './ids';

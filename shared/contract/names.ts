@@ -15,6 +15,7 @@ export const OPERATION_NAMES = [
   'listJobs',
   'getFlag',
   'setFlag',
+  'connectionInfo',
   'indexStep',
   'divergenceCheck',
   'repair',

@@ -99,6 +99,7 @@ const SCRIPT: Step[] = [
   ['findJob', () => ({ query: 'job-c' })],
   ['queuePage', () => ({ offset: 0, limit: 10, job_id: 'job-c' })],
   ['removeFromQueue', () => ({ job_id: 'job-c', reason: 'poison', actor_id: 'ops' })],
+  ['connectionInfo', () => ({})],
 ];
 
 async function run(door: Door) {

@@ -10,6 +10,7 @@ const READ_INPUTS: Partial<Record<OperationName, unknown>> = {
   listWorkspaces: {},
   listJobs: { workspace_id: 'ws-1', status: 'running' },
   getFlag: {},
+  connectionInfo: {},
   divergenceReports: {},
   metrics: { window: '24h' },
   metricsPrometheus: {},

@@ -11,6 +11,7 @@ import {
 import { startMetricsServer, type MetricsServer } from '../../server/metrics-server';
 import { serve } from '../../server/serve';
 import { untilAborted, writeLines } from '../io';
+import { topologyAtStart, topologyLine } from './connection';
 import { numberFlag, parsePort } from '../parse';
 import type { CliSession } from '../session';
 
@@ -26,7 +27,10 @@ export function addHostCommands(program: Command, session: CliSession): void {
       session.use(cmd);
       const port = parsePort(opts.port);
       const metricsPort = parsePort(opts.metricsPort, '--metrics-port');
+      const topology = await topologyAtStart(session);
       const host = await serve({
+        // The core the topology was read through: it carries the TLS settings too.
+        core: session.core(),
         redisUrl: session.redisUrl,
         ...(session.redisPassword === undefined ? {} : { redisPassword: session.redisPassword }),
         readOnly: session.readOnly,
@@ -35,9 +39,9 @@ export function addHostCommands(program: Command, session: CliSession): void {
       });
       const metrics = await startMetrics(session, metricsPort, () => host.close());
       session.output(
-        { url: host.url, ...(metrics ? { metrics_url: metrics.url } : {}) },
+        { url: host.url, ...(metrics ? { metrics_url: metrics.url } : {}), topology },
         () =>
-          `Queuescope console: ${host.url}\n${metrics ? `Prometheus metrics: ${metrics.url}\n` : ''}Ctrl-C to stop.`,
+          `Queuescope console: ${host.url}\n${metrics ? `Prometheus metrics: ${metrics.url}\n` : ''}${topologyLine(topology)}\nCtrl-C to stop.`,
       );
       await untilAborted(session.io.signal);
       await Promise.all([host.close(), metrics?.close()]);

@@ -9,7 +9,10 @@ export interface AuditRecord {
   host_user?: string;
   operation: string;
   target: string;
-  /** "ok", "unknown" (the reply was lost after the write was sent), or "CODE: message". */
+  /**
+   * "ok", "unknown" (the reply was lost after the write was sent), "unconfirmed" (applied, but no
+   * replica had it in time), or "CODE: message".
+   */
   outcome: string;
   details?: string;
 }
@@ -21,6 +24,8 @@ export interface AuditRecord {
 export function auditOutcome(outcome: 'ok' | ApiError): string {
   if (outcome === 'ok') return 'ok';
   if (outcome.details?.outcome === 'unknown') return 'unknown';
+  // Applied on the primary, not confirmed by a replica in time (docs/topologies.md).
+  if (outcome.details?.outcome === 'unconfirmed') return 'unconfirmed';
   return `${outcome.code}: ${outcome.message}`;
 }
 

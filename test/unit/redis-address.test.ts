@@ -105,6 +105,8 @@ describe('failures named for what the user must fix', () => {
     ['ERR_TLS_CERT_ALTNAME_INVALID', /--tls-servername/],
     ['CERT_HAS_EXPIRED', /validity/],
     ['ERR_SSL_WRONG_VERSION_NUMBER', /speaks TLS/],
+    ['ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED', /--tls-cert FILE and --tls-key FILE/],
+    ['ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE', /--tls-cert FILE and --tls-key FILE/],
   ])('a TLS handshake failing with %s says what to change', (code, hint) => {
     const problem = classifyConnectionError(tlsError(code, 'x'), { tls: true, everReady: false });
     expect(problem).toMatchObject({ reason: 'tls' });

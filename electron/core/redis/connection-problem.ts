@@ -54,6 +54,12 @@ export function classifyConnectionError(
       `The server's TLS certificate is outside its validity dates (${cause}). Renew it on the server, and check both clocks.`,
     );
   }
+  // The server's alert about our certificate: it wants one, or does not trust the one sent.
+  if (/ALERT_(CERTIFICATE_REQUIRED|BAD_CERTIFICATE|CERTIFICATE_UNKNOWN|UNKNOWN_CA)$/.test(code)) {
+    return tls(
+      `The server refused the TLS connection for want of a client certificate it trusts (${cause}). Pass --tls-cert FILE and --tls-key FILE signed by a CA the server trusts.`,
+    );
+  }
   if (code.startsWith('ERR_SSL_') || code.startsWith('ERR_TLS_')) {
     return tls(
       `The TLS handshake failed (${cause}). Check that the port speaks TLS and the --tls-ca, --tls-cert/--tls-key and --tls-servername settings.`,

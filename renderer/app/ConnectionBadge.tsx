@@ -2,6 +2,7 @@ import { hasProfiles } from '../api/client';
 import { ProfileSwitcher, WritesLock } from '../features/connections';
 import type { ConnectionState } from '../../shared/contract';
 import { useConnection, useConnectionLatency } from './connection';
+import { useTopologySummary } from './topology';
 
 const STATE_TEXT: Record<ConnectionState, string> = {
   connecting: 'Connecting',
@@ -31,6 +32,8 @@ function Latency() {
  */
 export function ConnectionBadge() {
   const connection = useConnection();
+  // Connected: what stands behind the address (docs/topologies.md); else why it is not.
+  const topology = useTopologySummary();
   return (
     <div className="conn">
       {hasProfiles ? (
@@ -43,7 +46,10 @@ export function ConnectionBadge() {
           </select>
         </label>
       )}
-      <span className={`badge badge-${connection.state}`} title={connection.detail}>
+      <span
+        className={`badge badge-${connection.state}`}
+        title={connection.detail ?? topology ?? undefined}
+      >
         <span role="status" aria-label={`Connection state: ${STATE_TEXT[connection.state]}`}>
           {STATE_TEXT[connection.state]}
         </span>

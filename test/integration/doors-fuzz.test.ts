@@ -253,7 +253,7 @@ const writes = (op: string) =>
   contract[op as keyof typeof contract].writes;
 
 /** Snapshots around writes only, and only when something may have changed since the last one. */
-function keyspaceGuard() {
+function keyspaceGuard(door: string) {
   let known: Snapshot | null = null;
   return {
     async before(op: string): Promise<Snapshot | null> {
@@ -269,6 +269,7 @@ function keyspaceGuard() {
       if (response.error.details?.outcome === 'unknown') return void (known = null);
       const now = requestVisible(await snapshot(env.redis));
       expect(changedKeys(before, now), `${context}: ${response.error.message}`).toEqual([]);
+      count(door, 'refused writes, keyspace compared and unchanged');
       known = now;
     },
   };
@@ -303,7 +304,7 @@ describe('hostile requests at every door (docs/doors.md "Hostile input")', () =>
   beforeAll(seed);
 
   it(`${HTTP_RUNS} generated HTTP requests to the web host: typed errors, no 5xx, keyspace kept on refusal`, async () => {
-    const guard = keyspaceGuard();
+    const guard = keyspaceGuard('http');
     let sent = 0;
     await fc.assert(
       fc.asyncProperty(call, headerVariant, async ({ op, input }, h) => {
@@ -364,7 +365,7 @@ describe('hostile requests at every door (docs/doors.md "Hostile input")', () =>
   );
 
   it(`${IPC_RUNS} generated IPC messages to the desktop dispatcher: typed errors, keyspace kept on refusal`, async () => {
-    const guard = keyspaceGuard();
+    const guard = keyspaceGuard('ipc');
     let sent = 0;
     await fc.assert(
       fc.asyncProperty(envelope, sender, async (message, from) => {

@@ -1,6 +1,6 @@
 import {
   enqueueInput,
-  ERROR_SURFACES,
+  exitCodeOf,
   MAX_BULK,
   type ApiError,
   type EnqueueManyItem,
@@ -153,7 +153,7 @@ function stoppedAt(error: unknown, line: number, done: LineResult[]): Queuescope
 export function bulkExitCode(summary: BulkSummary): number {
   const first = summary.results.find((r) => r.outcome === 'error') as
     { outcome: 'error'; error: ApiError } | undefined;
-  return first ? ERROR_SURFACES[first.error.code].exitCode : 0;
+  return first ? exitCodeOf(first.error) : 0;
 }
 
 export function bulkText(summary: BulkSummary): string {

@@ -23,7 +23,9 @@ describe('metrics chart data', () => {
       ]),
     );
     expect(series.stepMinutes).toBe(60);
-    expect(series.x).toEqual([0, 3600]);
+    // Each step is drawn over the time it covers: x is its middle, the range its whole span.
+    expect(series.x).toEqual([1800, 5400]);
+    expect(series.range).toEqual([0, 7200]);
     expect(series.succeeded).toEqual([2, 0]);
     expect(series.failed).toEqual([1, 0]);
     expect(series.total).toEqual([3, 0]);

@@ -1,17 +1,55 @@
-import { useMemo } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 import uPlot from 'uplot';
+import { formatTime } from '../../ui/Time';
 import { themeColor, UPlotChart } from '../../ui/UPlotChart';
 import type { ChartSeries } from './chart-data';
+import { flagPlugin } from './flag-plugin';
 
 const HEIGHT = 220;
+
+/**
+ * Time ticks in the console's one date format (docs/console.md "Dates"), cut to what the range
+ * needs: `14:05` within a day, `03-10 14:05` beyond.
+ */
+function timeTicks(_u: uPlot, splits: number[]): string[] {
+  const span = (splits.at(-1) ?? 0) - (splits[0] ?? 0);
+  return splits.map((s) => formatTime(s * 1000).slice(span > 86_400 ? 5 : 11, 16));
+}
+
+/** The x of the legend: the start of the step under the cursor, in the one date format. */
+function stepStart(stepMinutes: number): uPlot.Series {
+  const half = (stepMinutes * 60) / 2;
+  return { value: (_u, v) => (v == null ? '—' : formatTime((v - half) * 1000)) };
+}
 
 function axes(unit: string): uPlot.Axis[] {
   const stroke = themeColor('--muted', '#6b7280');
   const grid = { stroke: themeColor('--grid', 'rgba(128,128,128,0.18)'), width: 1 };
   return [
-    { stroke, grid, ticks: grid },
+    { stroke, grid, ticks: grid, values: timeTicks },
     { stroke, grid, ticks: grid, label: unit, labelSize: 18, size: 56 },
   ];
+}
+
+/**
+ * The x scale: each step's bar stands over the time it covers (chart-data.ts puts x at its middle),
+ * so the range runs from the first step's start to the last step's end.
+ */
+function xScale(stepMinutes: number): uPlot.Scale {
+  const half = (stepMinutes * 60) / 2;
+  return { time: true, range: (_u, min, max) => [min - half, max + half] };
+}
+
+/**
+ * The latest series, for the flag overlay (flag-plugin.ts) to read at each draw: a refresh
+ * that moves the window or brings a flag change redraws it without rebuilding the chart.
+ */
+function useLatestSeries(series: ChartSeries) {
+  const latest = useRef(series);
+  useEffect(() => {
+    latest.current = series;
+  });
+  return latest;
 }
 
 const succeededColor = () => themeColor('--ok', '#16a34a');
@@ -24,6 +62,7 @@ export function AttemptsChart({ series }: { series: ChartSeries }) {
     () => [series.x, series.total.map(orGap), series.succeeded.map(orGap)],
     [series],
   );
+  const latest = useLatestSeries(series);
   const unit = series.stepMinutes > 1 ? `per min (avg of ${series.stepMinutes} min)` : 'per min';
   return (
     <UPlotChart
@@ -32,12 +71,16 @@ export function AttemptsChart({ series }: { series: ChartSeries }) {
       data={data}
       options={() => ({
         height: HEIGHT,
+        plugins: [flagPlugin(() => latest.current.flag)],
         legend: { live: true },
         cursor: { drag: { x: false, y: false } },
-        scales: { y: { range: (_u, _min, max) => [0, Math.max(1, max * 1.1)] } },
+        scales: {
+          x: xScale(series.stepMinutes),
+          y: { range: (_u, _min, max) => [0, Math.max(1, max * 1.1)] },
+        },
         axes: axes(unit),
         series: [
-          {},
+          stepStart(series.stepMinutes),
           {
             label: 'Failed',
             fill: failedColor(),
@@ -64,18 +107,23 @@ export function AttemptsChart({ series }: { series: ChartSeries }) {
 
 export function FailureRateChart({ series }: { series: ChartSeries }) {
   const data = useMemo<uPlot.AlignedData>(() => [series.x, series.failureRate], [series]);
+  const latest = useLatestSeries(series);
   return (
     <UPlotChart
       label="Dual-write failure rate"
-      optionsKey={`failure-rate-${series.x.length}`}
+      optionsKey={`failure-rate-${series.x.length}-${series.stepMinutes}`}
       data={data}
       options={() => ({
         height: HEIGHT,
+        plugins: [flagPlugin(() => latest.current.flag)],
         cursor: { drag: { x: false, y: false } },
-        scales: { y: { range: (_u, _min, max) => [0, Math.max(5, Math.min(100, max * 1.2))] } },
+        scales: {
+          x: xScale(series.stepMinutes),
+          y: { range: (_u, _min, max) => [0, Math.max(5, Math.min(100, max * 1.2))] },
+        },
         axes: axes('% failed'),
         series: [
-          {},
+          stepStart(series.stepMinutes),
           {
             label: 'Failure rate',
             stroke: failedColor(),
@@ -92,18 +140,23 @@ export function FailureRateChart({ series }: { series: ChartSeries }) {
 
 export function QueueDepthChart({ series }: { series: ChartSeries }) {
   const data = useMemo<uPlot.AlignedData>(() => [series.x, series.depth], [series]);
+  const latest = useLatestSeries(series);
   return (
     <UPlotChart
       label="Queue depth over time"
-      optionsKey="queue-depth"
+      optionsKey={`queue-depth-${series.stepMinutes}`}
       data={data}
       options={() => ({
         height: HEIGHT,
+        plugins: [flagPlugin(() => latest.current.flag)],
         cursor: { drag: { x: false, y: false } },
-        scales: { y: { range: (_u, _min, max) => [0, Math.max(5, max * 1.15)] } },
+        scales: {
+          x: xScale(series.stepMinutes),
+          y: { range: (_u, _min, max) => [0, Math.max(5, max * 1.15)] },
+        },
         axes: axes('jobs pending'),
         series: [
-          {},
+          stepStart(series.stepMinutes),
           {
             label: 'Queue depth',
             stroke: themeColor('--accent', '#2563eb'),

@@ -4,7 +4,8 @@ import { useQuery } from '@tanstack/react-query';
 import { useConnectionStale } from '../../app/connection';
 import { ErrorNote } from '../../ui/ErrorNote';
 import { StaleMark } from '../../ui/StaleMark';
-import { formatCount, formatPercent, toChartSeries } from './chart-data';
+import { Time } from '../../ui/Time';
+import { formatCount, formatPercent, toChartSeries, type ChartSeries } from './chart-data';
 import { AttemptsChart, FailureRateChart, QueueDepthChart } from './MetricsCharts';
 import {
   RANGES,
@@ -80,16 +81,29 @@ export function MetricsPage() {
       <ErrorNote error={metrics.error} prefix="Could not read the metrics." />
       {report && series && (
         <>
-          <dl className="stat-row" aria-label="Dual-write totals">
-            <Stat label="Succeeded" value={formatCount(report.succeeded)} tone="ok" />
-            <Stat label="Failed" value={formatCount(report.failed)} tone="danger" />
+          <dl className="stat-row" aria-label="Dual-write attempts in this range">
             <Stat
-              label="Failure rate"
+              label="Dual-write attempts succeeded"
+              value={formatCount(report.succeeded)}
+              tone="ok"
+            />
+            <Stat
+              label="Dual-write attempts failed"
+              value={formatCount(report.failed)}
+              tone="danger"
+            />
+            <Stat
+              label="Failure rate of the attempts"
               value={formatPercent(report.failure_rate)}
               tone={report.failure_rate > 0 ? 'danger' : 'ok'}
             />
-            <Stat label="Queue depth" value={formatCount(report.queue_depth)} />
+            <Stat label="Queue depth now (jobs pending)" value={formatCount(report.queue_depth)} />
           </dl>
+          <p className="muted chart-note">
+            An attempt is one enqueue writing both schemas while dual-write is on: these count
+            attempts, not jobs, and an enqueue while it is off makes none.
+          </p>
+          <FlagChanges series={series} />
           <section className="panel" aria-labelledby="attempts-title">
             <h2 id="attempts-title" className="panel-title">
               Dual-write attempts per minute
@@ -115,7 +129,9 @@ export function MetricsPage() {
             <section className="panel" aria-labelledby="depth-title">
               <h2 id="depth-title" className="panel-title">
                 Queue depth over time
-                <span className="muted panel-sub">sampled while a console shows metrics</span>
+                <span className="muted panel-sub">
+                  sampled once a minute by the hosts, whether or not anyone watches
+                </span>
               </h2>
               <QueueDepthChart series={series} />
             </section>
@@ -168,6 +184,29 @@ function Stat({ label, value, tone }: { label: string; value: string; tone?: 'ok
     <div className={`stat ${tone ? `stat-${tone}` : ''}`}>
       <dt>{label}</dt>
       <dd>{value}</dd>
+    </div>
+  );
+}
+
+/** The flag's changes in the range in words, next to the shaded spans and lines on the charts. */
+function FlagChanges({ series }: { series: ChartSeries }) {
+  const { off, changes } = series.flag;
+  if (off.length === 0 && changes.length === 0) return null;
+  return (
+    <div className="flag-legend">
+      <span className="flag-swatch" aria-hidden="true" /> Dual-write off
+      <span className="flag-line" aria-hidden="true" /> flag changed
+      {changes.length > 0 ? (
+        <ul aria-label="Flag changes in this range">
+          {changes.map((change) => (
+            <li key={`${change.at}-${change.value}`}>
+              <Time iso={change.at * 1000} /> dual-write turned {change.value}
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <span> for the whole range</span>
+      )}
     </div>
   );
 }

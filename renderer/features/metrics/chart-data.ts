@@ -1,8 +1,14 @@
 import type { MetricsReport } from '../../../shared/contract';
+import { flagPeriods, type FlagPeriods } from './flag-periods';
 
 export interface ChartSeries {
-  /** Step starts, epoch seconds (uPlot's x unit). */
+  /**
+   * The middle of each step, epoch seconds (uPlot's x unit): a step's bar stands over the time it
+   * covers, so a flag change or the current minute lands where it happened.
+   */
   x: number[];
+  /** The x range drawn: the first step's start to the last step's end. */
+  range: [number, number];
   /** Attempts per minute in each step (a step longer than a minute is averaged). */
   succeeded: number[];
   failed: number[];
@@ -13,6 +19,8 @@ export interface ChartSeries {
   /** Sampled queue length, null where nobody sampled it. */
   depth: Array<number | null>;
   stepMinutes: number;
+  /** When dual-write was off, and the flag's changes, over the chart's range. */
+  flag: FlagPeriods;
 }
 
 /** Turns a metrics report into the aligned arrays the charts draw. */
@@ -21,8 +29,15 @@ export function toChartSeries(report: MetricsReport): ChartSeries {
   const stepMs = points.length > 1 ? points[1]!.minute - points[0]!.minute : 60_000;
   const stepMinutes = Math.max(1, Math.round(stepMs / 60_000));
   const perMinute = (n: number) => n / stepMinutes;
+  const x = points.map((p) => (p.minute + stepMs / 2) / 1000);
+  const range: [number, number] = [
+    (points[0]?.minute ?? 0) / 1000,
+    ((points.at(-1)?.minute ?? 0) + stepMs) / 1000,
+  ];
+  const flag = flagPeriods(report.flag, range[0], range[1]);
   return {
-    x: points.map((p) => p.minute / 1000),
+    x,
+    range,
     succeeded: points.map((p) => perMinute(p.succeeded)),
     failed: points.map((p) => perMinute(p.failed)),
     total: points.map((p) => perMinute(p.succeeded + p.failed)),
@@ -31,6 +46,7 @@ export function toChartSeries(report: MetricsReport): ChartSeries {
     ),
     depth: points.map((p) => (p.queue_depth === undefined ? null : p.queue_depth)),
     stepMinutes,
+    flag,
   };
 }
 

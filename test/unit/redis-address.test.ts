@@ -53,9 +53,9 @@ describe('Redis addresses', () => {
     ['redis+sentinel://h:1,/m', /not a host:port/],
     ['redis+sentinel://h:1/m?dbb=1', /"dbb" is unknown/],
     ['redis+sentinel://h:1/m?db=x', /db must be a whole number/],
-    ['sentinel://h:1/m', /scheme "sentinel"/],
+    ['sentinel://h:1/m', /its scheme is not one/],
     ['http://h:1', /scheme "http"/],
-    ['h:1', /scheme "h"|not a URL/],
+    ['h:1', /its scheme|not a URL/],
   ])('refuses %s, naming what is wrong', (text, why) => {
     expect(() => parseRedisAddress(text)).toThrow(why);
   });
@@ -70,6 +70,23 @@ describe('Redis addresses', () => {
     expect(message).toMatch(/master name/);
     expect(message).not.toContain('hunter2');
   });
+
+  it.each(['hunter2@host:6379', 'hunter2:pw@host', 'pa55:W0rd@h:1/0', 'hunter2://h:1'])(
+    'never echoes a password typed without a scheme (%s), in the message or the details',
+    (text) => {
+      let refused: unknown;
+      try {
+        parseRedisAddress(text);
+      } catch (error) {
+        refused = error;
+      }
+      const said = JSON.stringify({
+        message: (refused as Error).message,
+        details: (refused as { details?: unknown }).details,
+      });
+      for (const secret of ['hunter2', 'pa55', 'W0rd']) expect(said).not.toContain(secret);
+    },
+  );
 
   it('labels a connection without credentials', () => {
     expect(labelOf('redis://:secret@10.0.0.5:6379')).toBe('redis 10.0.0.5:6379');

@@ -41,11 +41,30 @@ const SENTINEL_QUERY = new Set(['db', 'sentinel_username', 'sentinel_password'])
 export const ADDRESS_FORMS =
   'redis://[user:password@]host:port[/db], rediss://… for TLS, or redis+sentinel://[user:password@]host:port[,host:port…]/master_name[?db=N] (rediss+sentinel:// for TLS)';
 
+/** Schemes named back in an error; any other text before a ':' may be a user name or a password. */
+const KNOWN_SCHEMES = new Set([
+  'redis',
+  'rediss',
+  'redis+sentinel',
+  'rediss+sentinel',
+  'http',
+  'https',
+  'unix',
+  'tcp',
+]);
+
+/** The address's scheme when it is a well-known one, else null (never echo unknown text). */
+function knownScheme(text: string): string | null {
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(text)?.[1]?.toLowerCase();
+  return scheme && KNOWN_SCHEMES.has(scheme) ? scheme : null;
+}
+
 function invalid(text: string, why: string): ValidationError {
-  // The URL may hold a password: it is never echoed, only its scheme and shape are described.
+  // The URL may hold a password: it is never echoed, only a well-known scheme and its shape.
+  const scheme = knownScheme(text);
   return new ValidationError(`The Redis address is not valid: ${why}. Use ${ADDRESS_FORMS}.`, {
     field: 'redis',
-    scheme: text.split(':')[0]?.slice(0, 32) ?? '',
+    ...(scheme ? { scheme } : {}),
   });
 }
 
@@ -63,9 +82,10 @@ export function parseRedisAddress(text: string): RedisAddress {
     throw invalid(trimmed, 'it is not a URL');
   }
   if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') {
+    const scheme = knownScheme(trimmed);
     throw invalid(
       trimmed,
-      `the scheme ${JSON.stringify(url.protocol.slice(0, -1))} is not one Queuescope reads`,
+      `${scheme ? `the scheme ${JSON.stringify(scheme)}` : 'its scheme'} is not one Queuescope reads`,
     );
   }
   if (!url.hostname) throw invalid(trimmed, 'it names no host');

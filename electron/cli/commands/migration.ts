@@ -1,5 +1,5 @@
 import { Argument, type Command } from 'commander';
-import { contract, type DivergenceReport } from '../../../shared/contract';
+import { contract, exitCodeOf, type DivergenceReport } from '../../../shared/contract';
 import { InternalError } from '../../core/errors';
 import { divergenceText, divergentCount, repairText } from '../format/reports';
 import type { CliSession } from '../session';
@@ -90,6 +90,8 @@ export function addMigrationCommands(program: Command, session: CliSession): voi
         { progress: true },
       );
       session.output(result, () => repairText(result));
+      // A repair that stopped midway failed as its error did; the fixes it applied are kept.
+      if (result.stopped) session.exitCode = exitCodeOf(result.stopped.error);
     });
 }
 

@@ -162,5 +162,13 @@ export function repairText(r: RepairResult): string {
     lines.push(`${r.applied} of ${r.planned.length} fixes applied, ${r.skipped.length} skipped.`);
   }
   for (const s of r.skipped) lines.push(`  skipped ${s.job_id}: ${s.reason}`);
+  if (r.unknown_count)
+    lines.push(
+      `${r.unknown_count} fixes lost their reply after they were sent and may or may not be applied; run a divergence check to see.`,
+    );
+  if (r.stopped)
+    lines.push(
+      `Stopped${r.stopped.job_id ? ` at ${r.stopped.job_id}` : ''}: ${r.stopped.error.message} The ${r.applied} fixes applied are kept; run a check and repair again to finish.`,
+    );
   return lines.join('\n');
 }

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { CoreContext } from './context';
 import { InternalError } from './errors';
+import { registerScripts } from './scripts';
 import { CLUSTER_NOTE, CLUSTER_READY_OPERATIONS, clusterClientOf } from './redis/topology';
 
 /**
@@ -32,5 +33,8 @@ export function clusterRoute(name: string): 'cluster' | 'as-is' | 'refused' {
  * commands as a Redis client, and those operations (read-job.ts) use only GET, TYPE and HGETALL.
  */
 export function clusterContext(ctx: CoreContext): CoreContext {
-  return { ...ctx, redis: clusterClientOf(ctx.redis) as unknown as Redis };
+  const cluster = clusterClientOf(ctx.redis) as unknown as Redis;
+  // The cluster enqueue's single-slot steps (docs/topologies.md "Cluster enqueue").
+  registerScripts(cluster);
+  return { ...ctx, redis: cluster };
 }

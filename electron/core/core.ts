@@ -10,6 +10,7 @@ import type {
 import { contract } from '../../shared/contract';
 import { auditSubject } from './audit-target';
 import { ClusterNotSupportedError, clusterContext, clusterRoute } from './cluster-guard';
+import { clusterEnqueueEnv, enqueueCluster, enqueueManyCluster } from './cluster/enqueue-cluster';
 import {
   DEFAULT_CONFIG,
   flagFromEnv,
@@ -178,7 +179,13 @@ export class QueueCore {
     if (route === 'as-is') return undefined;
     if (!this.clusterHandlers) {
       const ctx = clusterContext(this.ctx);
-      this.clusterHandlers = createHandlers(ctx, new EnqueueBatcher(ctx));
+      const env = clusterEnqueueEnv(ctx);
+      this.clusterHandlers = {
+        ...createHandlers(ctx, new EnqueueBatcher(ctx)),
+        // The cross-slot protocol, not the one-script enqueue (docs/topologies.md "Cluster enqueue").
+        enqueue: (input) => enqueueCluster(env, ctx, input),
+        enqueueMany: (input) => enqueueManyCluster(env, ctx, input.jobs),
+      };
     }
     return this.clusterHandlers[name] as (input: unknown, call: CallContext) => Promise<never>;
   }

@@ -14,6 +14,14 @@ import setFlagLua from './lua/set-flag.lua?raw';
 import filterJobsLua from './lua/filter-jobs.lua?raw';
 import removeFromQueueLua from './lua/remove-from-queue.lua?raw';
 import noteExternalFlagLua from './lua/note-external-flag.lua?raw';
+import clusterEnqueueReserveLua from './lua/cluster/enqueue-reserve.lua?raw';
+import clusterEnqueueClaimLua from './lua/cluster/enqueue-claim.lua?raw';
+import clusterEnqueueCopyLua from './lua/cluster/enqueue-copy.lua?raw';
+import clusterEnqueueUncopyLua from './lua/cluster/enqueue-uncopy.lua?raw';
+import clusterEnqueuePushLua from './lua/cluster/enqueue-push.lua?raw';
+import clusterEnqueueTakeoverLua from './lua/cluster/enqueue-takeover.lua?raw';
+import clusterEnqueueCommitLua from './lua/cluster/enqueue-commit.lua?raw';
+import clusterEnqueueRollbackLua from './lua/cluster/enqueue-rollback.lua?raw';
 import fieldLua from './lua/includes/field.lua?raw';
 import fingerprintLua from './lua/includes/fingerprint.lua?raw';
 import jsonEqualLua from './lua/includes/json-equal.lua?raw';
@@ -161,6 +169,63 @@ export const scripts = {
     keys: ['flag', 'history', 'audit'],
     perItemKeys: [],
   }),
+  // Redis Cluster enqueue, one single-slot step each (docs/topologies.md "Cluster enqueue").
+  clusterEnqueueReserve: script({
+    command: 'qs_cluster_enqueue_reserve_v1',
+    file: 'cluster/enqueue-reserve.lua',
+    lua: clusterEnqueueReserveLua,
+    keys: ['idempotency', 'intent'],
+    perItemKeys: [],
+  }),
+  clusterEnqueueClaim: script({
+    command: 'qs_cluster_enqueue_claim_v1',
+    file: 'cluster/enqueue-claim.lua',
+    lua: clusterEnqueueClaimLua,
+    keys: ['intent', 'old'],
+    perItemKeys: [],
+  }),
+  clusterEnqueueCopy: script({
+    command: 'qs_cluster_enqueue_copy_v1',
+    file: 'cluster/enqueue-copy.lua',
+    lua: clusterEnqueueCopyLua,
+    keys: ['copy'],
+    perItemKeys: [],
+  }),
+  clusterEnqueueUncopy: script({
+    command: 'qs_cluster_enqueue_uncopy_v1',
+    file: 'cluster/enqueue-uncopy.lua',
+    lua: clusterEnqueueUncopyLua,
+    keys: ['copy'],
+    perItemKeys: [],
+  }),
+  clusterEnqueuePush: script({
+    command: 'qs_cluster_enqueue_push_v1',
+    file: 'cluster/enqueue-push.lua',
+    lua: clusterEnqueuePushLua,
+    keys: ['queue', 'pushed'],
+    perItemKeys: [],
+  }),
+  clusterEnqueueTakeover: script({
+    command: 'qs_cluster_enqueue_takeover_v1',
+    file: 'cluster/enqueue-takeover.lua',
+    lua: clusterEnqueueTakeoverLua,
+    keys: ['intent'],
+    perItemKeys: [],
+  }),
+  clusterEnqueueCommit: script({
+    command: 'qs_cluster_enqueue_commit_v1',
+    file: 'cluster/enqueue-commit.lua',
+    lua: clusterEnqueueCommitLua,
+    keys: ['intent'],
+    perItemKeys: [],
+  }),
+  clusterEnqueueRollback: script({
+    command: 'qs_cluster_enqueue_rollback_v1',
+    file: 'cluster/enqueue-rollback.lua',
+    lua: clusterEnqueueRollbackLua,
+    keys: ['intent', 'idempotency'],
+    perItemKeys: [],
+  }),
 };
 
 export type ScriptName = keyof typeof scripts;
@@ -178,6 +243,12 @@ export function registerScripts(redis: Redis): void {
   redis.options.autoPipeliningIgnoredCommands = [
     ...(redis.options.autoPipeliningIgnoredCommands ?? []),
     scripts.enqueue.command,
+    // On a Cluster client an auto-pipeline that mixes slots of one node is refused ("All keys in
+    // the pipeline should belong to the same slots allocation group"): the cluster enqueue's
+    // steps go out on their own.
+    ...(Object.values(scripts) as ScriptDef[])
+      .map((def) => def.command)
+      .filter((command) => command.startsWith('qs_cluster_')),
   ];
   registered.add(redis);
 }

@@ -101,15 +101,20 @@ function clusterMasters(nodes: string): string[] {
     .sort();
 }
 
-/** Operations a cluster already answers: single-key reads, served through the Cluster client. */
+/**
+ * Operations a cluster already answers, through the Cluster client: single-key reads, and the
+ * enqueues as the cross-slot protocol of docs/topologies.md "Cluster enqueue".
+ */
 export const CLUSTER_READY_OPERATIONS = [
   'connectionInfo',
   'getFlag',
   'getJob',
   'inspectJob',
+  'enqueue',
+  'enqueueMany',
 ] as const;
 
-export const CLUSTER_NOTE = `Redis Cluster is not supported yet: only ${CLUSTER_READY_OPERATIONS.join(', ')} work (CLI: topology, flags get, get, inspect); every other operation is refused before anything is sent, because its scripts span hash slots. Use a standalone or Sentinel-managed Redis for them (docs/topologies.md).`;
+export const CLUSTER_NOTE = `Redis Cluster is not supported yet: only ${CLUSTER_READY_OPERATIONS.join(', ')} work (CLI: topology, flags get, get, inspect, enqueue); every other operation is refused before anything is sent, because its scripts span hash slots. Use a standalone or Sentinel-managed Redis for them (docs/topologies.md).`;
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;

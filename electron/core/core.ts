@@ -10,7 +10,12 @@ import type {
 import { contract } from '../../shared/contract';
 import { auditSubject } from './audit-target';
 import { ClusterNotSupportedError, clusterContext, clusterRoute } from './cluster-guard';
-import { clusterEnqueueEnv, enqueueCluster, enqueueManyCluster } from './cluster/enqueue-cluster';
+import {
+  clusterEnqueueEnv,
+  enqueueCluster,
+  enqueueManyCluster,
+  startIntentSweep,
+} from './cluster/enqueue-cluster';
 import {
   DEFAULT_CONFIG,
   flagFromEnv,
@@ -61,6 +66,8 @@ export class QueueCore {
   private readies = 0;
   /** The handlers of the operations a Redis Cluster serves, made when one is found. */
   private clusterHandlers: Handlers | null = null;
+  /** Stops the sweep for crashed cluster enqueues, when one runs. */
+  private stopSweep: (() => void) | undefined;
 
   constructor(options: CoreOptions = {}) {
     this.config = {
@@ -224,15 +231,21 @@ export class QueueCore {
     if (this.config.readOnly) return null;
     const indexer = new BackgroundIndexer(this.ctx, options);
     this.indexers.add(indexer);
-    // A cluster node answers the indexer's scripts with MOVED: no indexing there yet.
+    // A cluster node answers the indexer's scripts with MOVED: no indexing there yet. The host
+    // sweeps for crashed cluster enqueues instead (docs/topologies.md "Cluster enqueue").
     void detectTopology(this.redis).then(
-      (kind) => (kind === 'cluster' ? indexer.stop() : undefined),
+      (kind) => {
+        if (kind !== 'cluster') return undefined;
+        this.stopSweep ??= startIntentSweep(clusterEnqueueEnv(clusterContext(this.ctx)));
+        return indexer.stop();
+      },
       () => undefined,
     );
     return indexer;
   }
 
   async close(): Promise<void> {
+    this.stopSweep?.();
     await Promise.all([...this.indexers].map((indexer) => indexer.stop()));
     await this.ctx.failures.flush(this.redis);
     if (this.ownsClient) this.redis.disconnect();

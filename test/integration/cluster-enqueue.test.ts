@@ -12,7 +12,7 @@ import {
   type ClusterEnqueueEnv,
   type EnqueueStep,
 } from '../../electron/core/cluster/enqueue-protocol';
-import { sweepIntents } from '../../electron/core/cluster/enqueue-cluster';
+import { startIntentSweep, sweepIntents } from '../../electron/core/cluster/enqueue-cluster';
 import { INTENT_PREFIX } from '../../electron/core/cluster/slot-tags';
 import { sampleJob } from '../helpers/core';
 import { startRedisCluster, type RedisCluster } from '../helpers/redis-cluster';
@@ -238,6 +238,23 @@ describe('Cluster enqueue (docs/topologies.md "Cluster enqueue")', () => {
       ).rejects.toMatchObject({ code: 'CONFLICT' });
     },
   );
+
+  it('the periodic sweep the hosts run finishes a crashed call within a lease and a period', async () => {
+    await setFlag('off');
+    const crashed = job({ workspace_id: 'ws-periodic' });
+    await expect(enqueueOnCluster(env('new'), crashed)).rejects.toBeInstanceOf(SimulatedCrash);
+    expect(await queued(crashed.jobId)).toBe(0);
+    const crashedAt = Date.now();
+    const stop = startIntentSweep(env(), 50);
+    try {
+      while ((await queued(crashed.jobId)) === 0 && Date.now() - crashedAt < 5000) await sleep(20);
+    } finally {
+      stop();
+    }
+    expect(Date.now() - crashedAt).toBeLessThan(LEASE_MS + 50 + 500);
+    expect(await queued(crashed.jobId)).toBe(1);
+    expect(await intentsLeft()).toBe(0);
+  });
 
   it('a crashed call whose copy turns out to be another job is rolled back: the retry enqueues afresh', async () => {
     await setFlag('off');

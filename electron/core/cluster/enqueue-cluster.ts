@@ -98,3 +98,24 @@ export async function sweepIntents(env: ClusterEnqueueEnv): Promise<SweepCounts>
   }
   return counts;
 }
+
+/** How often a host sweeps for crashed cluster enqueues: recovery within a lease and a period. */
+export const SWEEP_EVERY_MS = 10_000;
+
+/**
+ * Runs the recovery sweep every `everyMs` (never two at once) until the returned stop is called.
+ * The hosts start it beside the background indexer when the address is a cluster.
+ */
+export function startIntentSweep(env: ClusterEnqueueEnv, everyMs = SWEEP_EVERY_MS): () => void {
+  let running = false;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = true;
+    // A failed sweep (a node away) is simply tried again next period.
+    void sweepIntents(env)
+      .catch(() => undefined)
+      .finally(() => (running = false));
+  }, everyMs);
+  timer.unref?.();
+  return () => clearInterval(timer);
+}

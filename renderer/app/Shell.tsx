@@ -3,6 +3,7 @@ import { EnqueueForm } from '../features/enqueue';
 import { JobsPage } from '../features/jobs';
 import { WorkspaceNav } from '../features/workspaces';
 import { ConnectionBanner } from './ConnectionBanner';
+import { DualWriteBanner } from './DualWriteBanner';
 import { useView, type ViewId } from './navigation';
 import { useServerEvents } from './server-events';
 import { TopBar } from './TopBar';
@@ -16,11 +17,17 @@ const MetricsPage = lazy(() =>
   import('../features/metrics').then((m) => ({ default: m.MetricsPage })),
 );
 const AuditPage = lazy(() => import('../features/audit').then((m) => ({ default: m.AuditPage })));
+const OverviewPage = lazy(() =>
+  import('../features/overview').then((m) => ({ default: m.OverviewPage })),
+);
+const QueuePage = lazy(() => import('../features/queue').then((m) => ({ default: m.QueuePage })));
 const DivergencePage = lazy(() =>
   import('../features/divergence').then((m) => ({ default: m.DivergencePage })),
 );
 
 const PAGES: Record<ViewId, () => ReactNode> = {
+  overview: () => <OverviewPage />,
+  queue: () => <QueuePage />,
   jobs: () => <JobsPage />,
   enqueue: () => <EnqueueForm />,
   migration: () => <MigrationPage />,
@@ -36,7 +43,10 @@ export function Shell() {
   return (
     <div className="app">
       <TopBar />
-      <ConnectionBanner />
+      <div className="banners">
+        <ConnectionBanner />
+        <DualWriteBanner />
+      </div>
       <aside className="side">
         <WorkspaceNav />
       </aside>

@@ -1,3 +1,4 @@
+import { FindJob } from '../features/find';
 import { ConnectionBadge } from './ConnectionBadge';
 import { REFRESH_CHOICES, useLiveRefreshActions, useRefreshIntervalMs } from './live-refresh';
 import { useNavigationActions, useView, VIEWS } from './navigation';
@@ -29,6 +30,7 @@ export function TopBar() {
           </button>
         ))}
       </nav>
+      <FindJob />
       <div className="topbar-controls">
         <label className="control" title="Live updates pause while the window is hidden">
           Live

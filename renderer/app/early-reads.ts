@@ -1,4 +1,5 @@
 import { prefetchJobList } from '../features/jobs/queries';
+import { overviewQueryOptions } from '../features/overview/queries';
 import { workspacesQueryOptions } from '../features/workspaces/queries';
 import { placeFromHash } from './place';
 import { createQueryClient } from './query-client';
@@ -19,6 +20,8 @@ function startEarlyReads(hash: string): void {
   const place = placeFromHash(hash);
   if (place.view === 'jobs' && place.workspace) prefetchJobList(queryClient, place.workspace);
   else void queryClient.prefetchQuery(workspacesQueryOptions());
+  // The start page's own read goes out beside it, before its code has loaded.
+  if (place.view === 'overview') void queryClient.prefetchQuery(overviewQueryOptions());
 }
 
 startEarlyReads(window.location.hash);

@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import { placeFromHash, hashOf, type Place, type ViewId } from './place';
+import { applyLink, placeFromHash, hashOf, type Place, type ViewId } from './place';
 
 export { VIEWS, type ViewId } from './place';
 
@@ -21,12 +21,22 @@ const useNavigationStore = create<NavigationState>()((set) => ({
 }));
 
 useNavigationStore.subscribe(({ view, workspace }) => {
-  const hash = hashOf({ view, workspace });
+  const hash = hashOf({ view, workspace }, window.location.hash);
   if (window.location.hash !== hash) window.history.replaceState(null, '', hash);
 });
-window.addEventListener('hashchange', () =>
-  useNavigationStore.getState().actions.hashChanged(window.location.hash),
-);
+window.addEventListener('hashchange', () => {
+  // The screens take their part first: the navigation then writes the whole link back as opened.
+  const hash = window.location.hash;
+  applyLink(hash);
+  useNavigationStore.getState().actions.hashChanged(hash);
+});
+
+/** A screen's own part of the link changed (an open job, a filter): the address follows. */
+export function linkChanged(): void {
+  const { view, workspace } = useNavigationStore.getState();
+  const hash = hashOf({ view, workspace }, window.location.hash);
+  if (window.location.hash !== hash) window.history.replaceState(null, '', hash);
+}
 
 export const useView = () => useNavigationStore((s) => s.view);
 export const useSelectedWorkspace = () => useNavigationStore((s) => s.workspace);

@@ -1,9 +1,11 @@
+import type { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { keys } from '../../electron/core/keys';
 import { flagSince } from '../../electron/core/triage/overview';
+import { snapshot } from '../helpers/redis-snapshot';
 import { dualWriteOnSettled, sampleJob, useRedis } from '../helpers/core';
 
-async function commandCalls(redis: import('ioredis').Redis): Promise<Record<string, number>> {
+async function commandCalls(redis: Redis): Promise<Record<string, number>> {
   const info = await redis.info('commandstats');
   return Object.fromEntries(
     [...info.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)].map((m) => [m[1]!, Number(m[2])]),
@@ -73,16 +75,22 @@ describe('overview', () => {
     expect(flagSince([], 'on')).toBeNull();
   });
 
-  it('reads without a keyspace walk: no SCAN, no KEYS, whatever is stored', async () => {
+  it('reads without a keyspace walk (no SCAN, no KEYS) and writes nothing but the kept counts', async () => {
     const core = env.core();
     await core.invoke('enqueueMany', {
       jobs: Array.from({ length: 50 }, (_, i) => sampleJob({ job_id: `j-${i}` })),
     });
     await env.redis.hset('ai:jobs:foreign-1', { status: 'pending', workspace_id: 'ws-x' });
     await core.invoke('overview', {});
+    const withoutCounts = async () =>
+      [...(await snapshot(env.redis))].filter(([key]) => !key.startsWith('ai:qs:counts:'));
+    // A read that sampled the queue depth into its minute bucket would change it now.
+    await env.redis.rpush('ai:queue:pending', 'one-more');
+    const keysBefore = await withoutCounts();
     const before = await commandCalls(env.redis);
     await core.invoke('overview', {});
     const after = await commandCalls(env.redis);
+    expect(await withoutCounts()).toEqual(keysBefore);
     expect((after.scan ?? 0) - (before.scan ?? 0)).toBe(0);
     expect(after.keys ?? 0).toBe(0);
   });

@@ -78,8 +78,9 @@ describe('the URL hash names the screen and workspace', () => {
   it('reads and writes #/view/workspace', () => {
     expect(placeFromHash('#/jobs/ws-acme')).toEqual({ view: 'jobs', workspace: 'ws-acme' });
     expect(placeFromHash('#/metrics')).toEqual({ view: 'metrics', workspace: null });
-    expect(placeFromHash('')).toEqual({ view: 'jobs', workspace: null });
-    expect(placeFromHash('#/nonsense/x')).toEqual({ view: 'jobs', workspace: 'x' });
+    // The console opens on the overview (docs/triage.md "Overview").
+    expect(placeFromHash('')).toEqual({ view: 'overview', workspace: null });
+    expect(placeFromHash('#/nonsense/x')).toEqual({ view: 'overview', workspace: 'x' });
     expect(hashOf({ view: 'enqueue', workspace: 'a.b' })).toBe('#/enqueue/a.b');
     expect(placeFromHash(hashOf({ view: 'jobs', workspace: 'ws 1' }))).toEqual({
       view: 'jobs',

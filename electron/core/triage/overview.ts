@@ -5,7 +5,7 @@ import { listWorkspaces } from '../jobs/list';
 import { readFlag } from '../jobs/read-job';
 import { keys } from '../keys';
 import { listReports } from '../migration/report-store';
-import { readMetrics } from '../telemetry/metrics';
+import { MINUTE_MS, QUEUE_DEPTH_FIELD, readSteps } from '../telemetry/metric-buckets';
 
 /** Flag changes read to find when the flag took its value: a few repeats of one value at most. */
 const HISTORY_TAIL = 50;
@@ -14,15 +14,17 @@ const HISTORY_TAIL = 50;
  * The migration at a glance (docs/triage.md, "Overview"), gathered from what is already kept:
  * the workspace registry and its kept counts (listWorkspaces), the flag and the tail of its
  * history, the newest report, and the last 15 minutes of metric buckets. A fixed number of
- * reads per workspace and never a keyspace walk.
+ * reads per workspace, never a keyspace walk, and no write but the kept counts listWorkspaces
+ * refreshes.
  */
 export async function overview(ctx: CoreContext): Promise<Overview> {
-  const [workspaces, flag, history, reports, metrics] = await Promise.all([
+  const [workspaces, flag, history, reports, dualWrite, queueDepth] = await Promise.all([
     listWorkspaces(ctx),
     readFlag(ctx),
     ctx.redis.zrange(keys.flagHistory, String(-HISTORY_TAIL), '-1'),
     listReports(ctx, 1),
-    readMetrics(ctx, '15m'),
+    lastQuarterHour(ctx),
+    ctx.redis.llen(keys.queue),
   ]);
   let oldJobs = 0;
   let newJobs = 0;
@@ -38,16 +40,33 @@ export async function overview(ctx: CoreContext): Promise<Overview> {
     },
     coverage: { old_jobs: oldJobs, new_jobs: newJobs, share: coverageShare(oldJobs, newJobs) },
     last_check: reports[0] ? checkSummary(reports[0]) : null,
-    dual_write: {
-      window: '15m',
-      succeeded: metrics.succeeded,
-      failed: metrics.failed,
-      failure_rate: metrics.failure_rate,
-    },
-    queue_depth: metrics.queue_depth,
+    dual_write: dualWrite,
+    queue_depth: queueDepth,
     workspaces,
     read_at: Date.now(),
   };
+}
+
+/**
+ * Dual-write attempts of the last 15 minute buckets, every workspace. Read only: unlike the metrics
+ * screen's read, it records no queue-depth sample, so an overview left open writes nothing.
+ */
+async function lastQuarterHour(ctx: CoreContext): Promise<Overview['dual_write']> {
+  await ctx.failures.flush(ctx.redis);
+  const now = Date.now();
+  const last = now - (now % MINUTE_MS);
+  const starts = Array.from({ length: 15 }, (_, i) => last - (14 - i) * MINUTE_MS);
+  let succeeded = 0;
+  let failed = 0;
+  for (const hash of await readSteps(ctx, starts, MINUTE_MS, now)) {
+    for (const [field, value] of Object.entries(hash)) {
+      if (field === QUEUE_DEPTH_FIELD) continue;
+      if (field.endsWith('|succeeded')) succeeded += Number(value) || 0;
+      else if (field.endsWith('|failed')) failed += Number(value) || 0;
+    }
+  }
+  const attempts = succeeded + failed;
+  return { window: '15m', succeeded, failed, failure_rate: attempts ? failed / attempts : 0 };
 }
 
 function total(c: {

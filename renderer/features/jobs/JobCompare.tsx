@@ -1,4 +1,5 @@
 import type { Job } from '../../../shared/contract';
+import { errorSummary } from '../../../shared/contract/error-summary';
 import { JOB_FIELD_ORDER } from '../../../shared/contract/job';
 import { JsonView } from '../../ui/JsonView';
 import { StatusChip } from '../../ui/StatusChip';
@@ -76,9 +77,52 @@ export function JobCompare({
   ].sort();
   const rows = [...FIELDS, ...extraFields];
   const summary = syncSummary(workspace, oldJob, newJob, differences);
+  const failed = [oldJob, newJob].find((job) => job?.status === 'failed');
+  const error = failed && (failed.invalid_json?.result ?? errorSummary(failed.result));
+  const hasResult = [oldJob, newJob].some(
+    (job) =>
+      job &&
+      (job.invalid_json?.result !== undefined ||
+        (job.result !== undefined && job.result !== null && job.result !== '')),
+  );
+  const jsonPair = (field: 'params' | 'result') => (
+    <section key={field} className={`json-pair${differs.has(field) ? ' differs' : ''}`}>
+      <h3>
+        {field}
+        {differs.has(field) && <span className="differs-mark">differs</span>}
+      </h3>
+      <div className="json-columns">
+        <div>
+          <div className="json-side">Old</div>
+          {oldJob ? (
+            <JsonField job={oldJob} field={field} side="old" />
+          ) : (
+            <em className="muted">no copy</em>
+          )}
+        </div>
+        <div>
+          <div className="json-side">New</div>
+          {newJob ? (
+            <JsonField job={newJob} field={field} side="new" />
+          ) : (
+            <em className="muted">no copy</em>
+          )}
+        </div>
+      </div>
+    </section>
+  );
+  // Triage reads the error and the result first (docs/triage.md), then the fields, then params;
+  // a job without a result yet keeps the empty result last.
   return (
     <div className="compare">
       <p className={`sync-summary sync-summary-${summary.tone}`}>{summary.text}</p>
+      {error && (
+        <p className="job-error" aria-label="Error">
+          <strong>Error</strong>
+          {error}
+        </p>
+      )}
+      {hasResult && jsonPair('result')}
       <table className="compare-table" aria-label="Old and new copies">
         <thead>
           <tr>
@@ -108,32 +152,8 @@ export function JobCompare({
           ))}
         </tbody>
       </table>
-      {(['params', 'result'] as const).map((field) => (
-        <section key={field} className={`json-pair${differs.has(field) ? ' differs' : ''}`}>
-          <h3>
-            {field}
-            {differs.has(field) && <span className="differs-mark">differs</span>}
-          </h3>
-          <div className="json-columns">
-            <div>
-              <div className="json-side">Old</div>
-              {oldJob ? (
-                <JsonField job={oldJob} field={field} side="old" />
-              ) : (
-                <em className="muted">no copy</em>
-              )}
-            </div>
-            <div>
-              <div className="json-side">New</div>
-              {newJob ? (
-                <JsonField job={newJob} field={field} side="new" />
-              ) : (
-                <em className="muted">no copy</em>
-              )}
-            </div>
-          </div>
-        </section>
-      ))}
+      {jsonPair('params')}
+      {!hasResult && jsonPair('result')}
     </div>
   );
 }

@@ -1,8 +1,10 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { useConnection, useWriteBlockReason } from '../../app/connection';
 import { Button } from '../../ui/Button';
 import { ErrorNote } from '../../ui/ErrorNote';
 import { Time } from '../../ui/Time';
+import { useFocusTrap } from '../../ui/focus-trap';
+import { DrawerQueue } from './DrawerQueue';
 import { JobCompare } from './JobCompare';
 import { useJobsUiActions } from './jobs-ui-store';
 import { useRetryJob } from './mutations';
@@ -18,6 +20,11 @@ export function JobDetail({ workspace, jobId }: { workspace: string; jobId: stri
   const { jobClosed } = useJobsUiActions();
   const [statusOpen, setStatusOpen] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
+  const drawer = useRef<HTMLElement>(null);
+  // Focus stays in the drawer while it is open, and goes back to the job's row (docs/triage.md).
+  useFocusTrap(drawer, jobClosed, () =>
+    document.querySelector<HTMLElement>(`[role="row"][data-job-id="${CSS.escape(jobId)}"]`),
+  );
 
   const data = query.data;
   const current = data?.new ?? data?.old ?? null;
@@ -26,7 +33,7 @@ export function JobDetail({ workspace, jobId }: { workspace: string; jobId: stri
   const missing = data && !data.old && !data.new;
 
   return (
-    <aside className="detail" aria-label="Job detail">
+    <aside className="detail" aria-label="Job detail" ref={drawer} tabIndex={-1}>
       <header className="detail-head">
         <div className="detail-title">
           <h2 className="mono">{jobId}</h2>
@@ -76,6 +83,12 @@ export function JobDetail({ workspace, jobId }: { workspace: string; jobId: stri
           </Button>
         </div>
       </header>
+      <DrawerQueue
+        workspace={workspace}
+        jobId={jobId}
+        status={current?.status}
+        onNotice={setNotice}
+      />
       {stale && (
         <p className="stale-note" role="status">
           Stale: showing the copy read at <Time iso={query.dataUpdatedAt} />.

@@ -45,6 +45,8 @@ function WorkspaceJobs({ workspace }: { workspace: string }) {
 
   const stale = Boolean(query.data) && (query.isRefetchError || connection.state !== 'ready');
   const livePaused = (query.data?.pages.length ?? 0) > LIVE_PAGES;
+  // A text filter searches the workspace in bounded steps: say how far it got (docs/triage.md).
+  const searched = query.data?.pages.at(-1)?.searched;
 
   return (
     <div className="jobs-page">
@@ -57,7 +59,12 @@ function WorkspaceJobs({ workspace }: { workspace: string }) {
             {query.data
               ? `${rows.length.toLocaleString()} shown${query.hasNextPage ? '+' : ''} · ${total.toLocaleString()} in workspace · newest first`
               : 'Loading…'}
-            {livePaused && ' · live refresh paused while scrolled down'}
+            {livePaused &&
+              (searched === undefined
+                ? ' · live refresh paused while scrolled down'
+                : ' · live refresh paused while the filter searches in steps')}
+            {searched !== undefined &&
+              ` · searched ${searched.toLocaleString()} of ${total.toLocaleString()}${query.hasNextPage ? '…' : ''}`}
           </p>
         </div>
         <div className="page-actions">

@@ -1,7 +1,11 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useEffect, useRef, useState } from 'react';
 import type { JobRow } from '../../../shared/contract';
+import { CopyButton } from '../../ui/CopyButton';
+import { JobId } from '../../ui/JobId';
 import { StatusChip } from '../../ui/StatusChip';
+import '../../ui/job-id.css';
+import './triage.css';
 import { Time } from '../../ui/Time';
 import {
   useActiveIndex,
@@ -25,6 +29,7 @@ const COLUMNS = [
   'Actor',
   'Old',
   'New',
+  'Error',
   'Enqueued',
   'Started',
   'Finished',
@@ -49,6 +54,8 @@ const Row = memo(function Row({ row, index, top, active, open }: RowProps) {
       aria-rowindex={index + 2}
       aria-selected={selected}
       data-job-id={row.job_id}
+      // Focus comes back here when the job's drawer closes (docs/triage.md).
+      tabIndex={-1}
       className={`jobs-row${active ? ' is-active' : ''}${open ? ' is-open' : ''}${selected ? ' is-selected' : ''}`}
       style={{ transform: `translateY(${top}px)` }}
       onClick={() => jobOpened(row.job_id, index)}
@@ -62,7 +69,8 @@ const Row = memo(function Row({ row, index, top, active, open }: RowProps) {
         />
       </div>
       <div role="cell" className="cell-id mono" title={row.job_id}>
-        {row.job_id}
+        <JobId id={row.job_id} />
+        <CopyButton text={row.job_id} label={`Copy job id ${row.job_id}`} />
       </div>
       <div role="cell" className="truncate" title={row.action}>
         {row.action || <span className="muted">—</span>}
@@ -75,6 +83,9 @@ const Row = memo(function Row({ row, index, top, active, open }: RowProps) {
       </div>
       <div role="cell">
         <StatusChip status={row.new_status} />
+      </div>
+      <div role="cell" className="cell-error" title={row.error}>
+        {row.error ?? ''}
       </div>
       <div role="cell" className="cell-time">
         <Time iso={row.enqueued_at} />

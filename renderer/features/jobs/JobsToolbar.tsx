@@ -34,14 +34,16 @@ export function JobsToolbar({ searchRef }: { searchRef: RefObject<HTMLInputEleme
       <input
         type="text"
         aria-label="Filter by action"
-        placeholder="Action, e.g. google.gmail"
+        placeholder="Action contains…"
+        title="Any part of the action, in any case (e.g. gmail)"
         value={filters.action}
         onChange={(e) => filterChanged({ action: e.target.value })}
       />
       <input
         type="text"
         aria-label="Filter by actor"
-        placeholder="Actor"
+        placeholder="Actor contains…"
+        title="Any part of the actor, in any case"
         value={filters.actor}
         onChange={(e) => filterChanged({ actor: e.target.value })}
       />

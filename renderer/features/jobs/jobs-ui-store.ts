@@ -1,5 +1,8 @@
 import { create } from 'zustand';
 import type { JobStatus } from '../../../shared/contract';
+import { JOB_STATUSES } from '../../../shared/contract/names';
+import { linkChanged } from '../../app/navigation';
+import { linkFromHash, registerLinkPart, type Link } from '../../app/place';
 
 export interface JobFilters {
   status: JobStatus | '';
@@ -9,6 +12,30 @@ export interface JobFilters {
 }
 
 const NO_FILTERS: JobFilters = { status: '', action: '', actor: '', prefix: '' };
+
+/** The filters a link names (docs/triage.md "Links": `?status=failed&action=gmail&actor=al&id=01H`). */
+function filtersOf(params: URLSearchParams): JobFilters {
+  const status = params.get('status') ?? '';
+  return {
+    status: (JOB_STATUSES as readonly string[]).includes(status) ? (status as JobStatus) : '',
+    action: params.get('action') ?? '',
+    actor: params.get('actor') ?? '',
+    prefix: params.get('id') ?? '',
+  };
+}
+
+/** What a link to the jobs screen opens: its workspace, filters and open job. */
+function stateOfLink(link: Link) {
+  return {
+    workspace: link.workspace,
+    filters: filtersOf(link.params),
+    openJobId: link.rest[0] ?? null,
+    activeIndex: -1,
+    selected: new Set<string>(),
+  };
+}
+
+const opened = linkFromHash(window.location.hash);
 
 interface JobsUiState {
   workspace: string | null;
@@ -28,6 +55,8 @@ interface JobsUiState {
     jobClosed(): void;
     /** A link to a job from elsewhere (the enqueue outcome): its workspace with the job open. */
     jobLinked(workspace: string, jobId: string): void;
+    /** A link to the jobs screen was opened (pasted, or the address edited). */
+    linkOpened(link: Link): void;
     activeRowMoved(delta: number, rowCount: number): void;
   };
 }
@@ -38,7 +67,9 @@ const useJobsUiStore = create<JobsUiState>()((set) => ({
   selected: new Set(),
   openJobId: null,
   activeIndex: -1,
+  ...(opened.view === 'jobs' && opened.workspace ? stateOfLink(opened) : {}),
   actions: {
+    linkOpened: (link) => set(stateOfLink(link)),
     workspaceEntered: (workspace) =>
       set((s) =>
         s.workspace === workspace
@@ -74,6 +105,32 @@ const useJobsUiStore = create<JobsUiState>()((set) => ({
       })),
   },
 }));
+
+registerLinkPart({
+  view: 'jobs',
+  write: (place) => {
+    const { workspace, openJobId, filters } = useJobsUiStore.getState();
+    if (workspace !== place.workspace) return {};
+    return {
+      rest: openJobId ? [openJobId] : [],
+      params: {
+        status: filters.status,
+        action: filters.action,
+        actor: filters.actor,
+        id: filters.prefix,
+      },
+    };
+  },
+  read: (link) => useJobsUiStore.getState().actions.linkOpened(link),
+});
+useJobsUiStore.subscribe((now, before) => {
+  if (
+    now.openJobId !== before.openJobId ||
+    now.filters !== before.filters ||
+    now.workspace !== before.workspace
+  )
+    linkChanged();
+});
 
 export const useJobFilters = () => useJobsUiStore((s) => s.filters);
 /** The filters now, outside React (an event handler that must not re-render on filter changes). */

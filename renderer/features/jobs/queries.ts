@@ -7,7 +7,7 @@ import {
   useQueryClient,
 } from '@tanstack/react-query';
 import { useCallback, useEffect, useMemo, useRef } from 'react';
-import { api } from '../../api/client';
+import { api, subscribe } from '../../api/client';
 import { useLiveRefetch } from '../../app/live-refresh';
 import { currentJobFilters, type JobFilters } from './jobs-ui-store';
 import { listInput } from './list-input';
@@ -114,8 +114,40 @@ export function usePrefetchJobListHandlers(workspace: string) {
   }, [queryClient, workspace]);
 }
 
+/**
+ * While a pending or running job's drawer is open, it is read this often: a worker moves it on by
+ * itself (one inspectJob, 4 Redis commands, so 2 a second at most; docs/triage.md).
+ */
+export const FOLLOW_MS = 2_000;
+
+const isMoving = (status: string | undefined) => status === 'pending' || status === 'running';
+
+/**
+ * The open job, following it live: every FOLLOW_MS while it may still move, at the live interval
+ * once it has finished, and at once after a write through this host to its workspace.
+ */
 export function useJobDetail(workspace: string, jobId: string) {
-  return useQuery({ ...jobDetailOptions(workspace, jobId), ...useLiveRefetch() });
+  const live = useLiveRefetch();
+  const queryClient = useQueryClient();
+  useEffect(
+    () =>
+      subscribe((event) => {
+        if (event.name !== 'jobs') return;
+        const changed = (event.payload as { workspace_id?: string }).workspace_id;
+        if (changed === undefined || changed === workspace)
+          void queryClient.invalidateQueries({ queryKey: jobKeys.detail(workspace, jobId) });
+      }),
+    [queryClient, workspace, jobId],
+  );
+  return useQuery({
+    ...jobDetailOptions(workspace, jobId),
+    ...live,
+    refetchInterval: (query) => {
+      const data = query.state.data;
+      const moving = isMoving(data?.old?.status) || isMoving(data?.new?.status);
+      return moving && live.refetchInterval !== false ? FOLLOW_MS : live.refetchInterval;
+    },
+  });
 }
 
 /** Every failed job id of a workspace, read fresh each time the bulk retry dialog opens. */

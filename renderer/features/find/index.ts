@@ -1,0 +1,1 @@
+export { FindJob } from './FindJob';

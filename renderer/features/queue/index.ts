@@ -1,0 +1,3 @@
+export { QueuePage } from './QueuePage';
+export { RemoveFromQueueDialog, removedText, type RemoveTarget } from './RemoveFromQueueDialog';
+export { useQueuePosition, queueKeys } from './queries';

@@ -66,6 +66,8 @@ export class QueueCore {
   private readies = 0;
   /** The handlers of the operations a Redis Cluster serves, made when one is found. */
   private clusterHandlers: Handlers | null = null;
+  /** The context over the Cluster client, once a cluster is found. */
+  private clusterCtx: CoreContext | null = null;
   /** Stops the sweep for crashed cluster enqueues, when one runs. */
   private stopSweep: (() => void) | undefined;
 
@@ -160,7 +162,8 @@ export class QueueCore {
       ...auditDetails(subject.details, output),
     };
     // The audit trail must not turn a completed write into a reported failure, nor hide the real error.
-    await appendAudit(this.ctx, record).catch(() => undefined);
+    // On a cluster the audit stream is reached through the Cluster client, on whichever master holds it.
+    await appendAudit(this.clusterCtx ?? this.ctx, record).catch(() => undefined);
   }
 
   /**
@@ -186,6 +189,7 @@ export class QueueCore {
     if (route === 'as-is') return undefined;
     if (!this.clusterHandlers) {
       const ctx = clusterContext(this.ctx);
+      this.clusterCtx = ctx;
       const env = clusterEnqueueEnv(ctx);
       this.clusterHandlers = {
         ...createHandlers(ctx, new EnqueueBatcher(ctx)),

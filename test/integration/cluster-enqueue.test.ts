@@ -114,6 +114,34 @@ describe('Cluster enqueue (docs/topologies.md "Cluster enqueue")', () => {
     expect(await intentsLeft()).toBe(0);
   });
 
+  it('an enqueue a person made is audited on whichever master holds the audit stream', async () => {
+    // Through a node that does not hold the audit stream's slot: a plain XADD there is MOVED.
+    let elsewhere: string | undefined;
+    for (const node of cluster.nodes) {
+      const moved = await node
+        .client()
+        .exists(keys.audit)
+        .then(
+          () => false,
+          (e: Error) => /MOVED/.test(e.message),
+        );
+      if (moved) elsewhere ??= node.url;
+    }
+    const viaOther = new QueueCore({ connection: { url: elsewhere! } });
+    try {
+      const done = await viaOther.invoke('enqueue', sampleJob({ workspace_id: 'ws-audit' }), {
+        actor: 'ops',
+      });
+      const entries = await direct.xrevrange(keys.audit, '+', '-', 'COUNT', 5);
+      const fields = entries.map(([, f]) => f.join(' '));
+      expect(fields.some((f) => f.includes('operation enqueue') && f.includes(done.job_id))).toBe(
+        true,
+      );
+    } finally {
+      await viaOther.close();
+    }
+  });
+
   it('a repeated client_request_id answers duplicate with the first job id', async () => {
     const first = await core.invoke('enqueue', sampleJob({ client_request_id: 'deploy-1' }));
     const again = await core.invoke('enqueue', sampleJob({ client_request_id: 'deploy-1' }));

@@ -2,10 +2,13 @@
 // through the web host and writes docs/screenshots/<screen>.png for the README.
 import type { Page } from '@playwright/test';
 import type { Redis } from 'ioredis';
-import { DEMO_ACTOR, seedDemo } from '../electron/demo';
 import type { QueueCore } from '../electron/core/core';
 import { keys } from '../electron/core/keys';
 import { expect, test } from '../test/e2e/fixtures';
+
+// The demo imports the core, whose Lua comes in as `?raw` imports: loaded once the fixtures have
+// taught Node that form (test/e2e/fixtures.ts), not while this file's static imports are resolved.
+const loadDemo = () => import('../electron/demo');
 
 const OUT = 'docs/screenshots';
 const shot = (page: Page, name: string) => page.screenshot({ path: `${OUT}/${name}.png` });
@@ -41,6 +44,7 @@ async function simulateHourOfTraffic(redis: Redis, workspaces: string[]) {
 // eslint-disable-next-line no-empty-pattern
 const demo = async ({}, use: (seed: (core: QueueCore) => Promise<void>) => Promise<void>) => {
   await use(async (core) => {
+    const { seedDemo } = await loadDemo();
     await seedDemo(core, { workspaces: 4, seed: 7 });
   });
 };
@@ -114,7 +118,9 @@ test.describe('writable console', () => {
     await shot(page, 'metrics');
 
     await screen(page, 'Audit');
-    await expect(page.getByRole('table', { name: 'Audit' })).toContainText(DEMO_ACTOR);
+    await expect(page.getByRole('table', { name: 'Audit' })).toContainText(
+      (await loadDemo()).DEMO_ACTOR,
+    );
     await shot(page, 'audit');
   });
 
@@ -140,5 +146,92 @@ test.describe('read-only console', () => {
     await expect(page.getByRole('complementary', { name: 'Job detail' })).toBeVisible();
     await expect(page.getByRole('button', { name: 'Retry', exact: true }).first()).toBeDisabled();
     await shot(page, 'read-only');
+  });
+});
+
+/** A part of one job id that a few other ids share too, so "Find job" lists several matches. */
+async function sharedIdPart(redis: Redis): Promise<string> {
+  const ids: string[] = [];
+  let cursor = '0';
+  do {
+    const [next, batch] = await redis.scan(cursor, 'MATCH', 'ai:jobs:*', 'COUNT', 1000);
+    cursor = next;
+    ids.push(...batch.map((key) => key.slice('ai:jobs:'.length)));
+  } while (cursor !== '0');
+  for (const id of ids) {
+    for (let at = id.length - 4; at > id.length / 2; at--) {
+      const part = id.slice(at, at + 3);
+      const count = ids.filter((other) => other.includes(part)).length;
+      if (count >= 3 && count <= 5) return part;
+    }
+  }
+  return ids[0]!.slice(0, 6);
+}
+
+test.describe('overview, find, triage and queue', () => {
+  test.use({ seed: demo });
+
+  test('overview, find job, triage drawer, queue', async ({ page, baseUrl, redis, core }) => {
+    await simulateHourOfTraffic(redis, (await redis.smembers('ai:qs:workspaces')).sort());
+    await core.invoke('divergenceCheck', {});
+    await page.goto(baseUrl);
+    await page.getByRole('textbox', { name: 'Operator' }).fill('ops.alice');
+    await expect(page.getByRole('table', { name: 'Workspaces at a glance' })).toBeVisible();
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await shot(page, 'overview');
+
+    await core.invoke('setFlag', { value: 'off', actor_id: 'ops.alice' });
+    await expect(page.getByRole('status', { name: 'Dual-write is off' })).toBeVisible();
+    await page.getByRole('button', { name: 'Refresh overview' }).click();
+    await page.waitForTimeout(500);
+    await shot(page, 'dual-write-off');
+    await core.invoke('setFlag', { value: 'on', actor_id: 'ops.alice' });
+    await expect(page.getByRole('status', { name: 'Dual-write is off' })).toHaveCount(0);
+
+    const find = page.getByRole('searchbox', { name: 'Find job' });
+    await find.fill(await sharedIdPart(redis));
+    await find.press('Enter');
+    await expect(page.getByRole('list', { name: 'Matching jobs' })).toBeVisible();
+    await shot(page, 'find-job');
+    await page.keyboard.press('Escape');
+    await find.fill('');
+
+    const failed = [];
+    for (const ws of (await redis.smembers('ai:qs:workspaces')).sort()) {
+      const page1 = await core.invoke('listJobs', { workspace_id: ws, status: 'failed' });
+      failed.push(...page1.rows.filter((r) => r.error).map((r) => ({ ws, id: r.job_id })));
+    }
+    const target = failed[0]!;
+    await page.goto(`${baseUrl}#/jobs/${target.ws}/${target.id}`);
+    const drawer = page.getByRole('complementary', { name: 'Job detail' });
+    await expect(drawer.getByLabel('Error')).toBeVisible();
+    await page.waitForTimeout(300);
+    await shot(page, 'triage-drawer');
+    await page.keyboard.press('Escape');
+    await page.goto(`${baseUrl}#/jobs/${target.ws}?status=failed`);
+    await expect(
+      page.getByRole('table', { name: 'Jobs' }).locator('.cell-error').first(),
+    ).not.toBeEmpty();
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await shot(page, 'jobs-errors');
+
+    await page.goto(`${baseUrl}#/queue`);
+    await expect(
+      page.getByRole('table', { name: 'Queue' }).locator('tbody tr').first(),
+    ).toBeVisible();
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await shot(page, 'queue');
+    await page
+      .getByRole('table', { name: 'Queue' })
+      .locator('tbody tr')
+      .nth(2)
+      .getByRole('button', { name: /^Remove .* from the queue$/ })
+      .click();
+    const dialog = page.getByRole('dialog', { name: /from the queue\?$/ });
+    await dialog
+      .getByLabel('Reason (required)')
+      .fill('Payload crashes the worker (ticket OPS-1182)');
+    await shot(page, 'queue-remove');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
   });
 });

@@ -88,22 +88,21 @@ describe('main process', () => {
       'permission-check',
       'permission-request',
     ]);
-    expect([...fake.state.handlers.keys()].sort()).toEqual([
-      'queuescope:invoke',
-      'queuescope:profiles',
-    ]);
+    // Profiles are contract operations too: one invoke channel for every operation.
+    expect([...fake.state.handlers.keys()].sort()).toEqual(['queuescope:invoke']);
 
     const web = { url: 'https://evil.example/', parent: null };
     const refused = await fake.state.handlers.get('queuescope:invoke')!(
       { sender: { mainFrame: web }, senderFrame: web },
       { op: 'setFlag', input: { value: 'on', actor_id: 'x' } },
     );
-    expect(refused).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
-    const profiles = await fake.state.handlers.get('queuescope:profiles')!(
+    // An untrusted sender is refused as the door's own error (docs/doors.md, "Errors").
+    expect(refused).toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED' } });
+    const profiles = await fake.state.handlers.get('queuescope:invoke')!(
       { sender: { mainFrame: web }, senderFrame: web },
-      { action: 'list', args: [] },
+      { op: 'listProfiles', input: {} },
     );
-    expect(profiles).toMatchObject({ ok: false });
+    expect(profiles).toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED' } });
 
     // Quitting closes the connection first, then quits for real.
     let prevented = false;

@@ -15,6 +15,9 @@ const READ_INPUTS: Partial<Record<OperationName, unknown>> = {
   metrics: { window: '24h' },
   metricsPrometheus: {},
   audit: { limit: 50 },
+  overview: {},
+  findJob: { query: 'job-1' },
+  queuePage: { offset: 0, limit: 50, job_id: 'job-1' },
 };
 const READS = CORE_OPERATION_NAMES.filter((name) => !contract[name].writes);
 

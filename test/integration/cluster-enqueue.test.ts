@@ -9,11 +9,13 @@ import {
   ENQUEUE_STEPS,
   SimulatedCrash,
   enqueueOnCluster,
+  intentFromFields,
+  rollForward,
   type ClusterEnqueueEnv,
   type EnqueueStep,
 } from '../../electron/core/cluster/enqueue-protocol';
 import { startIntentSweep, sweepIntents } from '../../electron/core/cluster/enqueue-cluster';
-import { INTENT_PREFIX } from '../../electron/core/cluster/slot-tags';
+import { INTENT_PREFIX, clusterEnqueueKeys } from '../../electron/core/cluster/slot-tags';
 import { sampleJob } from '../helpers/core';
 import { startRedisCluster, type RedisCluster } from '../helpers/redis-cluster';
 
@@ -281,6 +283,30 @@ describe('Cluster enqueue (docs/topologies.md "Cluster enqueue")', () => {
     }
     expect(Date.now() - crashedAt).toBeLessThan(LEASE_MS + 50 + 500);
     expect(await queued(crashed.jobId)).toBe(1);
+    expect(await intentsLeft()).toBe(0);
+  });
+
+  it('a stalled call whose intent was taken over commits nothing when it resumes: the job stays once', async () => {
+    await setFlag('on');
+    const stalled = job({ workspace_id: 'ws-stall', client_request_id: 'stall-1' });
+    await expect(enqueueOnCluster(env('old'), stalled)).rejects.toBeInstanceOf(SimulatedCrash);
+    const intentKey = clusterEnqueueKeys.requestIntent(keys.idempotency('ws-stall', 'stall-1'));
+    const asStalled = intentFromFields(
+      intentKey,
+      Object.entries(await direct.hgetall(intentKey)).flat(),
+    );
+    expect(asStalled).toMatchObject({ epoch: '1', jobId: stalled.jobId });
+
+    const retry = await enqueueOnCluster(
+      env(),
+      job({ workspace_id: 'ws-stall', client_request_id: 'stall-1' }),
+    );
+    expect(retry).toEqual({ outcome: 'duplicate', job_id: stalled.jobId });
+    // The stalled writer wakes up with epoch 1: its steps replay harmlessly, its commit is refused.
+    expect(await rollForward(env(), asStalled)).toBe(false);
+    expect(await queued(stalled.jobId)).toBe(1);
+    expect(await direct.get(keys.idempotency('ws-stall', 'stall-1'))).toBe(stalled.jobId);
+    expect(await direct.hget(keys.metricsTotal, 'ws-stall|succeeded')).toBe('1');
     expect(await intentsLeft()).toBe(0);
   });
 

@@ -189,7 +189,8 @@ async function rollBack(env: ClusterEnqueueEnv, i: Intent): Promise<void> {
   ]);
 }
 
-function intentFromFields(key: string, flat: Reply[]): Intent {
+/** An intent from its hash fields, flat as HGETALL answers them. */
+export function intentFromFields(key: string, flat: Reply[]): Intent {
   const f: Record<string, string> = {};
   for (let n = 0; n + 1 < flat.length; n += 2) f[String(flat[n])] = String(flat[n + 1]);
   return {

@@ -6,6 +6,7 @@ import { ConnectionBanner } from './ConnectionBanner';
 import { DualWriteBanner } from './DualWriteBanner';
 import { useView, type ViewId } from './navigation';
 import { useServerEvents } from './server-events';
+import { ShortcutsHelp } from './ShortcutsHelp';
 import { TopBar } from './TopBar';
 
 // Screens other than jobs load on first visit, so the jobs table (and its first rows) comes first;
@@ -53,6 +54,7 @@ export function Shell() {
       <main className="main">
         <Suspense fallback={<p className="muted pad">Loading…</p>}>{PAGES[view]()}</Suspense>
       </main>
+      <ShortcutsHelp />
     </div>
   );
 }

@@ -1,8 +1,10 @@
 import { FindJob } from '../features/find';
+import { ThemeSwitch } from '../ui/ThemeSwitch';
 import { ConnectionBadge } from './ConnectionBadge';
 import { REFRESH_CHOICES, useLiveRefreshActions, useRefreshIntervalMs } from './live-refresh';
 import { useNavigationActions, useView, VIEWS } from './navigation';
 import { declaresOperator, useOperatorActions, useOperatorName } from './operator';
+import { ShortcutsButton } from './ShortcutsHelp';
 
 export function TopBar() {
   const view = useView();
@@ -61,6 +63,8 @@ export function TopBar() {
             onChange={(e) => operatorRenamed(e.target.value)}
           />
         </label>
+        <ThemeSwitch />
+        <ShortcutsButton />
         <ConnectionBadge />
       </div>
     </header>

@@ -2,6 +2,7 @@ import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import './chart.css';
+import { useResolvedTheme } from './theme';
 
 export interface UPlotChartProps {
   /** Builds the options for a width; called again when the series shape (optionsKey) changes. */
@@ -19,6 +20,8 @@ export interface UPlotChartProps {
  */
 export function UPlotChart({ options, optionsKey, data, label }: UPlotChartProps) {
   const host = useRef<HTMLDivElement>(null);
+  // The colours are read when the chart is built: a theme switch builds it again.
+  const theme = useResolvedTheme();
   const plot = useRef<uPlot | null>(null);
   const latest = useRef({ options, data });
   useEffect(() => {
@@ -44,7 +47,7 @@ export function UPlotChart({ options, optionsKey, data, label }: UPlotChartProps
       chart.destroy();
       plot.current = null;
     };
-  }, [optionsKey]);
+  }, [optionsKey, theme]);
 
   useEffect(() => {
     plot.current?.setData(data);
@@ -53,8 +56,18 @@ export function UPlotChart({ options, optionsKey, data, label }: UPlotChartProps
   return <div ref={host} className="uplot-host" role="img" aria-label={label} />;
 }
 
-/** A colour from the theme's CSS variables, so charts follow light and dark mode. */
+let probe: HTMLElement | null = null;
+
+/**
+ * A colour from the theme's CSS variables, resolved for the theme in effect (theme.css holds each as
+ * light-dark(), which a canvas cannot take), so charts follow light and dark.
+ */
 export function themeColor(name: string, fallback: string): string {
-  const value = getComputedStyle(document.documentElement).getPropertyValue(name).trim();
-  return value || fallback;
+  if (!probe) {
+    probe = document.createElement('span');
+    probe.hidden = true;
+    document.body.append(probe);
+  }
+  probe.style.color = `var(${name}, ${fallback})`;
+  return getComputedStyle(probe).color || fallback;
 }

@@ -1,13 +1,9 @@
 import { z } from 'zod';
 import { JOB_STATUSES, type JobStatus } from './names';
+import { describe, ID_PATTERN, ID_RULE, SHORT_TEXT_MAX } from './id-rule';
 
-/**
- * docs/operations.md, "Identifiers and input": 1–128 chars of [A-Za-z0-9._-], first char
- * alphanumeric. Keeps ids inside the key schema.
- */
-export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
-const ID_RULE =
-  "1–128 characters of letters, digits, '.', '_' or '-', starting with a letter or digit";
+// docs/operations.md, "Identifiers and input": the rules and their words live in id-rule.ts.
+export { describe, ID_PATTERN };
 
 function identifier(field: string) {
   return z
@@ -17,14 +13,6 @@ function identifier(field: string) {
     .regex(ID_PATTERN, {
       error: (issue) => `${field} must be ${ID_RULE} (got ${describe(issue.input)})`,
     });
-}
-
-export function describe(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  if (value === null) return 'null';
-  if (typeof value === 'string')
-    return value.length > 40 ? `"${value.slice(0, 40)}…"` : JSON.stringify(value);
-  return typeof value;
 }
 
 export const workspaceId = identifier('workspace_id');
@@ -37,7 +25,7 @@ export function shortText(field: string) {
       error: (issue) => `${field} must be a non-empty string (got ${describe(issue.input)})`,
     })
     .min(1, { error: `${field} must not be empty` })
-    .max(256, { error: `${field} must be at most 256 characters` });
+    .max(SHORT_TEXT_MAX, { error: `${field} must be at most ${SHORT_TEXT_MAX} characters` });
 }
 
 export const actionProvider = shortText('action_provider');

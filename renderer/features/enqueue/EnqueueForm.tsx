@@ -1,4 +1,4 @@
-import { useId, useState, type ReactNode } from 'react';
+import { useId, useMemo, useState, type ReactNode } from 'react';
 import { v7 as uuidv7 } from 'uuid';
 import type { EnqueueOutcome } from '../../../shared/contract';
 import { ApiCallError } from '../../api/client';
@@ -8,28 +8,18 @@ import { Button } from '../../ui/Button';
 import { ErrorNote } from '../../ui/ErrorNote';
 import { useJobsUiActions } from '../jobs/jobs-ui-store';
 import { useWorkspaces } from '../workspaces/queries';
+import { CHECKED_FIELDS, fieldProblem, type Draft, type Field } from './field-checks';
 import { checkParams } from './json-params';
 import { JsonEditor } from './JsonEditor';
 import { useEnqueue } from './queries';
-
-type Field =
-  'workspace_id' | 'action_provider' | 'action_name' | 'actor_id' | 'params' | 'client_request_id';
-
-interface Draft {
-  workspace_id: string;
-  action_provider: string;
-  action_name: string;
-  actor_id: string;
-  params: string;
-  client_request_id: string;
-}
+import { NEW_WORKSPACE, WorkspacePicker } from './WorkspacePicker';
 
 function TextField(props: {
   label: string;
   value: string;
   onChange(value: string): void;
-  error?: string | undefined;
-  list?: string;
+  onBlur(): void;
+  error?: string | null | undefined;
   placeholder?: string;
   after?: ReactNode;
 }) {
@@ -42,11 +32,11 @@ function TextField(props: {
           id={id}
           type="text"
           value={props.value}
-          list={props.list}
           placeholder={props.placeholder}
           aria-invalid={Boolean(props.error)}
           aria-describedby={props.error ? `${id}-error` : undefined}
           onChange={(e) => props.onChange(e.target.value)}
+          onBlur={props.onBlur}
         />
         {props.after}
       </div>
@@ -110,36 +100,60 @@ export function EnqueueForm() {
   const workspaces = useWorkspaces();
   const blocked = useWriteBlockReason();
   const mutation = useEnqueue();
-  const listId = useId();
-  const [draft, setDraft] = useState<Draft>(() => ({
-    workspace_id: selected ?? '',
+  const [draft, setDraft] = useState<Omit<Draft, 'workspace_id'>>(() => ({
     action_provider: '',
     action_name: '',
     actor_id: '',
     params: '{\n  \n}',
     client_request_id: uuidv7(),
   }));
-  const set = (field: Field) => (value: string) => setDraft((d) => ({ ...d, [field]: value }));
+  const known = useMemo(
+    () => (workspaces.data ?? []).map((w) => w.workspace_id),
+    [workspaces.data],
+  );
+  // The workspace picked (null: not yet, which means the one open in the console, else the first).
+  const [picked, setPicked] = useState<string | null>(null);
+  const [typed, setTyped] = useState('');
+  const choice =
+    picked ??
+    (selected && known.includes(selected)
+      ? selected
+      : (known[0] ?? (workspaces.data ? NEW_WORKSPACE : '')));
+  const full: Draft = { ...draft, workspace_id: choice === NEW_WORKSPACE ? typed : choice };
+  // Fields are checked once left (docs/console.md "Enqueue form"), and again as they are fixed.
+  const [touched, setTouched] = useState<ReadonlySet<Field>>(new Set());
+  const touch = (field: Field) => () => setTouched((t) => new Set(t).add(field));
+  const [submitted, setSubmitted] = useState<Draft | null>(null);
+  const set = (field: Exclude<Field, 'workspace_id'>) => (value: string) =>
+    setDraft((d) => ({ ...d, [field]: value }));
   const params = checkParams(draft.params);
   const failedField = errorField(mutation.error);
-  const fieldError = (field: Field) =>
-    failedField === field ? (mutation.error as Error).message : undefined;
+  // The core's word on a field stands only while the field still holds what was sent.
+  const fieldError = (field: Field): string | null => {
+    const local = touched.has(field) ? fieldProblem(field, full) : null;
+    if (local) return local;
+    const stillSent = submitted !== null && submitted[field] === full[field];
+    return failedField === field && stillSent ? (mutation.error as Error).message : null;
+  };
 
   return (
     <form
       className="form enqueue-form"
       aria-label="Enqueue job"
+      noValidate
       onSubmit={(event) => {
         event.preventDefault();
-        if (!params.ok) return;
+        setTouched(new Set(CHECKED_FIELDS));
+        if (!params.ok || CHECKED_FIELDS.some((f) => fieldProblem(f, full))) return;
+        setSubmitted(full);
         mutation.mutate({
-          workspace_id: draft.workspace_id.trim(),
-          action_provider: draft.action_provider.trim(),
-          action_name: draft.action_name.trim(),
-          actor_id: draft.actor_id.trim(),
+          workspace_id: full.workspace_id.trim(),
+          action_provider: full.action_provider.trim(),
+          action_name: full.action_name.trim(),
+          actor_id: full.actor_id.trim(),
           ...(params.value ? { params: params.value } : {}),
-          ...(draft.client_request_id.trim()
-            ? { client_request_id: draft.client_request_id.trim() }
+          ...(full.client_request_id.trim()
+            ? { client_request_id: full.client_request_id.trim() }
             : {}),
         });
       }}
@@ -150,24 +164,21 @@ export function EnqueueForm() {
         <code>ai:queue:pending</code>, all in one atomic step. The same Request ID never enqueues
         twice.
       </p>
-      <datalist id={listId}>
-        {workspaces.data?.map((w) => (
-          <option key={w.workspace_id} value={w.workspace_id} />
-        ))}
-      </datalist>
       <div className="form-grid">
-        <TextField
-          label="Workspace"
-          value={draft.workspace_id}
-          onChange={set('workspace_id')}
-          list={listId}
+        <WorkspacePicker
+          known={known}
+          choice={choice}
+          typed={typed}
+          onChoose={setPicked}
+          onType={setTyped}
+          onBlur={touch('workspace_id')}
           error={fieldError('workspace_id')}
-          placeholder="ws-acme"
         />
         <TextField
           label="Actor"
           value={draft.actor_id}
           onChange={set('actor_id')}
+          onBlur={touch('actor_id')}
           error={fieldError('actor_id')}
           placeholder="user-42"
         />
@@ -175,6 +186,7 @@ export function EnqueueForm() {
           label="Provider"
           value={draft.action_provider}
           onChange={set('action_provider')}
+          onBlur={touch('action_provider')}
           error={fieldError('action_provider')}
           placeholder="google"
         />
@@ -182,6 +194,7 @@ export function EnqueueForm() {
           label="Action"
           value={draft.action_name}
           onChange={set('action_name')}
+          onBlur={touch('action_name')}
           error={fieldError('action_name')}
           placeholder="gmail.send"
         />
@@ -190,12 +203,13 @@ export function EnqueueForm() {
         label="Params"
         value={draft.params}
         onChange={set('params')}
-        serverError={fieldError('params')}
+        serverError={fieldError('params') ?? undefined}
       />
       <TextField
         label="Request ID"
         value={draft.client_request_id}
         onChange={set('client_request_id')}
+        onBlur={touch('client_request_id')}
         error={fieldError('client_request_id')}
         after={
           <Button small variant="ghost" onClick={() => set('client_request_id')(uuidv7())}>

@@ -310,6 +310,65 @@ describe('Cluster enqueue (docs/topologies.md "Cluster enqueue")', () => {
     expect(await intentsLeft()).toBe(0);
   });
 
+  it("a failover of the queue's master during a burst: every request id retried until answered gives one job, queued once", async () => {
+    await setFlag('on');
+    const masters = await cluster.masters();
+    let queueMaster = masters[0]!;
+    for (const m of masters) {
+      const owns = await m
+        .client()
+        .exists(keys.queue)
+        .then(
+          () => true,
+          () => false,
+        );
+      if (owns) queueMaster = m;
+    }
+    // The callers go on until the failover is over, at least 150 calls, paced so it falls mid-burst.
+    const answers = new Map<string, string>();
+    let failedAttempts = 0;
+    let next = 0;
+    let failover: Promise<unknown> | null = null;
+    let failoverDone = false;
+    let afterFailover = 0;
+    const caller = async () => {
+      while ((next < 150 || !failoverDone || afterFailover < 40) && next < 3000) {
+        const i = next++;
+        if (i === 50) failover = cluster.failover(queueMaster).finally(() => (failoverDone = true));
+        if (failoverDone) afterFailover += 1;
+        for (let attempt = 0; ; attempt++) {
+          try {
+            const r = await core.invoke(
+              'enqueue',
+              sampleJob({ workspace_id: 'ws-fo', client_request_id: `fo-${i}` }),
+            );
+            answers.set(`fo-${i}`, r.job_id);
+            break;
+          } catch (error) {
+            failedAttempts += 1;
+            if (attempt > 40) throw error;
+            await sleep(100);
+          }
+        }
+        await sleep(10);
+      }
+    };
+    await Promise.all(Array.from({ length: 8 }, caller));
+    await failover;
+    const total = next;
+    const ids = [...answers.values()];
+    expect(answers.size).toBe(total);
+    expect(new Set(ids).size).toBe(total);
+    const queue = await direct.lrange(keys.queue, 0, -1);
+    for (const id of ids) {
+      expect(queue.filter((q) => q === id)).toHaveLength(1);
+      expect(await direct.exists(keys.newJob('ws-fo', id))).toBe(1);
+    }
+    expect(await direct.zcard(keys.workspaceIndex('ws-fo'))).toBe(total);
+    expect(await intentsLeft()).toBe(0);
+    console.log(`failover burst: ${total} calls, ${failedAttempts} failed attempts retried`);
+  }, 40_000);
+
   it('a crashed call whose copy turns out to be another job is rolled back: the retry enqueues afresh', async () => {
     await setFlag('off');
     const crashed = job({ workspace_id: 'ws-rb', client_request_id: 'rb-1', job_id: 'rb-job' });

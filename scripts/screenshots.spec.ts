@@ -235,3 +235,13 @@ test.describe('overview, find, triage and queue', () => {
     await dialog.getByRole('button', { name: 'Cancel' }).click();
   });
 });
+
+test.describe('narrow window', () => {
+  test.use({ seed: demo, viewport: { width: 1024, height: 700 } });
+
+  test('1024 px', async ({ page, baseUrl, redis }) => {
+    await openWorkspace(page, baseUrl, redis);
+    await expect(page.locator('.badge-latency')).toBeVisible();
+    await shot(page, 'narrow-1024');
+  });
+});

@@ -40,7 +40,7 @@ test('a job written by another producer shows unknown fields and unparseable JSO
       .getByRole('row', { name: /enqueued_at/ })
       .locator('time')
       .first(),
-  ).toHaveAttribute('title', '2026-01-02 03:04:05.000 UTC');
+  ).toHaveAttribute('title', / · 2026-01-02 03:04:05\.000 UTC$/);
   // Reading never rewrites what another producer stored.
   expect(await redis.hget('ai:jobs:legacy-1', 'params')).toBe("{'to': 'a'}");
 });

@@ -1,3 +1,7 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Cluster, type Redis } from 'ioredis';
 import { QueueCore } from '../../electron/core/core';
@@ -14,7 +18,11 @@ import {
   type ClusterEnqueueEnv,
   type EnqueueStep,
 } from '../../electron/core/cluster/enqueue-protocol';
-import { startIntentSweep, sweepIntents } from '../../electron/core/cluster/enqueue-cluster';
+import {
+  DEFAULT_LEASE_MS,
+  startIntentSweep,
+  sweepIntents,
+} from '../../electron/core/cluster/enqueue-cluster';
 import { INTENT_PREFIX, clusterEnqueueKeys } from '../../electron/core/cluster/slot-tags';
 import { sampleJob } from '../helpers/core';
 import { startRedisCluster, type RedisCluster } from '../helpers/redis-cluster';
@@ -392,4 +400,65 @@ describe('Cluster enqueue (docs/topologies.md "Cluster enqueue")', () => {
     expect(retry.outcome).toBe('enqueued');
     expect(await intentsLeft()).toBe(0);
   });
+
+  const CLI = join(__dirname, '../../dist-electron/cli.mjs');
+
+  it.skipIf(!existsSync(CLI))(
+    'a real crash: the command line SIGKILLed mid-way through a bulk enqueue; the sweep and a retry of the file leave each request id one job, queued once',
+    async () => {
+      await setFlag('on');
+      const total = 2000;
+      const jobs = Array.from({ length: total }, (_, i) =>
+        sampleJob({ workspace_id: 'ws-kill', client_request_id: `kill-${i}` }),
+      );
+      const dir = mkdtempSync(join(tmpdir(), 'qs-kill-'));
+      const file = join(dir, 'jobs.ndjson');
+      writeFileSync(file, jobs.map((j) => JSON.stringify(j)).join('\n') + '\n');
+      try {
+        const child = spawn(process.execPath, [CLI, 'enqueue', '--ndjson', file], {
+          env: { ...process.env, REDIS_URL: cluster.url, QUEUESCOPE_OPERATOR: 'ops' },
+          stdio: 'ignore',
+        });
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        const started = Date.now();
+        while ((await direct.zcard(keys.workspaceIndex('ws-kill'))) < 100) {
+          if (Date.now() - started > 20_000) throw new Error('the command line enqueued nothing');
+          await sleep(5);
+        }
+        child.kill('SIGKILL');
+        await exited;
+        const inFlight = await intentsLeft();
+        expect(inFlight).toBeGreaterThan(0);
+
+        // Past the crashed calls' lease, one sweep finishes every one of them.
+        await sleep(DEFAULT_LEASE_MS + 100);
+        const swept = await sweepIntents(env());
+        expect(swept.completed + swept.rolled_back).toBe(inFlight);
+        expect(await intentsLeft()).toBe(0);
+
+        // The operator runs the file again: every request id answers, none is enqueued twice.
+        const ids = new Set<string>();
+        for (let start = 0; start < total; start += 1000) {
+          const { results } = await core.invoke('enqueueMany', {
+            jobs: jobs.slice(start, start + 1000),
+          });
+          for (const r of results) {
+            expect(r.outcome).not.toBe('error');
+            ids.add((r as { job_id: string }).job_id);
+          }
+        }
+        expect(ids.size).toBe(total);
+        const queue = await direct.lrange(keys.queue, 0, -1);
+        const counts = new Map<string, number>();
+        for (const q of queue) if (ids.has(q)) counts.set(q, (counts.get(q) ?? 0) + 1);
+        expect(counts.size).toBe(total);
+        expect([...counts.values()].every((n) => n === 1)).toBe(true);
+        expect(await direct.zcard(keys.workspaceIndex('ws-kill'))).toBe(total);
+        console.log(`SIGKILL: ${inFlight} calls in flight, sweep ${JSON.stringify(swept)}`);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+    45_000,
+  );
 });

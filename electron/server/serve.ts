@@ -6,6 +6,7 @@ import { createHostSession } from '../adapters/host-session';
 import { defaultActor, labelOf } from '../adapters/labels';
 import { QueueCore } from '../core/core';
 import type { BackgroundIndexerOptions } from '../core/migration/background-indexer';
+import type { DepthSamplerOptions } from '../core/telemetry/depth-sampler';
 import { SECURITY_HEADERS } from '../security/csp';
 import {
   checkHost,
@@ -41,6 +42,8 @@ export interface ServeOptions {
   bodyLimitBytes?: number;
   /** The background indexer's pacing, or false to run none. */
   indexer?: BackgroundIndexerOptions | false;
+  /** The queue depth sampler's pacing, or false to run none (docs/connection.md). */
+  depthSampler?: DepthSamplerOptions | false;
   /** Where request failures are reported; lines never contain the token. */
   log?: (line: string) => void;
 }
@@ -73,6 +76,7 @@ export async function serve(options: ServeOptions): Promise<WebHost> {
     label: options.label ?? process.env.QUEUESCOPE_CONNECTION_LABEL ?? labelOf(redisUrl),
     actor: hostUser,
     ...(options.indexer === undefined ? {} : { indexer: options.indexer }),
+    ...(options.depthSampler === undefined ? {} : { depthSampler: options.depthSampler }),
   });
   const token = randomBytes(24).toString('hex');
   const rendererDir = options.rendererDir ?? findRendererDir();

@@ -28,6 +28,8 @@ function ipcDoor(): Door {
     core: env.core(),
     label: 'parity',
     actor: 'parity-tester',
+    // Its first sample races the run's FLUSHALL; the sampler has its own test (host-health).
+    depthSampler: false,
   });
   closers.push(() => session.close());
   const { ipcMain } = fakeMainProcess(session);
@@ -36,7 +38,12 @@ function ipcDoor(): Door {
 }
 
 async function httpDoor(): Promise<Door> {
-  const host: WebHost = await serve({ core: env.core(), readOnly: false, actor: 'parity-tester' });
+  const host: WebHost = await serve({
+    core: env.core(),
+    readOnly: false,
+    actor: 'parity-tester',
+    depthSampler: false,
+  });
   closers.push(() => host.close());
   const token = new URL(host.url).searchParams.get('token')!;
   return async (op, input) => {
@@ -124,6 +131,8 @@ function normalize(value: unknown): unknown {
       if (typeof v === 'string') {
         const text = v
           .replace(ISO_TIME, '<time>')
+          // Report ids quoted in audit text (docs/repair.md "Audit").
+          .replace(/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/g, '<uuid>')
           .replace(/\b1\d{12}\b/g, '<epoch-ms>')
           .replace(/\b1\d{9}\b/g, '<epoch-s>');
         return VOLATILE_KEY.test(key) && key !== 'job_id' && key !== 'workspace_id'

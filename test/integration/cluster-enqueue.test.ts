@@ -1,95 +1,34 @@
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Cluster, type Redis } from 'ioredis';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Cluster } from 'ioredis';
 import { QueueCore } from '../../electron/core/core';
 import { keys } from '../../electron/core/keys';
-import { registerScripts } from '../../electron/core/scripts';
-import { prepareJob } from '../../electron/core/jobs/prepare-job';
-import { enqueueInput } from '../../shared/contract';
-import {
-  ENQUEUE_STEPS,
-  SimulatedCrash,
-  enqueueOnCluster,
-  intentFromFields,
-  rollForward,
-  type ClusterEnqueueEnv,
-  type EnqueueStep,
-} from '../../electron/core/cluster/enqueue-protocol';
-import {
-  DEFAULT_LEASE_MS,
-  startIntentSweep,
-  sweepIntents,
-} from '../../electron/core/cluster/enqueue-cluster';
-import { INTENT_PREFIX, clusterEnqueueKeys } from '../../electron/core/cluster/slot-tags';
 import { sampleJob } from '../helpers/core';
-import { startRedisCluster, type RedisCluster } from '../helpers/redis-cluster';
+import type { RedisCluster } from '../helpers/redis-cluster';
+import {
+  intentsOnMasters,
+  keysOnMasters,
+  queuedTimes,
+  sleep,
+  useClusterEnqueueFixture,
+} from '../helpers/cluster-enqueue';
 
 /**
  * docs/topologies.md "Cluster enqueue": enqueue and enqueueMany on a real 3-master cluster keep
  * the single-server guarantees through a cross-slot protocol with an intent, a commit and recovery.
+ * Crashes and recovery: cluster-enqueue-crash.test.ts.
  */
 let cluster: RedisCluster;
 let core: QueueCore;
 let direct: Cluster;
-const LEASE_MS = 150;
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function env(crashAfter?: EnqueueStep): ClusterEnqueueEnv {
-  return {
-    cluster: direct,
-    defaultFlag: 'off',
-    idempotencyTtlSec: 3600,
-    metricsRetentionSec: 3600,
-    leaseMs: LEASE_MS,
-    ...(crashAfter ? { crashAfter } : {}),
-  };
-}
-
-function job(overrides: Record<string, unknown>) {
-  return prepareJob(enqueueInput.parse(sampleJob(overrides)), 1024 * 1024);
-}
-
-/** How many times the queue holds the id. */
-async function queued(jobId: string): Promise<number> {
-  const at = (await direct.lpos(keys.queue, jobId, 'COUNT', 0)) as unknown as number[];
-  return at.length;
-}
-
-/** Keys on every master: a refused call must leave this unchanged. */
-async function keyCount(): Promise<number> {
-  let n = 0;
-  for (const node of direct.nodes('master') as Redis[]) n += await node.dbsize();
-  return n;
-}
-
-async function intentsLeft(): Promise<number> {
-  let n = 0;
-  for (const node of direct.nodes('master') as Redis[]) {
-    n += (await node.keys(`${INTENT_PREFIX}*`)).length;
-  }
-  return n;
-}
-
-async function setFlag(value: 'on' | 'off') {
-  await direct.set(keys.flag, value);
-}
-
-beforeAll(async () => {
-  cluster = await startRedisCluster();
-  core = new QueueCore({ connection: { url: cluster.url } });
-  direct = new Cluster([{ host: '127.0.0.1', port: cluster.nodes[0]!.port }]);
-  registerScripts(direct as unknown as Redis);
-}, 40_000);
-
-afterAll(async () => {
-  direct?.disconnect();
-  await core?.close();
-  await cluster?.stop();
+const fixture = useClusterEnqueueFixture();
+beforeAll(() => {
+  ({ cluster, core, direct } = fixture);
 });
+
+const queued = (jobId: string) => queuedTimes(direct, jobId);
+const keyCount = () => keysOnMasters(direct);
+const intentsLeft = () => intentsOnMasters(direct);
+const setFlag = (value: 'on' | 'off') => direct.set(keys.flag, value);
 
 describe('Cluster enqueue (docs/topologies.md "Cluster enqueue")', () => {
   it('writes both copies, the queue entry, the index and the counts when the flag is on; the old copy only when off', async () => {
@@ -226,98 +165,6 @@ describe('Cluster enqueue (docs/topologies.md "Cluster enqueue")', () => {
     expect(rest.every((r) => r.outcome === 'enqueued')).toBe(true);
     expect(await direct.zcard(keys.workspaceIndex('ws-many'))).toBe(40);
   });
-
-  it.each(ENQUEUE_STEPS)(
-    'a call that crashed after step "%s" is finished by a retry with its request id, once, answering the original id',
-    async (step) => {
-      await setFlag('on');
-      const ws = `ws-crash-${step}`;
-      const crashed = job({ workspace_id: ws, client_request_id: `crash-${step}` });
-      await expect(enqueueOnCluster(env(step), crashed)).rejects.toBeInstanceOf(SimulatedCrash);
-
-      // The retry (another job id, as a new process would generate) waits out the lease, takes
-      // the intent over with a new epoch and finishes the crashed call.
-      const retry = await enqueueOnCluster(
-        env(),
-        job({ workspace_id: ws, client_request_id: `crash-${step}` }),
-      );
-      expect(retry).toEqual({ outcome: 'duplicate', job_id: crashed.jobId });
-      expect(await direct.hget(keys.oldJob(crashed.jobId), 'status')).toBe('pending');
-      expect(await direct.exists(keys.newJob(ws, crashed.jobId))).toBe(1);
-      expect(await queued(crashed.jobId)).toBe(1);
-      expect(await direct.zrange(keys.workspaceIndex(ws), '0', '-1')).toEqual([crashed.jobId]);
-      expect(Number(await direct.hget(keys.metricsTotal, `${ws}|succeeded`))).toBeLessThanOrEqual(
-        1,
-      );
-      expect(await intentsLeft()).toBe(0);
-    },
-  );
-
-  it.each(ENQUEUE_STEPS)(
-    'a call without a request id that crashed after step "%s" is finished by the sweep once its lease ends',
-    async (step) => {
-      await setFlag('on');
-      const ws = `ws-sweep-${step}`;
-      const crashed = job({ workspace_id: ws });
-      await expect(enqueueOnCluster(env(step), crashed)).rejects.toBeInstanceOf(SimulatedCrash);
-
-      const early = await sweepIntents(env());
-      expect(early.completed).toBe(0);
-      await sleep(LEASE_MS + 20);
-      const swept = await sweepIntents(env());
-      expect(swept.completed).toBe(step === 'commit' ? 0 : 1);
-      expect(await queued(crashed.jobId)).toBe(1);
-      expect(await direct.exists(keys.newJob(ws, crashed.jobId))).toBe(1);
-      expect(await direct.zrange(keys.workspaceIndex(ws), '0', '-1')).toEqual([crashed.jobId]);
-      expect(await intentsLeft()).toBe(0);
-      // The same job id again is a conflict: the job exists once.
-      await expect(
-        enqueueOnCluster(env(), job({ workspace_id: ws, job_id: crashed.jobId })),
-      ).rejects.toMatchObject({ code: 'CONFLICT' });
-    },
-  );
-
-  it('the periodic sweep the hosts run finishes a crashed call within a lease and a period', async () => {
-    await setFlag('off');
-    const crashed = job({ workspace_id: 'ws-periodic' });
-    await expect(enqueueOnCluster(env('new'), crashed)).rejects.toBeInstanceOf(SimulatedCrash);
-    expect(await queued(crashed.jobId)).toBe(0);
-    const crashedAt = Date.now();
-    const stop = startIntentSweep(env(), 50);
-    try {
-      while ((await queued(crashed.jobId)) === 0 && Date.now() - crashedAt < 5000) await sleep(20);
-    } finally {
-      stop();
-    }
-    expect(Date.now() - crashedAt).toBeLessThan(LEASE_MS + 50 + 500);
-    expect(await queued(crashed.jobId)).toBe(1);
-    expect(await intentsLeft()).toBe(0);
-  });
-
-  it('a stalled call whose intent was taken over commits nothing when it resumes: the job stays once', async () => {
-    await setFlag('on');
-    const stalled = job({ workspace_id: 'ws-stall', client_request_id: 'stall-1' });
-    await expect(enqueueOnCluster(env('old'), stalled)).rejects.toBeInstanceOf(SimulatedCrash);
-    const intentKey = clusterEnqueueKeys.requestIntent(keys.idempotency('ws-stall', 'stall-1'));
-    const asStalled = intentFromFields(
-      intentKey,
-      Object.entries(await direct.hgetall(intentKey)).flat(),
-    );
-    expect(asStalled).toMatchObject({ epoch: '1', jobId: stalled.jobId });
-
-    const retry = await enqueueOnCluster(
-      env(),
-      job({ workspace_id: 'ws-stall', client_request_id: 'stall-1' }),
-    );
-    expect(retry).toEqual({ outcome: 'duplicate', job_id: stalled.jobId });
-    // The stalled writer wakes up with epoch 1: its steps replay harmlessly, its commit is refused.
-    expect(await rollForward(env(), asStalled)).toBe(false);
-    expect(await queued(stalled.jobId)).toBe(1);
-    expect(await direct.get(keys.idempotency('ws-stall', 'stall-1'))).toBe(stalled.jobId);
-    expect(await direct.hget(keys.metricsTotal, 'ws-stall|succeeded')).toBe('1');
-    expect(await intentsLeft()).toBe(0);
-  });
-
   it("a failover of the queue's master during a burst: every request id retried until answered gives one job, queued once", async () => {
     await setFlag('on');
     const masters = await cluster.masters();
@@ -376,89 +223,4 @@ describe('Cluster enqueue (docs/topologies.md "Cluster enqueue")', () => {
     expect(await intentsLeft()).toBe(0);
     console.log(`failover burst: ${total} calls, ${failedAttempts} failed attempts retried`);
   }, 40_000);
-
-  it('a crashed call whose copy turns out to be another job is rolled back: the retry enqueues afresh', async () => {
-    await setFlag('off');
-    const crashed = job({ workspace_id: 'ws-rb', client_request_id: 'rb-1', job_id: 'rb-job' });
-    await expect(enqueueOnCluster(env('intent'), crashed)).rejects.toBeInstanceOf(SimulatedCrash);
-    // Another producer writes that job id before recovery runs.
-    await direct.hset(keys.oldJob('rb-job'), {
-      job_id: 'rb-job',
-      status: 'running',
-      actor_id: 'other',
-    });
-    await sleep(LEASE_MS + 20);
-    const swept = await sweepIntents(env());
-    expect(swept.rolled_back).toBe(1);
-    expect(await direct.exists(keys.idempotency('ws-rb', 'rb-1'))).toBe(0);
-    expect(await direct.hget(keys.oldJob('rb-job'), 'actor_id')).toBe('other');
-    expect(await queued('rb-job')).toBe(0);
-    const retry = await enqueueOnCluster(
-      env(),
-      job({ workspace_id: 'ws-rb', client_request_id: 'rb-1' }),
-    );
-    expect(retry.outcome).toBe('enqueued');
-    expect(await intentsLeft()).toBe(0);
-  });
-
-  const CLI = join(__dirname, '../../dist-electron/cli.mjs');
-
-  it.skipIf(!existsSync(CLI))(
-    'a real crash: the command line SIGKILLed mid-way through a bulk enqueue; the sweep and a retry of the file leave each request id one job, queued once',
-    async () => {
-      await setFlag('on');
-      const total = 2000;
-      const jobs = Array.from({ length: total }, (_, i) =>
-        sampleJob({ workspace_id: 'ws-kill', client_request_id: `kill-${i}` }),
-      );
-      const dir = mkdtempSync(join(tmpdir(), 'qs-kill-'));
-      const file = join(dir, 'jobs.ndjson');
-      writeFileSync(file, jobs.map((j) => JSON.stringify(j)).join('\n') + '\n');
-      try {
-        const child = spawn(process.execPath, [CLI, 'enqueue', '--ndjson', file], {
-          env: { ...process.env, REDIS_URL: cluster.url, QUEUESCOPE_OPERATOR: 'ops' },
-          stdio: 'ignore',
-        });
-        const exited = new Promise((resolve) => child.once('exit', resolve));
-        const started = Date.now();
-        while ((await direct.zcard(keys.workspaceIndex('ws-kill'))) < 100) {
-          if (Date.now() - started > 20_000) throw new Error('the command line enqueued nothing');
-          await sleep(5);
-        }
-        child.kill('SIGKILL');
-        await exited;
-        const inFlight = await intentsLeft();
-        expect(inFlight).toBeGreaterThan(0);
-
-        // Past the crashed calls' lease, one sweep finishes every one of them.
-        await sleep(DEFAULT_LEASE_MS + 100);
-        const swept = await sweepIntents(env());
-        expect(swept.completed + swept.rolled_back).toBe(inFlight);
-        expect(await intentsLeft()).toBe(0);
-
-        // The operator runs the file again: every request id answers, none is enqueued twice.
-        const ids = new Set<string>();
-        for (let start = 0; start < total; start += 1000) {
-          const { results } = await core.invoke('enqueueMany', {
-            jobs: jobs.slice(start, start + 1000),
-          });
-          for (const r of results) {
-            expect(r.outcome).not.toBe('error');
-            ids.add((r as { job_id: string }).job_id);
-          }
-        }
-        expect(ids.size).toBe(total);
-        const queue = await direct.lrange(keys.queue, 0, -1);
-        const counts = new Map<string, number>();
-        for (const q of queue) if (ids.has(q)) counts.set(q, (counts.get(q) ?? 0) + 1);
-        expect(counts.size).toBe(total);
-        expect([...counts.values()].every((n) => n === 1)).toBe(true);
-        expect(await direct.zcard(keys.workspaceIndex('ws-kill'))).toBe(total);
-        console.log(`SIGKILL: ${inFlight} calls in flight, sweep ${JSON.stringify(swept)}`);
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
-    },
-    45_000,
-  );
 });

@@ -27,6 +27,9 @@ async function start(options: { readOnly?: boolean; bodyLimitBytes?: number } = 
     readOnly: options.readOnly ?? false,
     rendererDir,
     log: (line) => log.push(line),
+    // "Writes nothing" is about the refused requests; the host's own queue depth samples
+    // (docs/connection.md) are tested in host-health.test.ts.
+    depthSampler: false,
     ...(options.bodyLimitBytes ? { bodyLimitBytes: options.bodyLimitBytes } : {}),
   });
   token = new URL(host.url).searchParams.get('token')!;

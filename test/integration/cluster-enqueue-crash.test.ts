@@ -16,6 +16,7 @@ import {
 } from '../../electron/core/cluster/enqueue-protocol';
 import {
   DEFAULT_LEASE_MS,
+  SWEEP_EVERY_MS,
   startIntentSweep,
   sweepIntents,
 } from '../../electron/core/cluster/enqueue-cluster';
@@ -118,6 +119,21 @@ describe('Cluster enqueue: crashes and recovery (docs/topologies.md "Cluster enq
     expect(await queued(crashed.jobId)).toBe(1);
     expect(await intentsLeft()).toBe(0);
   });
+
+  it('a host that starts the background indexer on a cluster runs that sweep (every 10 s)', async () => {
+    await setFlag('off');
+    const crashed = job({ workspace_id: 'ws-host' });
+    await expect(enqueueOnCluster(env('push'), crashed)).rejects.toBeInstanceOf(SimulatedCrash);
+    const startedAt = Date.now();
+    const indexer = core.startBackgroundIndexer({ stepMs: 5, retryMs: 5 });
+    expect(indexer).not.toBeNull();
+    while ((await intentsLeft()) > 0 && Date.now() - startedAt < SWEEP_EVERY_MS + 3000) {
+      await sleep(100);
+    }
+    expect(await intentsLeft()).toBe(0);
+    expect(await direct.zrange(keys.workspaceIndex('ws-host'), '0', '-1')).toEqual([crashed.jobId]);
+    expect(await queued(crashed.jobId)).toBe(1);
+  }, 20_000);
 
   it('a stalled call whose intent was taken over commits nothing when it resumes: the job stays once', async () => {
     await setFlag('on');

@@ -1,4 +1,4 @@
-import { useEffect, useState, type MouseEvent } from 'react';
+import type { MouseEvent } from 'react';
 
 /** Copies text: the Clipboard API where the page may use it, else a hidden textarea and copy. */
 export async function copyText(text: string): Promise<void> {
@@ -19,38 +19,44 @@ export async function copyText(text: string): Promise<void> {
   area.remove();
 }
 
-/** A small icon button that copies `text`; says "Copied" for a moment after. */
+/** How long the button says "Copied" after a copy. */
+const COPIED_MS = 1200;
+
+/**
+ * A small icon button that copies `text`, then says "Copied" for a moment. It holds no React state
+ * (a table renders one per row): the moment of feedback is set on the button itself.
+ */
 export function CopyButton({ text, label }: { text: string; label: string }) {
-  const [copied, setCopied] = useState(false);
-  useEffect(() => {
-    if (!copied) return;
-    const timer = setTimeout(() => setCopied(false), 1200);
-    return () => clearTimeout(timer);
-  }, [copied]);
   return (
     <button
       type="button"
-      className={`copy-button${copied ? ' is-copied' : ''}`}
-      aria-label={copied ? 'Copied' : label}
-      title={copied ? 'Copied' : label}
-      onClick={(event: MouseEvent) => {
+      className="copy-button"
+      aria-label={label}
+      title={label}
+      onClick={(event: MouseEvent<HTMLButtonElement>) => {
         // Inside a row, a copy must not also open the job.
         event.stopPropagation();
-        void copyText(text).then(() => setCopied(true));
+        const button = event.currentTarget;
+        void copyText(text).then(() => {
+          button.classList.add('is-copied');
+          button.setAttribute('aria-label', 'Copied');
+          button.title = 'Copied';
+          setTimeout(() => {
+            button.classList.remove('is-copied');
+            button.setAttribute('aria-label', label);
+            button.title = label;
+          }, COPIED_MS);
+        });
       }}
     >
       <svg viewBox="0 0 16 16" width="13" height="13" aria-hidden="true">
-        {copied ? (
-          <path d="M3 8.5l3 3 7-7" fill="none" stroke="currentColor" strokeWidth="1.8" />
-        ) : (
-          <path
-            d="M5 5V2.5h8.5V11H11M2.5 5H11v8.5H2.5z"
-            fill="none"
-            stroke="currentColor"
-            strokeWidth="1.4"
-            strokeLinejoin="round"
-          />
-        )}
+        <path
+          d="M5 5V2.5h8.5V11H11M2.5 5H11v8.5H2.5z"
+          fill="none"
+          stroke="currentColor"
+          strokeWidth="1.4"
+          strokeLinejoin="round"
+        />
       </svg>
     </button>
   );

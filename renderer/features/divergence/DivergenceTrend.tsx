@@ -2,7 +2,8 @@ import { useMemo } from 'react';
 import type uPlot from 'uplot';
 import type { DivergenceReport } from '../../../shared/contract';
 import { Time } from '../../ui/Time';
-import { UPlotChart } from '../../ui/UPlotChart';
+import { timeLegend, timeTicks } from '../../ui/chart-time';
+import { themeColor, UPlotChart } from '../../ui/UPlotChart';
 import { useDivergenceActions } from './divergence-ui-store';
 
 /** Divergent jobs (awaiting backfill excluded) of a report. */
@@ -39,11 +40,24 @@ export function DivergenceTrend({ reports }: { reports: DivergenceReport[] }) {
           options={() => ({
             height: 160,
             series: [
-              {},
-              { label: 'divergent', stroke: '#dc2626', width: 2, points: { show: true } },
-              { label: 'awaiting backfill', stroke: '#6b7280', width: 1, points: { show: true } },
+              timeLegend(),
+              {
+                label: 'divergent',
+                stroke: themeColor('--danger', '#dc2626'),
+                width: 2,
+                points: { show: true },
+              },
+              {
+                label: 'awaiting backfill',
+                stroke: themeColor('--muted', '#6b7280'),
+                width: 1,
+                points: { show: true },
+              },
             ],
-            axes: [{}, { label: 'jobs' }],
+            axes: [
+              { stroke: themeColor('--muted', '#6b7280'), values: timeTicks },
+              { stroke: themeColor('--muted', '#6b7280'), label: 'jobs' },
+            ],
           })}
         />
       )}

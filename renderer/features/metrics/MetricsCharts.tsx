@@ -1,26 +1,14 @@
 import { useEffect, useMemo, useRef } from 'react';
 import uPlot from 'uplot';
-import { formatTime } from '../../ui/Time';
+import { timeLegend, timeTicks } from '../../ui/chart-time';
 import { themeColor, UPlotChart } from '../../ui/UPlotChart';
 import type { ChartSeries } from './chart-data';
 import { flagPlugin } from './flag-plugin';
 
 const HEIGHT = 220;
 
-/**
- * Time ticks in the console's one date format (docs/console.md "Dates"), cut to what the range
- * needs: `14:05` within a day, `03-10 14:05` beyond.
- */
-function timeTicks(_u: uPlot, splits: number[]): string[] {
-  const span = (splits.at(-1) ?? 0) - (splits[0] ?? 0);
-  return splits.map((s) => formatTime(s * 1000).slice(span > 86_400 ? 5 : 11, 16));
-}
-
-/** The x of the legend: the start of the step under the cursor, in the one date format. */
-function stepStart(stepMinutes: number): uPlot.Series {
-  const half = (stepMinutes * 60) / 2;
-  return { value: (_u, v) => (v == null ? '—' : formatTime((v - half) * 1000)) };
-}
+/** The x of the legend: the start of the step under the cursor. */
+const stepStart = (stepMinutes: number) => timeLegend((stepMinutes * 60) / 2);
 
 function axes(unit: string): uPlot.Axis[] {
   const stroke = themeColor('--muted', '#6b7280');

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import type { QueueCore } from '../../electron/core/core';
 import { expect, test } from './fixtures';
@@ -33,6 +34,10 @@ async function seed(core: QueueCore) {
 // eslint-disable-next-line no-empty-pattern
 test.use({ seed: async ({}, use) => use(seed) });
 
+const shot = async (page: Page, name: string) => {
+  if (process.env.QS_SCREENSHOTS)
+    await page.screenshot({ path: join(process.env.QS_SCREENSHOTS, `${name}.png`) });
+};
 const screens = (page: Page) => page.getByRole('navigation', { name: 'Screens' });
 const panelOf = (page: Page) =>
   page.getByRole('region', { name: 'Divergence between the schemas' });
@@ -63,6 +68,7 @@ test('Repair… by category: only the ticked categories are planned and written;
   await expect(dialog.getByRole('button', { name: 'Repair 5 jobs' })).toBeVisible();
   await categories.getByRole('checkbox', { name: 'Awaiting backfill (3)' }).uncheck();
   await expect(dialog.getByRole('list', { name: 'Repair counts' })).toHaveText('2 Mismatch');
+  await shot(page, 'repair-categories');
   await dialog.getByRole('button', { name: 'Repair 2 jobs' }).click();
   await expect(dialog.getByRole('status')).toContainText('Repaired 1; skipped 1.');
   await dialog.getByRole('button', { name: 'Close' }).click();
@@ -78,6 +84,8 @@ test('Repair… by category: only the ticked categories are planned and written;
   );
   await expect(table.getByRole('row', { name: /early-0/ })).toContainText('—');
   await expect(panel.getByText(/After the repair of .*: 1 fixed · 1 skipped/)).toBeVisible();
+  await panel.getByText(/After the repair of/).scrollIntoViewIfNeeded();
+  await shot(page, 'report-marks');
 });
 
 test('a check scoped to one workspace from the console; the ≠ badges follow each check without a reload', async ({

@@ -83,7 +83,11 @@ export function DivergenceTrend({ reports }: { reports: DivergenceReport[] }) {
               <td className="num">{divergentOf(r)}</td>
               <td className="num">{r.counts.awaiting_backfill}</td>
               <td>
-                <button type="button" className="link" onClick={() => actions.reportChosen(r.id)}>
+                <button
+                  type="button"
+                  className="btn btn-ghost btn-small"
+                  onClick={() => actions.reportChosen(r.id)}
+                >
                   Show
                 </button>
               </td>

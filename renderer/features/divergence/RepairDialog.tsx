@@ -22,7 +22,8 @@ const TEXT = {
   backfill: { title: 'Backfill the new schema', verb: 'Backfill', done: 'Backfilled' },
 } as const;
 
-const plural = (n: number, one: string) => `${n.toLocaleString()} ${one}${n === 1 ? '' : 's'}`;
+const plural = (n: number, one: string, many = `${one}s`) =>
+  `${n.toLocaleString()} ${n === 1 ? one : many}`;
 
 function Plan({ plan, mode }: { plan: RepairResult; mode: RepairMode }) {
   const count = plan.planned_count ?? plan.planned.length;
@@ -32,8 +33,8 @@ function Plan({ plan, mode }: { plan: RepairResult; mode: RepairMode }) {
   return (
     <>
       <p>
-        Dry run: {plural(count, 'fix')} planned from the old schema (the source of truth), nothing
-        written yet. Each applies only if both copies are still as the check saw them.
+        Dry run: {plural(count, 'fix', 'fixes')} planned from the old schema (the source of truth),
+        nothing written yet. Each applies only if both copies are still as the check saw them.
       </p>
       {byCategory.length > 0 && (
         <ul className="repair-counts" aria-label={`${TEXT[mode].verb} counts`}>

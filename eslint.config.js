@@ -24,6 +24,7 @@ export default tseslint.config(
       'node_modules',
       'dist',
       'dist-electron',
+      'dist-lib',
       'release',
       'test-results',
       'playwright-report',

@@ -73,7 +73,11 @@ export function toApiError(error: unknown, reach?: CallReach): ApiError {
 function serverRefusal(message: string): ApiError | null {
   const said = message.split(' ')[0] ?? '';
   if (said === 'WRONGPASS' || said === 'NOAUTH') {
-    return { code: 'REDIS_UNAVAILABLE', message: authMessage(message), details: { reason: 'auth' } };
+    return {
+      code: 'REDIS_UNAVAILABLE',
+      message: authMessage(message),
+      details: { reason: 'auth' },
+    };
   }
   if (said === 'READONLY') {
     return {

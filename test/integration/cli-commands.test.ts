@@ -113,7 +113,14 @@ describe('queuescope commands (happy paths)', () => {
 
   it('a forced status change is audited as the operator, with its reason', async () => {
     await cli(...enqueueArgs('acme', ['--job-id', 'j4']));
-    const forced = await cli('status', 'j4', 'completed', '--force', '--reason', 'finished by hand');
+    const forced = await cli(
+      'status',
+      'j4',
+      'completed',
+      '--force',
+      '--reason',
+      'finished by hand',
+    );
     expect(forced.code).toBe(0);
     expect(forced.out).toContain('now completed');
     const [entry] = await auditEntries();
@@ -183,7 +190,11 @@ describe('queuescope commands (happy paths)', () => {
     expect(set.err).toContain('--actor no longer names who is audited');
     expect(await env.redis.get('ai:flags:new_schema')).toBe('on');
     const [entry] = await auditEntries();
-    expect(entry).toMatchObject({ actor: 'ops-kim', operation: 'setFlag', target: 'new_schema=on' });
+    expect(entry).toMatchObject({
+      actor: 'ops-kim',
+      operation: 'setFlag',
+      target: 'new_schema=on',
+    });
     const got = await cli('--json', 'flags', 'get');
     expect(got.json()).toEqual({ new_schema: 'on', source: 'redis' });
     expect((await cli('flags', 'get')).out).toContain('new-schema: on');

@@ -139,7 +139,13 @@ export const jobOperations = {
       workspace_id: legacyId('workspace_id').optional(),
     }),
   }),
-  inspectJob: operation<{ old: Job | null; new: Job | null; differences: string[] }>()({
+  inspectJob: operation<{
+    old: Job | null;
+    new: Job | null;
+    differences: string[];
+    /** Set when the new copy is missing because the job went in while dual-write was off. */
+    awaiting_backfill?: boolean;
+  }>()({
     summary: 'Both copies of a job side by side with the fields that differ.',
     writes: false,
     input: z.object({ job_id: legacyId('job_id'), workspace_id: legacyId('workspace_id') }),

@@ -28,6 +28,12 @@ describe('jobs list sync state for jobs without a new copy', () => {
     expect(byJob).toEqual({ 'before-flag': 'awaiting_backfill', 'lost-copy': 'missing_in_new' });
     expect(report.counts.awaiting_backfill).toBe(1);
     expect(report.counts.missing_in_new).toBe(1);
+
+    // The job drawer's inspection says the same.
+    const inspect = (id: string) => core.invoke('inspectJob', { job_id: id, workspace_id: 'ws-a' });
+    expect(await inspect('before-flag')).toMatchObject({ new: null, awaiting_backfill: true });
+    expect((await inspect('lost-copy')).awaiting_backfill).toBeUndefined();
+    expect((await inspect('both-copies')).awaiting_backfill).toBeUndefined();
   });
 
   it('with no flag history, a flag that is off now means awaiting backfill', async () => {

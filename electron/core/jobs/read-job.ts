@@ -1,5 +1,6 @@
 import type { Job, Schema } from '../../../shared/contract';
 import type { CoreContext } from '../context';
+import { awaitsBackfill } from './awaiting-backfill';
 import { decodeJob, differingFields } from '../job-codec';
 import { keys } from '../keys';
 
@@ -48,7 +49,11 @@ export async function inspectJob(ctx: CoreContext, jobId: string, workspaceId: s
     readHash(ctx, keys.newJob(workspaceId, jobId)),
   ]);
   const differences = oldHash && newHash ? differingFields(oldHash, newHash) : [];
-  return { old: toJob(oldHash, jobId), new: toJob(newHash, jobId), differences };
+  const inspection = { old: toJob(oldHash, jobId), new: toJob(newHash, jobId), differences };
+  // A job without its new copy is named as the check and the jobs list name it.
+  if (oldHash && !newHash && (await awaitsBackfill(ctx, jobId, oldHash.enqueued_at ?? '')))
+    return { ...inspection, awaiting_backfill: true };
+  return inspection;
 }
 
 /** The job as it stands after a write, from the schema a reader would use. */

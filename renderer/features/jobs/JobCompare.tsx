@@ -40,7 +40,14 @@ export function syncSummary(
   oldJob: Job | null,
   newJob: Job | null,
   differences: string[],
+  awaitingBackfill = false,
 ): { tone: 'ok' | 'warn' | 'bad'; text: string } {
+  // The same words as the jobs list and the divergence check (docs/console.md).
+  if (!newJob && awaitingBackfill)
+    return {
+      tone: 'warn',
+      text: 'Only in the old schema: awaiting backfill (enqueued while dual-write was off).',
+    };
   if (!newJob) return { tone: 'warn', text: 'Only in the old schema (missing in new).' };
   if (!oldJob) return { tone: 'warn', text: 'Only in the new schema (missing in old).' };
   const elsewhere = [oldJob, newJob].find(
@@ -62,11 +69,13 @@ export function JobCompare({
   old: oldJob,
   new: newJob,
   differences,
+  awaitingBackfill = false,
 }: {
   workspace: string;
   old: Job | null;
   new: Job | null;
   differences: string[];
+  awaitingBackfill?: boolean;
 }) {
   const differs = new Set(differences);
   // A copy naming another workspace than the one it is listed under is a divergence too.
@@ -76,7 +85,7 @@ export function JobCompare({
     ...new Set([...Object.keys(oldJob?.extra ?? {}), ...Object.keys(newJob?.extra ?? {})]),
   ].sort();
   const rows = [...FIELDS, ...extraFields];
-  const summary = syncSummary(workspace, oldJob, newJob, differences);
+  const summary = syncSummary(workspace, oldJob, newJob, differences, awaitingBackfill);
   const failed = [oldJob, newJob].find((job) => job?.status === 'failed');
   const error = failed && (failed.invalid_json?.result ?? errorSummary(failed.result));
   const hasResult = [oldJob, newJob].some(

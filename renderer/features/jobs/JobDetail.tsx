@@ -109,6 +109,7 @@ export function JobDetail({ workspace, jobId }: { workspace: string; jobId: stri
           old={data.old}
           new={data.new}
           differences={data.differences}
+          awaitingBackfill={data.awaiting_backfill === true}
         />
       )}
       <SetStatusDialog

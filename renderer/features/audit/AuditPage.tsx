@@ -12,6 +12,12 @@ import {
   type OutcomeFilter,
 } from './audit-ui-store';
 import { auditToCsv, downloadText, isFailure } from './csv';
+
+/** A write whose outcome is not known (lost reply, no replica confirmed) is neither ok nor failed. */
+function outcomeChip(outcome: string): string {
+  if (outcome === 'ok') return 'chip-completed';
+  return outcome === 'unknown' || outcome === 'unconfirmed' ? 'chip-running' : 'chip-failed';
+}
 import { useAudit } from './queries';
 import '../../ui/screen.css';
 import './audit.css';
@@ -110,9 +116,7 @@ export function AuditPage() {
                   {entry.details && <div className="muted audit-details">{entry.details}</div>}
                 </td>
                 <td>
-                  <span className={`chip ${isFailure(entry) ? 'chip-failed' : 'chip-completed'}`}>
-                    {entry.outcome}
-                  </span>
+                  <span className={`chip ${outcomeChip(entry.outcome)}`}>{entry.outcome}</span>
                 </td>
               </tr>
             ))}

@@ -1,14 +1,15 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { QueueCore } from '../../electron/core/core';
 import { keys } from '../../electron/core/keys';
-import { sampleJob, useRedis } from '../helpers/core';
+import { dualWriteOnSettled, sampleJob, useRedis } from '../helpers/core';
 
 /** Listing at scale: from the per-workspace index and kept counts, never a keyspace walk. */
 describe('listing from the index', () => {
   const env = useRedis();
 
   async function seed(core: QueueCore, n: number, ws = 'ws-1') {
-    await core.invoke('setFlag', { value: 'on', actor_id: 'ops' });
+    // Past the flip's millisecond: a job enqueued in it could count as awaiting backfill.
+    await dualWriteOnSettled(core);
     for (let i = 0; i < n; i += 1000) {
       const jobs = Array.from({ length: Math.min(1000, n - i) }, (_, j) =>
         sampleJob({ workspace_id: ws, job_id: `${ws}-job-${String(i + j).padStart(5, '0')}` }),

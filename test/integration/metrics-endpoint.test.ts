@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { QueueCore } from '../../electron/core/core';
 import { startMetricsServer, type MetricsServer } from '../../electron/server/metrics-server';
-import { useRedis } from '../helpers/core';
+import { dualWriteOnSettled, useRedis } from '../helpers/core';
 
 /**
  * docs/architecture.md, "Metrics endpoint": `queuescope serve --metrics-port N` serves Prometheus
@@ -73,7 +73,7 @@ async function scrape(url: string): Promise<{ response: Response; parsed: Scrape
 
 /** Dual writes in two workspaces (three failed on a corrupt key), five queued jobs, one divergence. */
 async function plant(core: QueueCore): Promise<void> {
-  await core.invoke('setFlag', { value: 'on', actor_id: 'ops-kim' });
+  await dualWriteOnSettled(core);
   const job = (ws: string, id: string) => ({
     workspace_id: ws,
     action_provider: 'slack',

@@ -32,6 +32,8 @@ export interface RunFigures {
   /** CPU time spent per job, microseconds: steadier than jobs/s on a busy machine. */
   nodeUsPerJob: number;
   redisUsPerJob: number;
+  /** Redis time per job from INFO commandstats (every command, scripts as one): CPU minus I/O. */
+  commandUsPerJob: number;
   /** Script/command calls that took longer than the slowlog threshold. */
   slowCalls: number;
   /** The slowest call seen by SLOWLOG, microseconds (0 when none crossed the threshold). */
@@ -58,6 +60,15 @@ async function scriptStats(admin: Redis): Promise<{ calls: number; usec: number 
   return { calls, usec };
 }
 
+/** Microseconds of Redis time over every command so far (INFO commandstats), INFO itself left out. */
+async function commandUsec(admin: Redis): Promise<number> {
+  const info = await admin.info('commandstats');
+  let usec = 0;
+  for (const m of info.matchAll(/cmdstat_([^:]+):calls=\d+,usec=(\d+)/g))
+    if (m[1] !== 'info' && m[1] !== 'slowlog') usec += Number(m[2]);
+  return usec;
+}
+
 /** Clears the server between variants so each starts from the same empty state and fresh stats. */
 export async function resetServer(admin: Redis): Promise<void> {
   await admin.flushall();
@@ -75,12 +86,14 @@ export async function measure(
   gc?.();
   await admin.slowlog('RESET');
   const redisCpu0 = await redisCpuSeconds(admin);
+  const commandUsec0 = await commandUsec(admin);
   const cpu0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
   await run();
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   const cpu = process.cpuUsage(cpu0);
   const redisCpu = (await redisCpuSeconds(admin)) - redisCpu0;
+  const commandUs = (await commandUsec(admin)) - commandUsec0;
   const slow = (await admin.slowlog('GET', 1000)) as Array<[number, number, number, ...unknown[]]>;
   const stats = await scriptStats(admin);
   return {
@@ -90,6 +103,7 @@ export async function measure(
     redisCpu: Math.round(((redisCpu * 1000) / ms) * 100),
     nodeUsPerJob: Math.round(((cpu.user + cpu.system) / jobs) * 10) / 10,
     redisUsPerJob: Math.round(((redisCpu * 1e6) / jobs) * 10) / 10,
+    commandUsPerJob: Math.round((commandUs / jobs) * 10) / 10,
     slowCalls: slow.length,
     slowestUs: slow.reduce((max, entry) => Math.max(max, Number(entry[2])), 0),
     scriptCalls: stats.calls,

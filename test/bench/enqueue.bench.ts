@@ -170,6 +170,14 @@ async function main(): Promise<void> {
     'core_64/bullmq_add_64': ratio('core_64', 'bullmq_add_64'),
     'core_bulk/bullmq_addbulk': ratio('core_bulk', 'bullmq_addbulk'),
   };
+  // µs of Redis CPU per job (INFO cpu user+sys) and of command time (INFO commandstats) per variant:
+  // the way past BullMQ is less Redis work per job (docs/scaling.md).
+  const perJob = (field: 'redisUsPerJob' | 'commandUsPerJob') =>
+    Object.fromEntries(Object.entries(figures).map(([name, f]) => [name, f[field]]));
+  Object.assign(summary, {
+    redis_cpu_us_per_job: perJob('redisUsPerJob'),
+    redis_command_us_per_job: perJob('commandUsPerJob'),
+  });
   summary['core_64/bare_lua_64'] = Math.round((summary.core_64 / summary.bare_lua_64) * 100) / 100;
   const targets = [
     ['core_64 >= 0.9 x bare_lua_64', summary['core_64/bare_lua_64'] >= 0.9],
@@ -227,7 +235,8 @@ function describe(name: string, f: RunFigures): string {
   const perCall = f.scriptCalls ? (JOBS / f.scriptCalls).toFixed(1) : '-';
   return (
     `${name.padEnd(15)} ${String(f.jobsPerSec).padStart(7)} jobs/s  ${String(f.ms).padStart(6)} ms  ` +
-    `cpu: node ${f.nodeCpu}% ${f.nodeUsPerJob} µs/job, redis ${f.redisCpu}% ${f.redisUsPerJob} µs/job  ` +
+    `cpu: node ${f.nodeCpu}% ${f.nodeUsPerJob} µs/job, redis ${f.redisCpu}% ${f.redisUsPerJob} µs/job ` +
+    `(commands ${f.commandUsPerJob} µs/job)  ` +
     `scripts: ${f.scriptCalls} calls, ${perCall} jobs/call, ${f.scriptUsPerCall} µs/call  ` +
     `slowlog>${SLOW_US}µs: ${f.slowCalls}${f.slowCalls ? ` (max ${f.slowestUs} µs)` : ''}`
   );

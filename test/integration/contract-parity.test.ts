@@ -122,12 +122,23 @@ const ISO_TIME = /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z/g;
 const VOLATILE_KEY =
   /(^|_)(at|ms|s|id|ids|ts|time|started|finished|duration|elapsed|fingerprint|since)$|^(id|report_id|minute|bucket|t)$/;
 
+type MetricPoint = { succeeded?: number; failed?: number };
+
+function seriesTotals(points: MetricPoint[]) {
+  const sum = (pick: (p: MetricPoint) => number | undefined) =>
+    points.reduce((total, p) => total + (pick(p) ?? 0), 0);
+  return { count: points.length, succeeded: sum((p) => p.succeeded), failed: sum((p) => p.failed) };
+}
+
 /** Times, generated ids and durations differ between two runs; everything else must not. */
 function normalize(value: unknown): unknown {
   return JSON.parse(
     JSON.stringify(value, (key, v: unknown) => {
       // Only the web host records its OS user beside the declared operator.
       if (key === 'host_user') return undefined;
+      // A metrics series is per minute: the two runs may fall either side of a minute's end, so
+      // they must agree on its totals, not on which minute holds them.
+      if (key === 'points' && Array.isArray(v)) return seriesTotals(v as MetricPoint[]);
       if (typeof v === 'string') {
         const text = v
           .replace(ISO_TIME, '<time>')

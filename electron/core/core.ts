@@ -133,8 +133,8 @@ export class QueueCore {
       if (audited) await this.audit(name, parsed, call, 'ok', output);
       return output;
     } catch (error) {
-      // Callers see only the SPEC 4 error classes, whatever Redis or the client threw; a TLS or
-      // login failure is named as such, not as Redis not answering.
+      // Callers see only the error classes of docs/operations.md "Errors", whatever Redis or the
+      // client threw; a TLS or login failure is named as such, not as Redis not answering.
       const coreError = withConnectionProblem(
         toQueuescopeError(error, reach()),
         connectionProblemOf(this.redis),

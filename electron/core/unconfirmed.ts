@@ -42,8 +42,8 @@ function enqueueMessage(c: Confirmation, facts: WriteFacts): string {
 }
 
 /**
- * The error of a write Redis applied on the primary that no replica confirmed in time (SPEC 8,
- * docs/topologies.md): not a failure, not a success. Exit code 6 on the command line.
+ * The error of a write Redis applied on the primary that no replica confirmed in time
+ * (docs/topologies.md): not a failure, not a success. Exit code 6 on the command line.
  */
 export function unconfirmedError(
   operation: string,

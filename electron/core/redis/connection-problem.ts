@@ -5,7 +5,7 @@ import { RedisUnavailableError, type QueuescopeError } from '../errors';
  * Why a client cannot connect, when the reason is one the user must fix rather than wait out: a
  * TLS handshake that failed, or credentials Redis refused. Commands issued meanwhile fail with
  * ioredis's generic "max retries" error; the cause lives only in the client's `error` events, so
- * it is kept here per client and reported with the next failed call (SPEC 4, docs/topologies.md).
+ * it is kept here per client and reported with the next failed call (docs/doors.md "Errors", docs/topologies.md).
  */
 export interface ConnectionProblem {
   reason: 'tls' | 'auth';

@@ -87,8 +87,31 @@ function toRow(
 /** Index ids a status filter reads per script call. */
 const FILTER_SLICE = 200;
 
+/**
+ * Fills a filtered page from the index, one bounded script call (`match`, at most FILTER_SLICE ids
+ * from `offset`, returning how many ids it read and the matches) at a time, until `limit` ids are
+ * found, `stopAt` is reached, or the deadline passes.
+ */
+async function pageFiltered(
+  match: (offset: number, slice: number, wanted: number) => Promise<Array<string | number>>,
+  offset: number,
+  stopAt: number,
+  limit: number,
+  deadline = Infinity,
+): Promise<{ ids: string[]; offset: number }> {
+  const ids: string[] = [];
+  while (ids.length < limit && offset < stopAt && Date.now() < deadline) {
+    const reply = await match(offset, Math.min(FILTER_SLICE, stopAt - offset), limit - ids.length);
+    const consumed = Number(reply[0]);
+    ids.push(...(reply.slice(1) as string[]));
+    offset += consumed;
+    if (consumed === 0) break;
+  }
+  return { ids, offset };
+}
+
 /** Ids of the page under a status filter, statuses read inside Redis in bounded slices. */
-async function idsWithStatus(
+function idsWithStatus(
   ctx: CoreContext,
   workspaceId: string,
   status: string,
@@ -97,22 +120,16 @@ async function idsWithStatus(
   limit: number,
 ): Promise<{ ids: string[]; offset: number }> {
   const keyList = orderKeys(scripts.filterByStatus, { index: keys.workspaceIndex(workspaceId) });
-  const ids: string[] = [];
-  while (ids.length < limit && offset < total) {
-    const reply = (await runScript(ctx.redis, scripts.filterByStatus, keyList, [
+  const match = (from: number, slice: number, wanted: number) =>
+    runScript(ctx.redis, scripts.filterByStatus, keyList, [
       OLD_JOB_PREFIX,
       keys.newJob(workspaceId, ''),
-      offset,
-      FILTER_SLICE,
+      from,
+      slice,
       status,
-      limit - ids.length,
-    ])) as Array<string | number>;
-    const consumed = Number(reply[0]);
-    ids.push(...(reply.slice(1) as string[]));
-    offset += consumed;
-    if (consumed === 0) break;
-  }
-  return { ids, offset };
+      wanted,
+    ]) as Promise<Array<string | number>>;
+  return pageFiltered(match, offset, total, limit);
 }
 
 /** A workspace's jobs from its index, newest first; the cursor is the index offset to resume at. */
@@ -144,7 +161,7 @@ export async function listJobs(ctx: CoreContext, input: ListJobsInput): Promise<
 export const TEXT_FILTER_BUDGET = { ids: 10_000, ms: 250 };
 
 /** Ids of the page under action/actor/id filters, matched inside Redis in bounded slices. */
-async function idsMatchingText(
+function idsMatchingText(
   ctx: CoreContext,
   input: ListJobsInput,
   offset: number,
@@ -152,27 +169,20 @@ async function idsMatchingText(
   limit: number,
 ): Promise<{ ids: string[]; offset: number }> {
   const keyList = orderKeys(scripts.filterJobs, { index: keys.workspaceIndex(input.workspace_id) });
-  const ids: string[] = [];
-  const stopAt = Math.min(total, offset + TEXT_FILTER_BUDGET.ids);
-  const deadline = Date.now() + TEXT_FILTER_BUDGET.ms;
-  while (ids.length < limit && offset < stopAt && Date.now() < deadline) {
-    const reply = (await runScript(ctx.redis, scripts.filterJobs, keyList, [
+  const match = (from: number, slice: number, wanted: number) =>
+    runScript(ctx.redis, scripts.filterJobs, keyList, [
       OLD_JOB_PREFIX,
       keys.newJob(input.workspace_id, ''),
-      offset,
-      Math.min(FILTER_SLICE, stopAt - offset),
+      from,
+      slice,
       input.status ?? '',
       input.action?.toLowerCase() ?? '',
       input.actor?.toLowerCase() ?? '',
       input.job_id_prefix ?? '',
-      limit - ids.length,
-    ])) as Array<string | number>;
-    const consumed = Number(reply[0]);
-    ids.push(...(reply.slice(1) as string[]));
-    offset += consumed;
-    if (consumed === 0) break;
-  }
-  return { ids, offset };
+      wanted,
+    ]) as Promise<Array<string | number>>;
+  const stopAt = Math.min(total, offset + TEXT_FILTER_BUDGET.ids);
+  return pageFiltered(match, offset, stopAt, limit, Date.now() + TEXT_FILTER_BUDGET.ms);
 }
 
 /**

@@ -27,6 +27,7 @@ import fingerprintLua from './lua/includes/fingerprint.lua?raw';
 import jsonEqualLua from './lua/includes/json-equal.lua?raw';
 import timeBoxLua from './lua/includes/time-box.lua?raw';
 import sizeGateLua from './lua/includes/size-gate.lua?raw';
+import intentHeldLua from './lua/includes/intent-held.lua?raw';
 
 /** Shared Lua, one local function a file, pulled into a script by a `-- @include name` line. */
 const INCLUDES: Record<string, string> = {
@@ -35,6 +36,7 @@ const INCLUDES: Record<string, string> = {
   'json-equal': jsonEqualLua,
   'time-box': timeBoxLua,
   'size-gate': sizeGateLua,
+  'intent-held': intentHeldLua,
 };
 
 export function withIncludes(lua: string): string {
@@ -173,14 +175,14 @@ export const scripts = {
   clusterEnqueueReserve: script({
     command: 'qs_cluster_enqueue_reserve_v1',
     file: 'cluster/enqueue-reserve.lua',
-    lua: clusterEnqueueReserveLua,
+    lua: withIncludes(clusterEnqueueReserveLua),
     keys: ['idempotency', 'intent'],
     perItemKeys: [],
   }),
   clusterEnqueueClaim: script({
     command: 'qs_cluster_enqueue_claim_v1',
     file: 'cluster/enqueue-claim.lua',
-    lua: clusterEnqueueClaimLua,
+    lua: withIncludes(clusterEnqueueClaimLua),
     keys: ['intent', 'old'],
     perItemKeys: [],
   }),

@@ -21,13 +21,10 @@ local intentKey, oldKey = KEYS[1], KEYS[2]
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 
-local intentType = redis.call('TYPE', intentKey).ok
-if intentType == 'hash' then
-  local held = redis.call('HMGET', intentKey, 'job_id', 'lease_until')
-  return { 'p', held[1] or '', tostring((tonumber(held[2]) or 0) - now) }
-elseif intentType ~= 'none' then
-  return { 'x', intentKey }
-end
+-- @include intent-held
+
+local taken = heldIntent(intentKey, now)
+if taken then return taken end
 local oldType = redis.call('TYPE', oldKey).ok
 if oldType == 'hash' then return { 'c', oldKey } end
 if oldType ~= 'none' then return { 'x', oldKey } end

@@ -1,5 +1,5 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
+import { rawRequest } from '../helpers/raw-http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -215,27 +215,8 @@ afterAll(async () => {
   console.log(`doors fuzz (seed ${SEED}):\n${lines.join('\n')}`);
 });
 
-interface Reply {
-  status: number;
-  body: string;
-}
-
-function post(path: string, headers: Record<string, string>, body: string): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      { host: '127.0.0.1', port: host.port, path, method: 'POST', headers },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }),
-        );
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
+const post = (path: string, headers: Record<string, string>, body: string) =>
+  rawRequest(host.port, path, { method: 'POST', headers, body });
 
 /** The contract's answer shape: ok with data, or a typed error that is not INTERNAL. */
 function expectTyped(response: unknown, context: string): InvokeResponse {

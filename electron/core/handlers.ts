@@ -8,7 +8,8 @@ import type {
 import type { CallContext, CoreContext } from './context';
 import { enqueue, enqueueMany, type EnqueueBatcher } from './jobs/enqueue';
 import { listJobs, listWorkspaces } from './jobs/list';
-import { getJob, inspectJob } from './jobs/read-job';
+import { inspectJob } from './jobs/inspect-job';
+import { getJob } from './jobs/read-job';
 import { retry } from './jobs/retry';
 import { updateStatus } from './jobs/update-status';
 import { divergenceCheck } from './migration/divergence-check';

@@ -1,17 +1,20 @@
 import type { Job, Schema } from '../../../shared/contract';
 import type { CoreContext } from '../context';
-import { awaitsBackfill } from './awaiting-backfill';
-import { decodeJob, differingFields } from '../job-codec';
+import { decodeJob } from '../job-codec';
 import { keys } from '../keys';
 
-async function readHash(ctx: CoreContext, key: string): Promise<Record<string, string> | null> {
+/** A job hash as read, null when absent, or a marker of the type another producer left there. */
+export async function readHash(
+  ctx: CoreContext,
+  key: string,
+): Promise<Record<string, string> | null> {
   const type = await ctx.redis.type(key);
   if (type === 'none') return null;
   if (type !== 'hash') return { __wrong_type__: type };
   return ctx.redis.hgetall(key);
 }
 
-function toJob(hash: Record<string, string> | null, jobId: string): Job | null {
+export function toJob(hash: Record<string, string> | null, jobId: string): Job | null {
   if (!hash) return null;
   if ('__wrong_type__' in hash)
     return { job_id: jobId, status: '', extra: { wrong_type: hash.__wrong_type__! } };
@@ -41,19 +44,6 @@ export async function getJob(
   }
   const fromOld = toJob(await readHash(ctx, keys.oldJob(jobId)), jobId);
   return fromOld ? { job: fromOld, source: 'old' } : null;
-}
-
-export async function inspectJob(ctx: CoreContext, jobId: string, workspaceId: string) {
-  const [oldHash, newHash] = await Promise.all([
-    readHash(ctx, keys.oldJob(jobId)),
-    readHash(ctx, keys.newJob(workspaceId, jobId)),
-  ]);
-  const differences = oldHash && newHash ? differingFields(oldHash, newHash) : [];
-  const inspection = { old: toJob(oldHash, jobId), new: toJob(newHash, jobId), differences };
-  // A job without its new copy is named as the check and the jobs list name it.
-  if (oldHash && !newHash && (await awaitsBackfill(ctx, jobId, oldHash.enqueued_at ?? '')))
-    return { ...inspection, awaiting_backfill: true };
-  return inspection;
 }
 
 /** The job as it stands after a write, from the schema a reader would use. */

@@ -191,6 +191,9 @@ describe('divergence check', () => {
     expect(ws1.counts.orphan_idempotency_key).toBe(1);
     // The copy concerns ws-9 too: a check of ws-9 reports the same item.
     const ws9 = await core.invoke('divergenceCheck', { workspace_id: 'ws-9' });
+    // It reads every key, so its progress is measured against the whole keyspace.
+    const whole = await core.invoke('divergenceCheck', {});
+    expect(ws9.estimated_total).toBe(whole.estimated_total);
     expect(ws9.items.map((i) => [i.category, i.job_id])).toEqual([['workspace_mismatch', 'ok-4']]);
   });
 

@@ -65,7 +65,7 @@ export async function divergenceCheck(
   } else {
     if (saved) await abandon(ctx, saved);
     const report = newReport(scope === '*' ? null : scope);
-    report.estimated_total = await estimateTotal(ctx, report.workspace_id ?? undefined);
+    report.estimated_total = await estimateTotal(ctx);
     cp = freshCheckpoint(report, runId);
     await fileReport(ctx, report);
   }
@@ -110,7 +110,7 @@ async function restartWalk(
   await checkStore(ctx).del(...workingLists(saved.report.id));
   const report = { ...newReport(saved.report.workspace_id), id: saved.report.id };
   report.started_at = saved.report.started_at;
-  report.estimated_total = await estimateTotal(ctx, report.workspace_id ?? undefined);
+  report.estimated_total = await estimateTotal(ctx);
   report.resumed = true;
   report.walk_restarted = true;
   return freshCheckpoint(report, runId);

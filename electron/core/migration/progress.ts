@@ -29,10 +29,11 @@ export class ProgressMeter {
 
 /**
  * Keys the check will read, estimated without walking the keyspace: twice the indexed jobs (both
- * schemas) plus the queue, or DBSIZE when nothing is indexed yet.
+ * schemas) plus the queue, or DBSIZE when nothing is indexed yet. A check scoped to one workspace
+ * walks every key too (docs/guarantees.md, "Divergence check"), so its estimate is the same.
  */
-export async function estimateTotal(ctx: CoreContext, workspaceId?: string): Promise<number> {
-  const workspaces = workspaceId ? [workspaceId] : await ctx.redis.smembers(keys.workspaces);
+export async function estimateTotal(ctx: CoreContext): Promise<number> {
+  const workspaces = await ctx.redis.smembers(keys.workspaces);
   let indexed = 0;
   for (let i = 0; i < workspaces.length; i += 500) {
     const pipeline = ctx.redis.pipeline();
@@ -40,5 +41,5 @@ export async function estimateTotal(ctx: CoreContext, workspaceId?: string): Pro
     for (const [error, n] of (await pipeline.exec()) ?? []) if (!error) indexed += Number(n);
   }
   if (indexed === 0) return ctx.redis.dbsize();
-  return 2 * indexed + (workspaceId ? 0 : await ctx.redis.llen(keys.queue));
+  return 2 * indexed + (await ctx.redis.llen(keys.queue));
 }

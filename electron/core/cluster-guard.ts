@@ -2,7 +2,8 @@ import type { Redis } from 'ioredis';
 import type { CoreContext } from './context';
 import { InternalError } from './errors';
 import { registerScripts } from './scripts';
-import { CLUSTER_NOTE, CLUSTER_READY_OPERATIONS, clusterClientOf } from './redis/topology';
+import { CLUSTER_SERVED_OPERATIONS } from './cluster/served';
+import { CLUSTER_NOTE, clusterClientOf } from './redis/topology';
 
 /**
  * An operation refused on Redis Cluster before anything is sent: its scripts name keys of several
@@ -18,9 +19,7 @@ export class ClusterNotSupportedError extends InternalError {
 }
 
 /** Single-key reads that the Cluster client routes to the right node. */
-const SERVED_BY_CLUSTER = new Set<string>(
-  CLUSTER_READY_OPERATIONS.filter((op) => op !== 'connectionInfo'),
-);
+const SERVED_BY_CLUSTER = new Set<string>(CLUSTER_SERVED_OPERATIONS);
 
 /** How an operation runs when the address is a cluster node: on the cluster, as is, or refused. */
 export function clusterRoute(name: string): 'cluster' | 'as-is' | 'refused' {

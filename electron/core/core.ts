@@ -10,12 +10,8 @@ import type {
 import { contract } from '../../shared/contract';
 import { auditSubject } from './audit-target';
 import { ClusterNotSupportedError, clusterContext, clusterRoute } from './cluster-guard';
-import {
-  clusterEnqueueEnv,
-  enqueueCluster,
-  enqueueManyCluster,
-  startIntentSweep,
-} from './cluster/enqueue-cluster';
+import { clusterEnqueueEnv, startIntentSweep } from './cluster/enqueue-cluster';
+import { clusterHandlers } from './cluster/served';
 import {
   DEFAULT_CONFIG,
   flagFromEnv,
@@ -65,7 +61,7 @@ export class QueueCore {
   /** Times the connection became ready: a call issued while it was not may have gone out since. */
   private readies = 0;
   /** The handlers of the operations a Redis Cluster serves, made when one is found. */
-  private clusterHandlers: Handlers | null = null;
+  private clusterHandlers: Partial<Handlers> | null = null;
   /** The context over the Cluster client, once a cluster is found. */
   private clusterCtx: CoreContext | null = null;
   /** Stops the sweep for crashed cluster enqueues, when one runs. */
@@ -190,13 +186,11 @@ export class QueueCore {
     if (!this.clusterHandlers) {
       const ctx = clusterContext(this.ctx);
       this.clusterCtx = ctx;
-      const env = clusterEnqueueEnv(ctx);
-      this.clusterHandlers = {
-        ...createHandlers(ctx, new EnqueueBatcher(ctx)),
-        // The cross-slot protocol, not the one-script enqueue (docs/topologies.md "Cluster enqueue").
-        enqueue: (input) => enqueueCluster(env, ctx, input),
-        enqueueMany: (input) => enqueueManyCluster(env, ctx, input.jobs),
-      };
+      this.clusterHandlers = clusterHandlers({
+        ctx,
+        base: createHandlers(ctx, new EnqueueBatcher(ctx)),
+        enqueue: clusterEnqueueEnv(ctx),
+      });
     }
     return this.clusterHandlers[name] as (input: unknown, call: CallContext) => Promise<never>;
   }

@@ -1,5 +1,6 @@
 import { Cluster, type Redis } from 'ioredis';
 import type { ConnectionInfo, TopologyKind } from '../../../shared/contract';
+import { CLUSTER_SERVED_OPERATIONS } from '../cluster/served';
 import { connectedReplicas, type DurabilityPolicy } from './durability';
 
 interface TopologyState {
@@ -105,14 +106,10 @@ function clusterMasters(nodes: string): string[] {
  * Operations a cluster already answers, through the Cluster client: single-key reads, and the
  * enqueues as the cross-slot protocol of docs/topologies.md "Cluster enqueue".
  */
-export const CLUSTER_READY_OPERATIONS = [
+export const CLUSTER_READY_OPERATIONS: readonly string[] = [
   'connectionInfo',
-  'getFlag',
-  'getJob',
-  'inspectJob',
-  'enqueue',
-  'enqueueMany',
-] as const;
+  ...CLUSTER_SERVED_OPERATIONS,
+];
 
 export const CLUSTER_NOTE = `Redis Cluster is not supported yet: only ${CLUSTER_READY_OPERATIONS.join(', ')} work (CLI: topology, flags get, get, inspect, enqueue); every other operation is refused before anything is sent, because its scripts span hash slots. Use a standalone or Sentinel-managed Redis for them (docs/topologies.md).`;
 

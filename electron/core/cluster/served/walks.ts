@@ -1,0 +1,7 @@
+import type { ClusterServed } from './types';
+
+/** Walks over every master (docs/topologies.md "Redis Cluster"). */
+export const WALKS_SERVED: ClusterServed = {
+  operations: [],
+  handlers: () => ({}),
+};

@@ -36,6 +36,7 @@ const entries = [
   { in: 'test/bench/enqueue.bench.ts', out: 'dist-electron/bench-enqueue.mjs', opts: esm },
   { in: 'test/bench/migration.bench.ts', out: 'dist-electron/bench-migration.mjs', opts: esm },
   { in: 'test/bench/ui.bench.ts', out: 'dist-electron/bench-ui.mjs', opts: esm },
+  { in: 'test/bench/cluster.bench.ts', out: 'dist-electron/bench-cluster.mjs', opts: esm },
 ];
 
 await Promise.all(

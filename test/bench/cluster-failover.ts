@@ -1,0 +1,105 @@
+/**
+ * `bench:cluster`'s failover figures: a `CLUSTER FAILOVER` of the queue's master during a burst of
+ * enqueues with request ids, each failed or unconfirmed call retried with the same request id until
+ * answered (docs/topologies.md "Acknowledged means durable"). Then every acknowledged job is looked
+ * for (its old copy and its queue entry), and every request id counted by its jobs and queue entries.
+ */
+import type { Cluster } from 'ioredis';
+import { keys } from '../../electron/core/keys';
+import type { RedisCluster } from '../helpers/redis-cluster';
+import { flagOn, jobInput, scanAll, type Target } from './cluster-kit';
+
+export interface FailoverFigures {
+  calls: number;
+  acknowledged: number;
+  /** Attempts that failed or were unconfirmed and were retried. */
+  retried_attempts: number;
+  /** Acknowledged jobs whose old copy or queue entry is gone after the failover. */
+  confirmed_lost: number;
+  /** Request ids with more than one job, or whose job is queued more than once. */
+  duplicates: number;
+  failover_ms: number;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The master whose slot holds the queue: every enqueue pushes there. */
+async function queueMaster(cluster: RedisCluster, data: Cluster) {
+  const slot = Number(await data.call('CLUSTER', 'KEYSLOT', keys.queue));
+  const ranges = (await data.call('CLUSTER', 'SLOTS')) as Array<[number, number, [string, number]]>;
+  const owner = ranges.find(([from, to]) => slot >= from && slot <= to)![2][1];
+  return (await cluster.masters()).find((m) => m.port === owner)!;
+}
+
+export async function failoverBurst(
+  cluster: RedisCluster,
+  target: Target,
+  options: { calls: number; callers: number; failoverAt: number },
+): Promise<FailoverFigures> {
+  await target.reset();
+  await flagOn(target);
+  const data = target.data as Cluster;
+  const master = await queueMaster(cluster, data);
+  const answers = new Map<string, string>();
+  let retried = 0;
+  let next = 0;
+  let failover: Promise<unknown> | null = null;
+  let failoverDone = false;
+  let failoverMs = 0;
+  let afterFailover = 0;
+  // The callers go on until the failover is over and some calls went to the new master.
+  const caller = async () => {
+    while (next < options.calls || !failoverDone || afterFailover < options.callers * 5) {
+      const i = next++;
+      if (i === options.failoverAt) {
+        const t0 = performance.now();
+        failover = cluster.failover(master).finally(() => {
+          failoverDone = true;
+          failoverMs = Math.round(performance.now() - t0);
+        });
+      }
+      if (failoverDone) afterFailover += 1;
+      const job = jobInput('fo', i);
+      for (let attempt = 0; ; attempt++) {
+        try {
+          const answer = await target.core.invoke('enqueue', job);
+          answers.set(job.client_request_id, answer.job_id);
+          break;
+        } catch (error) {
+          retried += 1;
+          if (attempt > 100) throw error;
+          await sleep(100);
+        }
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: options.callers }, caller));
+  await failover;
+  await cluster.waitHealthy();
+
+  const queue = await data.lrange(keys.queue, 0, -1);
+  const queued = new Map<string, number>();
+  for (const id of queue) queued.set(id, (queued.get(id) ?? 0) + 1);
+  let lost = 0;
+  for (const id of answers.values()) {
+    if (!(await data.exists(keys.oldJob(id))) || !queued.get(id)) lost += 1;
+  }
+  const jobsByRequest = new Map<string, string[]>();
+  for (const key of await scanAll(target, `${keys.oldJob('')}*`)) {
+    const rid = JSON.parse((await data.hget(key, 'params')) ?? '{}').rid as string | undefined;
+    if (rid) jobsByRequest.set(rid, [...(jobsByRequest.get(rid) ?? []), key]);
+  }
+  let duplicates = 0;
+  for (const [rid, jobKeys] of jobsByRequest) {
+    const id = answers.get(rid);
+    if (jobKeys.length > 1 || (id && (queued.get(id) ?? 0) > 1)) duplicates += 1;
+  }
+  return {
+    calls: next,
+    acknowledged: answers.size,
+    retried_attempts: retried,
+    confirmed_lost: lost,
+    duplicates,
+    failover_ms: failoverMs,
+  };
+}

@@ -1,0 +1,167 @@
+/**
+ * The same work on a 3-master, 3-replica Redis Cluster and on one standalone redis-server, in one
+ * run on one machine: enqueue with request ids (64 calls in flight, and enqueueMany in batches),
+ * the divergence check, and a `CLUSTER FAILOVER` during a burst of enqueues. The last line printed
+ * is one JSON object of figures (README "Cluster bench", docs/topologies.md "Redis Cluster").
+ *
+ *   npm run bench:cluster -- --jobs 2000 --pairs 20000 --failover-calls 300
+ */
+import { QueueCore } from '../../electron/core/core';
+import { startRedisCluster } from '../helpers/redis-cluster';
+import { startRedisServer } from '../helpers/redis-server';
+import { expectCount, runBatches, runInFlight } from './bench-kit';
+import { divergenceOn, type DivergenceFigures } from './cluster-divergence';
+import { failoverBurst } from './cluster-failover';
+import {
+  clusterTarget,
+  flagOn,
+  jobInput,
+  scanAll,
+  standaloneTarget,
+  timed,
+  type Target,
+  type Timed,
+} from './cluster-kit';
+
+function argValue(name: string, fallback: number): number {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
+}
+
+const JOBS = argValue('--jobs', 2000);
+const PAIRS = argValue('--pairs', 20_000);
+const FAILOVER_CALLS = argValue('--failover-calls', 300);
+const WARMUP = 200;
+const IN_FLIGHT = 64;
+const BULK = 1000;
+
+const expectAcknowledged = (answer: { outcome: string }) => {
+  if (answer.outcome !== 'enqueued') throw new Error(`unexpected ${JSON.stringify(answer)}`);
+};
+
+const variants = {
+  enqueue_64: (target: Target, run: string, jobs: number) =>
+    runInFlight(jobs, IN_FLIGHT, async (i) =>
+      expectAcknowledged(await target.core.invoke('enqueue', jobInput(run, i))),
+    ),
+  enqueue_bulk: (target: Target, run: string, jobs: number) =>
+    runBatches(jobs, BULK, async (start, n) => {
+      const batch = Array.from({ length: n }, (_, j) => jobInput(run, start + j));
+      const { results } = await target.core.invoke('enqueueMany', { jobs: batch });
+      results.forEach(expectAcknowledged);
+    }),
+};
+
+/** Each enqueue variant on a target: warmed up, then timed from an empty keyspace with the flag on. */
+async function enqueueOn(target: Target): Promise<Record<keyof typeof variants, Timed>> {
+  const figures = {} as Record<keyof typeof variants, Timed>;
+  for (const [name, variant] of Object.entries(variants) as Array<
+    [keyof typeof variants, (typeof variants)[keyof typeof variants]]
+  >) {
+    await target.reset();
+    await flagOn(target);
+    await variant(target, `warm-${name}`, WARMUP);
+    await target.reset();
+    await flagOn(target);
+    figures[name] = await timed(target, JOBS, () => variant(target, name, JOBS));
+    expectCount(`${target.name} ${name} jobs`, (await scanAll(target, 'ai:jobs:*')).length, JOBS);
+    const f = figures[name];
+    console.log(
+      `${target.name} ${name}: ${f.perSec} jobs/s (${f.ms} ms), Redis CPU ${f.redisUsPer} µs/job`,
+    );
+  }
+  return figures;
+}
+
+function describeCheck(name: string, f: DivergenceFigures): void {
+  console.log(
+    f.served
+      ? `${name} divergence check: ${f.pairs} pairs, ${f.pairs_per_s} pairs/s, Redis CPU ${f.redis_us_per_pair} µs/pair, found exactly: ${f.exact}`
+      : `${name} divergence check: ${f.reason}`,
+  );
+}
+
+async function main(): Promise<void> {
+  console.log(
+    `cluster bench: ${JOBS} jobs per enqueue variant (${IN_FLIGHT} in flight with request ids, bulk ${BULK}), ${PAIRS} pairs checked, ${FAILOVER_CALLS}+ calls through a failover`,
+  );
+  const server = await startRedisServer();
+  const cluster = await startRedisCluster().catch(async (error: unknown) => {
+    await server.stop();
+    throw error;
+  });
+  const standalone = standaloneTarget(
+    server,
+    new QueueCore({ connection: { url: server.url }, defaultFlag: 'on' }),
+  );
+  const onCluster = clusterTarget(
+    cluster,
+    new QueueCore({ connection: { url: cluster.url }, defaultFlag: 'on' }),
+  );
+  try {
+    console.log(
+      `standalone on port ${server.port}; cluster of ${(await cluster.masters()).length} masters and ${(await cluster.replicas()).length} replicas on ports ${cluster.nodes.map((n) => n.port).join(', ')}`,
+    );
+    const clusterEnqueue = await enqueueOn(onCluster);
+    const standaloneEnqueue = await enqueueOn(standalone);
+    const clusterCheck = await divergenceOn(onCluster, PAIRS);
+    describeCheck('cluster', clusterCheck);
+    const standaloneCheck = await divergenceOn(standalone, PAIRS);
+    describeCheck('standalone', standaloneCheck);
+    // Last: the failover leaves the cluster with other masters than it started with.
+    const failover = await failoverBurst(cluster, onCluster, {
+      calls: FAILOVER_CALLS,
+      callers: 8,
+      failoverAt: Math.floor(FAILOVER_CALLS / 3),
+    });
+    console.log(`failover burst: ${JSON.stringify(failover)}`);
+
+    const pairsPerSec = (f: DivergenceFigures) => (f.served ? f.pairs_per_s : null);
+    const summary = {
+      jobs: JOBS,
+      pairs: PAIRS,
+      machine:
+        'shared 2-core host, loaded by other work during the run; six cluster servers, the standalone server and the bench share the two cores',
+      cluster_enqueue_64: clusterEnqueue.enqueue_64.perSec,
+      standalone_enqueue_64: standaloneEnqueue.enqueue_64.perSec,
+      cluster_enqueue_bulk: clusterEnqueue.enqueue_bulk.perSec,
+      standalone_enqueue_bulk: standaloneEnqueue.enqueue_bulk.perSec,
+      cluster_divergence_pairs_per_s: pairsPerSec(clusterCheck),
+      standalone_divergence_pairs_per_s: pairsPerSec(standaloneCheck),
+      ...(clusterCheck.served ? {} : { cluster_divergence: clusterCheck.reason }),
+      divergence_found_exact: {
+        cluster: clusterCheck.served ? clusterCheck.exact : null,
+        standalone: standaloneCheck.served ? standaloneCheck.exact : null,
+      },
+      failover_calls: failover.calls,
+      failover_acknowledged: failover.acknowledged,
+      failover_retried_attempts: failover.retried_attempts,
+      failover_confirmed_lost: failover.confirmed_lost,
+      failover_duplicates: failover.duplicates,
+      failover_ms: failover.failover_ms,
+      // µs of Redis CPU (user + sys) per job or pair, summed over every server of the topology:
+      // on the cluster that includes the three replicas applying the writes.
+      redis_cpu_us_per_job: {
+        cluster_64: clusterEnqueue.enqueue_64.redisUsPer,
+        standalone_64: standaloneEnqueue.enqueue_64.redisUsPer,
+        cluster_bulk: clusterEnqueue.enqueue_bulk.redisUsPer,
+        standalone_bulk: standaloneEnqueue.enqueue_bulk.redisUsPer,
+      },
+      redis_cpu_us_per_pair: {
+        cluster: clusterCheck.served ? clusterCheck.redis_us_per_pair : null,
+        standalone: standaloneCheck.served ? standaloneCheck.redis_us_per_pair : null,
+      },
+    };
+    console.log(JSON.stringify(summary));
+  } finally {
+    await onCluster.close();
+    await standalone.close();
+    await cluster.stop();
+    await server.stop();
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -36,6 +36,12 @@ export type SyncState =
    */
   | { state: 'awaiting_backfill'; near_flip?: boolean }
   | { state: 'missing_in_old' }
+  /**
+   * A copy is missing while an enqueue of the job is still in flight on a Redis Cluster (its
+   * intent is live, docs/topologies.md "Cluster enqueue"): not a divergence, the call completes
+   * or rolls back.
+   */
+  | { state: 'in_flight' }
   | { state: 'mismatch'; fields: string[] }
   | { state: 'workspace_mismatch'; old_workspace: string };
 
@@ -68,6 +74,8 @@ export function syncText(sync: SyncState): string {
       return sync.near_flip ? 'awaiting backfill (near a flag flip)' : 'awaiting backfill';
     case 'missing_in_old':
       return 'missing in old';
+    case 'in_flight':
+      return 'being enqueued';
     case 'mismatch':
       return `differs: ${sync.fields.join(', ')}`;
     case 'workspace_mismatch':

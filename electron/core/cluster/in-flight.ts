@@ -1,0 +1,50 @@
+import type { Cluster } from 'ioredis';
+import type { JobRow } from '../../../shared/contract';
+import { mastersOf } from './scatter';
+import { INTENT_PREFIX } from './slot-tags';
+
+/** Keys per SCAN step of the intent walk. */
+const SCAN_COUNT = 1000;
+
+/**
+ * The job ids of every enqueue in flight on the cluster: one intent per call, found with SCAN on
+ * every master (docs/topologies.md "Cluster enqueue"). An intent keyed by job id names it; one
+ * keyed by request id holds it in its `job_id` field.
+ */
+export async function jobsInFlight(cluster: Cluster): Promise<Set<string>> {
+  const ids = new Set<string>();
+  for (const { node } of await mastersOf(cluster)) {
+    let cursor = '0';
+    do {
+      const [next, found] = await node.scan(
+        cursor,
+        'MATCH',
+        `${INTENT_PREFIX}*`,
+        'COUNT',
+        SCAN_COUNT,
+      );
+      cursor = next;
+      const named = await Promise.all(
+        found.map((key) => {
+          const byJob = /^[^}]*\}:j:(.*)$/s.exec(key.slice(INTENT_PREFIX.length));
+          return byJob ? byJob[1]! : cluster.hget(key, 'job_id').catch(() => null);
+        }),
+      );
+      for (const id of named) if (id) ids.add(id);
+    } while (cursor !== '0');
+  }
+  return ids;
+}
+
+/**
+ * Rows missing a copy whose enqueue is still in flight are shown as such, not as divergent
+ * (docs/topologies.md "Redis Cluster"). The intents are looked for only when a row misses a copy.
+ */
+export async function markInFlight(cluster: Cluster, rows: JobRow[]): Promise<void> {
+  const missing = rows.filter(
+    (row) => row.sync.state === 'missing_in_new' || row.sync.state === 'missing_in_old',
+  );
+  if (missing.length === 0) return;
+  const inFlight = await jobsInFlight(cluster);
+  for (const row of missing) if (inFlight.has(row.job_id)) row.sync = { state: 'in_flight' };
+}

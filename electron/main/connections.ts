@@ -8,7 +8,7 @@ import { createRedisClient, type ConnectionOptions } from '../core/redis/connect
 import { SANDBOX_LABEL, type LocalRedis } from './local-redis';
 import { profileHandlers } from './profile-handlers';
 import type { ProfileStore, StoredProfile } from './profile-store';
-import { targetIdentity } from './profile-target';
+import { targetIdentity, tlsConnectionOf } from './profile-target';
 
 /** Where the console is connected: a saved profile, the default address, or the sandbox. */
 export type Target =
@@ -86,7 +86,7 @@ export class Connections {
           url: p.url,
           connection: {
             url: p.url,
-            tls: p.tls,
+            tls: tlsConnectionOf(p),
             ...(p.username ? { username: p.username } : {}),
             ...(password ? { password } : {}),
           },
@@ -124,7 +124,16 @@ export class Connections {
   async save(input: ProfileInput): Promise<ProfileView> {
     const saved = this.options.store.save(input);
     if (this.unlocks.has(saved.id) && !this.unlockedFor(saved)) this.unlocks.delete(saved.id);
-    if (this.isActiveProfile(saved.id)) await this.open({ kind: 'profile', profile: saved });
+    if (this.isActiveProfile(saved.id)) {
+      try {
+        await this.open({ kind: 'profile', profile: saved });
+      } catch (error) {
+        // Saved, but its new settings do not connect (an unreadable TLS file): the console stays
+        // on the old connection, locked unless the unlock still holds for the saved target.
+        if (!this.unlockedFor(saved)) await this.setActiveReadOnly(true);
+        throw error;
+      }
+    }
     return this.view(saved);
   }
 
@@ -147,12 +156,16 @@ export class Connections {
     const profile = this.options.store.get(id);
     if (unlocked) this.unlocks.set(id, targetIdentity(profile));
     else this.unlocks.delete(id);
-    if (this.active?.key === `profile:${id}` && this.session) {
-      const core = new QueueCore({ redis: this.active.client, readOnly: !unlocked });
-      const previous = this.session.core;
-      this.session.replaceCore(core, this.session.label);
-      await previous.close().catch(() => undefined);
-    }
+    if (this.active?.key === `profile:${id}`) await this.setActiveReadOnly(!unlocked);
+  }
+
+  /** A new core over the same client, read-only or not; the session's events carry on. */
+  private async setActiveReadOnly(readOnly: boolean): Promise<void> {
+    if (!this.active || !this.session) return;
+    const core = new QueueCore({ redis: this.active.client, readOnly });
+    const previous = this.session.core;
+    this.session.replaceCore(core, this.session.label);
+    await previous.close().catch(() => undefined);
   }
 
   async startSandbox(): Promise<void> {
@@ -179,6 +192,11 @@ export class Connections {
       name: p.name,
       url: p.url,
       tls: p.tls,
+      tls_ca: p.tls_ca,
+      tls_cert: p.tls_cert,
+      tls_key: p.tls_key,
+      tls_servername: p.tls_servername,
+      tls_insecure: p.tls_insecure,
       username: p.username,
       password: this.options.store.keeping(p),
       writes_unlocked: this.unlockedFor(p),

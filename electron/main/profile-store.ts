@@ -13,6 +13,7 @@ import {
   targetIdentity,
   type ProfileTarget,
 } from './profile-target';
+import { tlsSettingsOf, tlsSettingsFromFile } from './profile-tls';
 
 /** Electron's safeStorage, or a fake of it in tests. */
 export interface SecretBox {
@@ -115,10 +116,12 @@ export class ProfileStore {
     const name = input.name.trim();
     if (!name) throw new ValidationError('A profile needs a name.', { field: 'name' });
     const { url, userFromUrl, passwordFromUrl } = splitRedisUrl(input.url);
+    const tls = input.tls ?? url.startsWith('rediss');
     const target: ProfileTarget = {
       url,
-      tls: input.tls ?? url.startsWith('rediss:'),
+      tls,
       username: input.username?.trim() || userFromUrl || null,
+      ...tlsSettingsOf(input, tls || url.startsWith('rediss')),
     };
     const entered = input.password !== undefined ? input.password : passwordFromUrl;
     const secret = this.nextSecret(previous, target, entered, input.password_keeping ?? 'stored');
@@ -251,6 +254,7 @@ function sanitize(p: Partial<StoredProfile>): StoredProfile[] {
       url: p.url,
       tls: tlsFromFile(p.tls),
       username: typeof p.username === 'string' && p.username ? p.username : null,
+      ...tlsSettingsFromFile(p),
       password_encrypted: typeof p.password_encrypted === 'string' ? p.password_encrypted : null,
     },
   ];

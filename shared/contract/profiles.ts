@@ -20,10 +20,17 @@ export interface ProfileView {
   /** Redis URL without credentials. */
   url: string;
   tls: boolean;
+  /** TLS settings, as the command line's --tls-ca, --tls-cert, --tls-key, --tls-servername, --tls-insecure. */
+  tls_ca: string | null;
+  tls_cert: string | null;
+  tls_key: string | null;
+  tls_servername: string | null;
+  tls_insecure: boolean;
   username: string | null;
   password: PasswordKeeping;
   /**
-   * Writes are unlocked for this profile's current target (host, port, db, user, TLS) in this run
+   * Writes are unlocked for this profile's current target (host, port, db, user, TLS and its
+   * settings; for Sentinel the sentinels and master name) in this run
    * of the app. Saving the profile with another target locks it again.
    */
   writes_unlocked: boolean;
@@ -51,6 +58,15 @@ const profileId = z
 
 const byId = z.object({ id: profileId }).strict();
 
+/** A TLS file's path: read when connecting, not when saving (the file may be replaced). */
+const tlsFile = (field: string, what: string) =>
+  z
+    .string({ error: `${field} must be the path of ${what}, or null` })
+    .trim()
+    .max(4096, { error: `${field} must be at most 4096 characters` })
+    .nullable()
+    .optional();
+
 // Neither the URL nor the password is ever echoed in a message: either may hold a secret.
 const profileInput = z
   .object({
@@ -61,13 +77,33 @@ const profileInput = z
       .trim()
       .min(1, { error: 'A profile needs a name.' })
       .max(100, { error: 'name must be at most 100 characters' }),
-    /** redis:// or rediss://; a user or password in it is moved out by the store. */
+    /**
+     * redis://, rediss://, redis+sentinel://host:port[,host:port…]/master[?db=N] or
+     * rediss+sentinel://…; a user or password in it is moved out by the store.
+     */
     url: z
       .string({ error: 'url must be a string such as redis://host:6379' })
       .min(1, { error: 'A profile needs a Redis URL, such as redis://host:6379.' })
       .max(2048, { error: 'url must be at most 2048 characters' }),
     tls: z
       .boolean({ error: (i) => `tls must be true or false (got ${describe(i.input)})` })
+      .optional(),
+    /** --tls-ca: PEM file of the CA that signed the server's certificate. */
+    tls_ca: tlsFile('tls_ca', 'a PEM CA file'),
+    /** --tls-cert and --tls-key: a client certificate and its key; both or neither. */
+    tls_cert: tlsFile('tls_cert', 'a PEM client certificate'),
+    tls_key: tlsFile('tls_key', "the client certificate's PEM key"),
+    /** --tls-servername: the name the server's certificate must carry (and SNI). */
+    tls_servername: z
+      .string({ error: 'tls_servername must be a host name, or null' })
+      .trim()
+      .max(253, { error: 'tls_servername must be at most 253 characters' })
+      .regex(/^[^\s/]*$/, { error: 'tls_servername must be a host name (no spaces or "/")' })
+      .nullable()
+      .optional(),
+    /** --tls-insecure: do not verify the certificate (encrypted, not authenticated). */
+    tls_insecure: z
+      .boolean({ error: (i) => `tls_insecure must be true or false (got ${describe(i.input)})` })
       .optional(),
     username: z
       .string({ error: 'username must be a string or null' })
@@ -87,7 +123,17 @@ const profileInput = z
       })
       .optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((input, ctx) => {
+    if (Boolean(input.tls_cert) !== Boolean(input.tls_key)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [input.tls_cert ? 'tls_key' : 'tls_cert'],
+        message:
+          'A TLS client certificate needs its key, and a key its certificate: give both tls_cert and tls_key, or neither.',
+      });
+    }
+  });
 export type ProfileInput = z.input<typeof profileInput>;
 
 export const profileOperations = {

@@ -22,6 +22,9 @@ import clusterEnqueuePushLua from './lua/cluster/enqueue-push.lua?raw';
 import clusterEnqueueTakeoverLua from './lua/cluster/enqueue-takeover.lua?raw';
 import clusterEnqueueCommitLua from './lua/cluster/enqueue-commit.lua?raw';
 import clusterEnqueueRollbackLua from './lua/cluster/enqueue-rollback.lua?raw';
+import clusterCopyCasLua from './lua/cluster/copy-cas.lua?raw';
+import clusterPushOnceLua from './lua/cluster/push-once.lua?raw';
+import clusterQueueRemoveLua from './lua/cluster/queue-remove.lua?raw';
 import fieldLua from './lua/includes/field.lua?raw';
 import fingerprintLua from './lua/includes/fingerprint.lua?raw';
 import jsonEqualLua from './lua/includes/json-equal.lua?raw';
@@ -226,6 +229,28 @@ export const scripts = {
     file: 'cluster/enqueue-rollback.lua',
     lua: clusterEnqueueRollbackLua,
     keys: ['intent', 'idempotency'],
+    perItemKeys: [],
+  }),
+  // Redis Cluster writes as compare-and-set per key (docs/topologies.md "Cluster writes").
+  clusterCopyCas: script({
+    command: 'qs_cluster_copy_cas_v1',
+    file: 'cluster/copy-cas.lua',
+    lua: clusterCopyCasLua,
+    keys: ['copy'],
+    perItemKeys: [],
+  }),
+  clusterPushOnce: script({
+    command: 'qs_cluster_push_once_v1',
+    file: 'cluster/push-once.lua',
+    lua: clusterPushOnceLua,
+    keys: ['queue', 'pushed'],
+    perItemKeys: [],
+  }),
+  clusterQueueRemove: script({
+    command: 'qs_cluster_queue_remove_v1',
+    file: 'cluster/queue-remove.lua',
+    lua: clusterQueueRemoveLua,
+    keys: ['queue'],
     perItemKeys: [],
   }),
 };

@@ -72,3 +72,9 @@ export const clusterEnqueueKeys = {
 };
 
 export const INTENT_PREFIX = 'ai:qs:enq:intent:';
+
+/**
+ * The flag history on a cluster: beside the flag, so one script sets the flag and records the
+ * change on one node's clock (docs/topologies.md "Cluster writes").
+ */
+export const clusterFlagHistory = (flagKey: string) => `ai:qs:flag:history:${tagBeside(flagKey)}`;

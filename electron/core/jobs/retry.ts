@@ -37,8 +37,22 @@ export async function retry(
         retried_at: now,
         retried_by: actor,
       });
+    default:
+      throw retryRefusal(jobId, workspaceId, reply[0], reply[1]);
+  }
+}
+
+/** The error of a refused retry, by the retry script's code (also the cluster's, docs/topologies.md "Cluster writes"). */
+export function retryRefusal(
+  jobId: string,
+  workspaceId: string,
+  code: number,
+  detail?: string,
+): Error {
+  const reply = [code, detail] as const;
+  switch (code) {
     case -1:
-      throw new InternalError(
+      return new InternalError(
         `Redis key ${reply[1]} holds another type than expected (WRONGTYPE); nothing was written.`,
         {
           key: reply[1],
@@ -46,12 +60,12 @@ export async function retry(
         },
       );
     case -3:
-      throw new NotFoundError(
+      return new NotFoundError(
         `Job ${jobId} was not found in workspace ${workspaceId} or the old schema.`,
         { job_id: jobId },
       );
     case -4:
-      throw new ConflictError(
+      return new ConflictError(
         `Job ${jobId} is ${reply[1] || 'without a status'}, not failed; only failed jobs can be retried (it may have been retried already).`,
         {
           job_id: jobId,
@@ -59,8 +73,8 @@ export async function retry(
         },
       );
     case -6:
-      throw wrongWorkspace(jobId, workspaceId, reply[1] ?? '');
+      return wrongWorkspace(jobId, workspaceId, reply[1] ?? '');
     default:
-      throw new InternalError(`retry script answered ${JSON.stringify(reply)}`);
+      return new InternalError(`retry script answered ${JSON.stringify(reply)}`);
   }
 }

@@ -48,8 +48,20 @@ export async function updateStatus(ctx: CoreContext, input: UpdateStatusInput): 
         'status change',
         writtenByStatus(input, now),
       );
+    default:
+      throw statusRefusal(input, reply[0], reply[1]);
+  }
+}
+
+/**
+ * The error of a refused status change, by the update-status script's code (also used by the
+ * cluster's compare-and-set steps, docs/topologies.md "Cluster writes").
+ */
+export function statusRefusal(input: UpdateStatusInput, code: number, detail?: string): Error {
+  const reply = [code, detail] as const;
+  switch (code) {
     case -1:
-      throw new InternalError(
+      return new InternalError(
         `Redis key ${reply[1]} holds another type than expected (WRONGTYPE); nothing was written. Inspect or remove that key.`,
         {
           key: reply[1],
@@ -57,33 +69,33 @@ export async function updateStatus(ctx: CoreContext, input: UpdateStatusInput): 
         },
       );
     case -3:
-      throw new NotFoundError(
+      return new NotFoundError(
         `Job ${input.job_id} was not found in either schema; nothing was written. Check the job id${input.workspace_id ? '' : ' and pass its workspace'}.`,
         {
           job_id: input.job_id,
         },
       );
     case -4:
-      throw new ConflictError(
+      return new ConflictError(
         `Job ${input.job_id} is ${reply[1] || 'without a status'}; it cannot move to ${input.status}. Allowed: pending→running, running→completed|failed|pending. An operator can force it.`,
         { job_id: input.job_id, current_status: reply[1], requested_status: input.status },
       );
     case -5:
-      throw new ValidationError(
+      return new ValidationError(
         'workspace_id is required while dual-write (the new schema flag) is on, so both copies stay in step.',
         {
           field: 'workspace_id',
         },
       );
     case -6:
-      throw wrongWorkspace(input.job_id, input.workspace_id ?? '', reply[1] ?? '');
+      return wrongWorkspace(input.job_id, input.workspace_id ?? '', reply[1] ?? '');
     default:
-      throw new InternalError(`update-status script answered ${JSON.stringify(reply)}`);
+      return new InternalError(`update-status script answered ${JSON.stringify(reply)}`);
   }
 }
 
 /** What the update-status script sets for a status, mirroring its field list. */
-function writtenByStatus(input: UpdateStatusInput, now: string): WrittenFields {
+export function writtenByStatus(input: UpdateStatusInput, now: string): WrittenFields {
   if (input.status === 'running') return { status: input.status, started_at: now };
   if (input.status === 'pending') return { status: input.status };
   return {

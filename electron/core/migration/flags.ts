@@ -1,4 +1,6 @@
+import type { Redis } from 'ioredis';
 import type { FlagState, FlagValue } from '../../../shared/contract';
+import { clusterFlagHistory } from '../cluster/slot-tags';
 import type { CoreContext } from '../context';
 import { InternalError } from '../errors';
 import { keys } from '../keys';
@@ -7,6 +9,16 @@ import { orderKeys, runScript, scripts } from '../scripts';
 
 /** Flag changes kept in the history; older ones only matter for jobs that old. */
 export const HISTORY_LIMIT = 1000;
+
+/**
+ * The flag history's key: on a Redis Cluster it sits beside the flag (a hash tag of the flag's
+ * slot), so the flag and its history are written by one script (docs/topologies.md "Cluster writes").
+ */
+export function flagHistoryKey(redis: Redis): string {
+  return (redis as { isCluster?: boolean }).isCluster
+    ? clusterFlagHistory(keys.flag)
+    : keys.flagHistory;
+}
 
 export async function getFlag(ctx: CoreContext): Promise<FlagState> {
   const { value, source } = await readFlag(ctx);
@@ -19,7 +31,10 @@ export async function getFlag(ctx: CoreContext): Promise<FlagState> {
  * change is stamped with Redis's clock inside the same script, never this machine's.
  */
 export async function setFlag(ctx: CoreContext, value: FlagValue): Promise<FlagState> {
-  const keyList = orderKeys(scripts.setFlag, { flag: keys.flag, history: keys.flagHistory });
+  const keyList = orderKeys(scripts.setFlag, {
+    flag: keys.flag,
+    history: flagHistoryKey(ctx.redis),
+  });
   const reply = (await runScript(ctx.redis, scripts.setFlag, keyList, [value, HISTORY_LIMIT])) as [
     number,
     string | number,
@@ -41,7 +56,7 @@ export interface FlagChange {
 
 /** The recorded flag changes, oldest first. */
 export async function readFlagHistory(ctx: CoreContext): Promise<FlagChange[]> {
-  const members = await ctx.redis.zrange(keys.flagHistory, '0', '-1');
+  const members = await ctx.redis.zrange(flagHistoryKey(ctx.redis), '0', '-1');
   return members.flatMap((m) => {
     const [value, at] = m.split(':');
     return value === 'on' || value === 'off' ? [{ value, at: Number(at) }] : [];

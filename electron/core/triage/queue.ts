@@ -82,13 +82,7 @@ export async function removeFromQueue(
   const jobId = input.job_id;
   const workspace = input.workspace_id ?? (await workspaceOf(ctx, jobId));
   const now = new Date().toISOString();
-  const result = JSON.stringify({
-    error: 'removed_from_queue',
-    message: `Removed from the queue by ${input.actor_id}: ${input.reason}`,
-    reason: input.reason,
-    removed_by: input.actor_id,
-    removed_at: now,
-  });
+  const result = removalResult(input, now);
   const keyList = orderKeys(scripts.removeFromQueue, {
     queue: keys.queue,
     old: keys.oldJob(jobId),
@@ -111,26 +105,54 @@ export async function removeFromQueue(
         status_after: reply[3] || null,
         beyond_reach: Math.max(0, Number(reply[4] ?? 0) - QUEUE_REACH),
       };
+    default:
+      throw removalRefusal(jobId, input.workspace_id ?? '', reply[0], reply[1]);
+  }
+}
+
+/**
+ * The error of a refused removal, by the remove-from-queue script's code (also the cluster's,
+ * docs/topologies.md "Cluster writes").
+ */
+export function removalRefusal(
+  jobId: string,
+  givenWorkspace: string,
+  code: number,
+  detail?: string | number,
+): Error {
+  const reply = [code, detail] as const;
+  switch (code) {
     case -1:
-      throw new InternalError(
+      return new InternalError(
         `Redis key ${reply[1]} holds another type than expected (WRONGTYPE); nothing was written. Inspect or remove that key.`,
         { key: reply[1], redis_error: 'WRONGTYPE' },
       );
     case -3:
-      throw new NotFoundError(
+      return new NotFoundError(
         `Job ${jobId} is not in ${keys.queue} (a worker may have taken it, or it was removed already); nothing was changed.`,
         { job_id: jobId },
       );
     case -7:
-      throw new ConflictError(
+      return new ConflictError(
         `Job ${jobId} is not among the first ${QUEUE_REACH} of the queue's ${reply[1]} entries; an entry deeper than that is not removed, as finding it would hold Redis too long. It moves up as workers take jobs from the head: try again later.`,
         { job_id: jobId, queue_length: Number(reply[1]), reach: QUEUE_REACH },
       );
     case -6:
-      throw wrongWorkspace(jobId, input.workspace_id ?? '', String(reply[1] ?? ''));
+      return wrongWorkspace(jobId, givenWorkspace, String(reply[1] ?? ''));
     default:
-      throw new InternalError(`remove-from-queue script answered ${JSON.stringify(reply)}`);
+      return new InternalError(`remove-from-queue script answered ${JSON.stringify(reply)}`);
   }
+}
+
+/** The result a pending job removed from the queue is marked failed with. */
+export function removalResult(input: RemoveFromQueueInput, now: string): string {
+  return JSON.stringify({
+    error: 'removed_from_queue',
+    message: `Removed from the queue by ${input.actor_id}: ${input.reason}`,
+    reason: input.reason,
+    removed_by: input.actor_id,
+    removed_at: now,
+  });
 }
 
 /**

@@ -1,7 +1,58 @@
+import { keys } from '../../keys';
+import { clusterEnqueueKeys } from '../slot-tags';
+import { confirmedOnCluster } from '../confirmed';
+import { retryCluster } from '../writes/retry';
+import { removeFromQueueCluster } from '../writes/remove-from-queue';
+import { updateStatusCluster } from '../writes/update-status';
 import type { ClusterServed } from './types';
 
-/** Per-key compare-and-set writes (docs/topologies.md "Redis Cluster"). */
+/** The queue and the pushed set beside it: a requeue or a retry may push. */
+const QUEUE_KEYS = [keys.queue, clusterEnqueueKeys.pushed(keys.queue)];
+
+const jobKeys = (jobId: string, workspaceId: string | null | undefined) => [
+  keys.oldJob(jobId),
+  ...(workspaceId ? [keys.newJob(workspaceId, jobId)] : []),
+];
+
+/**
+ * Per-key compare-and-set writes (docs/topologies.md "Cluster writes"), each confirmed on every
+ * master it wrote to ("Acknowledged means durable"). setFlag runs the one-server script: the flag
+ * history sits beside the flag on a cluster (migration/flags.ts).
+ */
 export const WRITES_SERVED: ClusterServed = {
-  operations: [],
-  handlers: () => ({}),
+  operations: ['updateStatus', 'retry', 'setFlag', 'removeFromQueue'],
+  handlers: ({ base, ctx }) => ({
+    updateStatus: (input) =>
+      confirmedOnCluster(
+        ctx,
+        'updateStatus',
+        input,
+        (i) => [...jobKeys(i.job_id, i.workspace_id), ...QUEUE_KEYS],
+        () => updateStatusCluster(ctx, input),
+      ),
+    retry: (input) =>
+      confirmedOnCluster(
+        ctx,
+        'retry',
+        input,
+        (i) => [...jobKeys(i.job_id, i.workspace_id), ...QUEUE_KEYS],
+        () => retryCluster(ctx, input.job_id, input.workspace_id, input.actor_id),
+      ),
+    setFlag: (input, call) =>
+      confirmedOnCluster(
+        ctx,
+        'setFlag',
+        input,
+        () => [keys.flag],
+        () => base.setFlag(input, call),
+      ),
+    removeFromQueue: (input) =>
+      confirmedOnCluster(
+        ctx,
+        'removeFromQueue',
+        input,
+        (i, o) => [...jobKeys(i.job_id, o.workspace_id), keys.queue],
+        () => removeFromQueueCluster(ctx, input),
+      ),
+  }),
 };

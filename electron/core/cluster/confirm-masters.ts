@@ -1,0 +1,70 @@
+import type { Cluster, Redis } from 'ioredis';
+import {
+  confirmWrite,
+  isConfirmed,
+  writeTicket,
+  type Confirmation,
+  type DurabilityPolicy,
+} from '../redis/durability';
+import { slotOf } from './slot-tags';
+
+/**
+ * Acknowledged means durable on a cluster (docs/topologies.md "Acknowledged means durable"): a
+ * write call is confirmed by WAIT on every master it wrote to, each on the connection the Cluster
+ * client used for that master, so each WAIT answers for this call's writes there.
+ */
+
+const nodeName = (node: Redis) => `${node.options.host}:${node.options.port}`;
+
+/** The connection epochs of every master before a call writes: passed to confirmOnMasters. */
+export type MasterTickets = Map<string, number>;
+
+export function masterTickets(cluster: Cluster): MasterTickets {
+  const tickets: MasterTickets = new Map();
+  for (const node of cluster.nodes('master')) tickets.set(nodeName(node), writeTicket(node));
+  return tickets;
+}
+
+/** The master connections holding the slots of `keys` now ('all': every master). */
+export function mastersOf(cluster: Cluster, keyList: readonly string[] | 'all'): Redis[] {
+  const masters = cluster.nodes('master');
+  if (keyList === 'all') return masters;
+  const names = new Set<string>();
+  for (const key of keyList) {
+    const owner = cluster.slots[slotOf(key)]?.[0];
+    if (owner) names.add(owner);
+  }
+  // A slot the client does not know an owner of yet: every master, rather than none.
+  if (names.size === 0 && keyList.length > 0) return masters;
+  return masters.filter((node) => names.has(nodeName(node)));
+}
+
+/**
+ * WAIT on each master the call wrote to (in parallel); one confirmation for the call: the fewest
+ * replicas any of them confirmed against the most any of them required. Null when none required one.
+ */
+export async function confirmOnMasters(
+  cluster: Cluster,
+  keyList: readonly string[] | 'all',
+  policy: DurabilityPolicy,
+  tickets: MasterTickets,
+): Promise<Confirmation | null> {
+  const masters = mastersOf(cluster, keyList);
+  const each = await Promise.all(
+    // A master first met during the call (the client's first call, a failover): its connection
+    // is counted from now.
+    masters.map((node) =>
+      confirmWrite(node, policy, tickets.get(nodeName(node)) ?? writeTicket(node)),
+    ),
+  );
+  const needed = each.filter((c): c is Confirmation => c !== null);
+  if (needed.length === 0) return null;
+  const failed = needed.filter((c) => !isConfirmed(c));
+  const worst = failed[0] ?? needed[0]!;
+  return {
+    required: Math.max(...needed.map((c) => c.required)),
+    acknowledged: failed.length ? Math.min(...failed.map((c) => c.acknowledged)) : worst.acknowledged,
+    timeoutMs: policy.timeoutMs,
+    connectionChanged: needed.some((c) => c.connectionChanged),
+  };
+}

@@ -72,7 +72,7 @@ export function createHostSession(options: HostSessionOptions): HostSession {
   const startSampler = (): DepthSampler | null =>
     options.depthSampler === false || core.readOnly
       ? null
-      : startDepthSampler(core, host, options.depthSampler);
+      : startDepthSampler(() => core.hostContext(), host, options.depthSampler);
   let indexer = startIndexer();
   let sampler = startSampler();
   const dispatcher = createDispatcher({

@@ -12,6 +12,7 @@ import { auditSubject } from './audit-target';
 import { ClusterNotSupportedError, clusterContext, clusterRoute } from './cluster-guard';
 import { clusterEnqueueEnv, startIntentSweep } from './cluster/enqueue-cluster';
 import { clusterHandlers } from './cluster/served';
+import { readerContext } from './cluster/reader';
 import {
   DEFAULT_CONFIG,
   flagFromEnv,
@@ -122,10 +123,13 @@ export class QueueCore {
     const reach = this.reachFrom(op.writes);
     const ticket = writeTicket(this.redis);
     // Refused on a cluster, or no answer to the probe: nothing was sent, so nothing is audited.
-    const run = (await this.routed(name, op.writes)) ?? handler;
+    const onCluster = await this.routed(name, op.writes);
+    const run = onCluster ?? handler;
     try {
       const done = await run(parsed, call);
-      const output = op.writes ? await this.confirmed(name, parsed, done, ticket) : done;
+      // A cluster's handlers confirm on every master they wrote to (cluster/confirmed.ts).
+      const output =
+        op.writes && !onCluster ? await this.confirmed(name, parsed, done, ticket) : done;
       if (audited) await this.audit(name, parsed, call, 'ok', output);
       return output;
     } catch (error) {
@@ -184,8 +188,7 @@ export class QueueCore {
     }
     if (route === 'as-is') return undefined;
     if (!this.clusterHandlers) {
-      const ctx = clusterContext(this.ctx);
-      this.clusterCtx = ctx;
+      const ctx = this.onCluster();
       this.clusterHandlers = clusterHandlers({
         ctx,
         base: createHandlers(ctx, new EnqueueBatcher(ctx)),
@@ -193,6 +196,24 @@ export class QueueCore {
       });
     }
     return this.clusterHandlers[name] as (input: unknown, call: CallContext) => Promise<never>;
+  }
+
+  /** The context over the Cluster client, made once a cluster is found. */
+  private onCluster(): CoreContext {
+    this.clusterCtx ??= clusterContext(this.ctx);
+    return this.clusterCtx;
+  }
+
+  /**
+   * The context the hosts' background work (the indexer, the queue depth sampler) runs on: on a
+   * Redis Cluster the cluster reader's, which walks every master (docs/topologies.md "Redis
+   * Cluster"), and the sweep for crashed cluster enqueues is started beside it.
+   */
+  async hostContext(): Promise<CoreContext> {
+    if ((await detectTopology(this.redis)) !== 'cluster') return this.ctx;
+    const ctx = this.onCluster();
+    this.stopSweep ??= startIntentSweep(clusterEnqueueEnv(ctx));
+    return readerContext(ctx);
   }
 
   /**
@@ -227,18 +248,9 @@ export class QueueCore {
    */
   startBackgroundIndexer(options?: BackgroundIndexerOptions): BackgroundIndexer | null {
     if (this.config.readOnly) return null;
-    const indexer = new BackgroundIndexer(this.ctx, options);
+    // On a cluster it files over every master, beside the sweep for crashed enqueues.
+    const indexer = new BackgroundIndexer(() => this.hostContext(), options);
     this.indexers.add(indexer);
-    // A cluster node answers the indexer's scripts with MOVED: no indexing there yet. The host
-    // sweeps for crashed cluster enqueues instead (docs/topologies.md "Cluster enqueue").
-    void detectTopology(this.redis).then(
-      (kind) => {
-        if (kind !== 'cluster') return undefined;
-        this.stopSweep ??= startIntentSweep(clusterEnqueueEnv(clusterContext(this.ctx)));
-        return indexer.stop();
-      },
-      () => undefined,
-    );
     return indexer;
   }
 

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { contract, type ConnectionInfo } from '../../../shared/contract';
-import { InternalError, QueuescopeError } from '../../core/errors';
+import { QueuescopeError } from '../../core/errors';
 import type { CliSession } from '../session';
 
 /** `topology`: what the address stands for and how writes are confirmed (docs/topologies.md). */
@@ -25,9 +25,10 @@ export function topologyText(info: ConnectionInfo): string {
 }
 
 /**
- * The topology line `serve` prints before it serves. A cluster, a refused login or a failed TLS
- * handshake stops it there (the console would only show failures); a Redis that is merely not up
- * yet is reported, and the console shows it as down until it answers.
+ * The topology line `serve` prints before it serves (a cluster with its masters, docs/topologies.md
+ * "Seeing the topology"). A refused login or a failed TLS handshake stops it there (the console
+ * would only show failures); a Redis that is merely not up yet is reported, and the console shows
+ * it as down until it answers.
  */
 export async function topologyAtStart(session: CliSession): Promise<ConnectionInfo | string> {
   let info: ConnectionInfo;
@@ -37,12 +38,6 @@ export async function topologyAtStart(session: CliSession): Promise<ConnectionIn
     if (!(error instanceof QueuescopeError) || error.code !== 'REDIS_UNAVAILABLE') throw error;
     if (error.details?.reason) throw error;
     return `Redis is not reachable yet (${error.message}); the console shows it as down until it answers.`;
-  }
-  if (info.topology === 'cluster') {
-    throw new InternalError(
-      `queuescope serve: ${info.summary}. The console would show most screens failing, so it is not started. ${info.note ?? ''}`.trim(),
-      { reason: 'cluster_unsupported', topology: 'cluster' },
-    );
   }
   return info;
 }

@@ -61,8 +61,15 @@ export class BackgroundIndexer {
     lastError: null,
   };
 
+  /** The context it files through, once known. */
+  private ctx!: CoreContext;
+
+  /**
+   * `context`: the context, or how to get it (the hosts': on a Redis Cluster, one that walks every
+   * master, known once the topology is); asked again after a failure until it answers.
+   */
   constructor(
-    private readonly ctx: CoreContext,
+    private readonly context: CoreContext | (() => Promise<CoreContext>),
     options: BackgroundIndexerOptions = {},
   ) {
     this.opts = { ...DEFAULTS, ...options };
@@ -87,6 +94,7 @@ export class BackgroundIndexer {
     let passesSinceBuild = 0;
     while (!this.stopped) {
       try {
+        this.ctx ??= typeof this.context === 'function' ? await this.context() : this.context;
         if (!filter || passesSinceBuild >= this.opts.rebuildEveryPasses) {
           filter = await this.loadFilter();
           passesSinceBuild = 0;

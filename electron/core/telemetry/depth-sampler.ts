@@ -40,10 +40,12 @@ export async function sampleDepthOnce(
 /**
  * Samples the queue depth into the metric buckets whether or not anyone watches, so the chart has
  * a history: the hosts run this (a read-only one does not, it writes nothing). A failed try is
- * left for the next one.
+ * left for the next one. `ctx` may be asked for at each try: the hosts' context is known once the
+ * topology is (on a Redis Cluster, the lock, the queue and each minute's bucket are on the masters
+ * that hold them).
  */
 export function startDepthSampler(
-  ctx: SamplerContext,
+  ctx: SamplerContext | (() => Promise<SamplerContext>),
   owner: string,
   options: DepthSamplerOptions = {},
 ): DepthSampler {
@@ -51,7 +53,9 @@ export function startDepthSampler(
   let running: Promise<unknown> | null = null;
   const tick = () => {
     if (running) return; // a paused Redis: one try waits, none pile up behind it
-    running = sampleDepthOnce(ctx, owner, now())
+    const at = now();
+    running = (typeof ctx === 'function' ? ctx() : Promise.resolve(ctx))
+      .then((context) => sampleDepthOnce(context, owner, at))
       .catch(() => null)
       .finally(() => (running = null));
   };

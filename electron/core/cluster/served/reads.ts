@@ -1,5 +1,6 @@
 import type { Cluster } from 'ioredis';
 import { listJobs, listWorkspaces } from '../../jobs/list';
+import { indexStep } from '../../migration/indexer';
 import { readAudit } from '../../telemetry/audit';
 import { prometheusText, readMetrics } from '../../telemetry/metrics';
 import { findJob } from '../../triage/find-job';
@@ -10,9 +11,9 @@ import { readerContext } from '../reader';
 import type { ClusterServed } from './types';
 
 /**
- * Reads and listings over every master (docs/topologies.md "Redis Cluster"): the single-server
- * code over the cluster reader (reader.ts), whose pipelines go out per master, whose SCAN walks
- * every master and whose index scripts answer from per-key reads.
+ * Reads, listings and the indexer's step over every master (docs/topologies.md "Redis Cluster"):
+ * the single-server code over the cluster reader (reader.ts), whose pipelines go out per master,
+ * whose SCAN walks every master and whose index scripts answer from per-key reads.
  */
 export const READS_SERVED: ClusterServed = {
   operations: [
@@ -24,6 +25,7 @@ export const READS_SERVED: ClusterServed = {
     'overview',
     'findJob',
     'queuePage',
+    'indexStep',
   ],
   handlers: ({ ctx }) => {
     const reader = readerContext(ctx);
@@ -40,6 +42,8 @@ export const READS_SERVED: ClusterServed = {
       overview: () => overview(reader),
       findJob: (input) => findJob(reader, input),
       queuePage: (input) => queuePage(reader, input),
+      // The index filing walks every master; file-jobs.lua runs one slot per call.
+      indexStep: (input) => indexStep(reader, input.steps),
     };
   },
 };

@@ -1,12 +1,16 @@
 /**
- * `bench:cluster`'s failover figures: a `CLUSTER FAILOVER` of the queue's master during a burst of
- * enqueues with request ids, each failed or unconfirmed call retried with the same request id until
- * answered (docs/topologies.md "Acknowledged means durable"). Then every acknowledged job is looked
- * for (its old copy and its queue entry), and every request id counted by its jobs and queue entries.
+ * `bench:cluster`'s failover figures: the queue's master is failed over during a burst of enqueues
+ * with request ids, each failed or unconfirmed call retried with the same request id until answered
+ * (docs/topologies.md "Acknowledged means durable"). Then every acknowledged job is looked for (its
+ * old copy and its queue entry), and every request id counted by its jobs and queue entries.
+ *
+ * Two ways: `manual` is `CLUSTER FAILOVER`, which holds the master's clients until its replica has
+ * caught up; `kill` SIGKILLs the master, lets the cluster promote its replica after the node
+ * timeout, and starts the old one again (it comes back as a replica).
  */
 import type { Cluster } from 'ioredis';
 import { keys } from '../../electron/core/keys';
-import type { RedisCluster } from '../helpers/redis-cluster';
+import type { ClusterNode, RedisCluster } from '../helpers/redis-cluster';
 import { flagOn, jobInput, scanAll, type Target } from './cluster-kit';
 
 export interface FailoverFigures {
@@ -31,10 +35,21 @@ async function queueMaster(cluster: RedisCluster, data: Cluster) {
   return (await cluster.masters()).find((m) => m.port === owner)!;
 }
 
+/** SIGKILLs `master`, waits until another node serves its slots, then starts it again. */
+async function killOver(cluster: RedisCluster, master: ClusterNode): Promise<void> {
+  await master.kill('SIGKILL');
+  for (;;) {
+    const masters = await cluster.masters().catch(() => [] as ClusterNode[]);
+    if (masters.length === 3 && !masters.includes(master)) break;
+    await sleep(100);
+  }
+  await master.restart();
+}
+
 export async function failoverBurst(
   cluster: RedisCluster,
   target: Target,
-  options: { calls: number; callers: number; failoverAt: number },
+  options: { calls: number; callers: number; failoverAt: number; mode: 'manual' | 'kill' },
 ): Promise<FailoverFigures> {
   await target.reset();
   await flagOn(target);
@@ -53,7 +68,8 @@ export async function failoverBurst(
       const i = next++;
       if (i === options.failoverAt) {
         const t0 = performance.now();
-        failover = cluster.failover(master).finally(() => {
+        const over = options.mode === 'kill' ? killOver(cluster, master) : cluster.failover(master);
+        failover = over.finally(() => {
           failoverDone = true;
           failoverMs = Math.round(performance.now() - t0);
         });
@@ -67,7 +83,7 @@ export async function failoverBurst(
           break;
         } catch (error) {
           retried += 1;
-          if (attempt > 100) throw error;
+          if (attempt > 300) throw error;
           await sleep(100);
         }
       }
@@ -75,7 +91,7 @@ export async function failoverBurst(
   };
   await Promise.all(Array.from({ length: options.callers }, caller));
   await failover;
-  await cluster.waitHealthy();
+  await cluster.waitHealthy(60_000);
 
   const queue = await data.lrange(keys.queue, 0, -1);
   const queued = new Map<string, number>();

@@ -4,7 +4,7 @@
  * the divergence check, and a `CLUSTER FAILOVER` during a burst of enqueues. The last line printed
  * is one JSON object of figures (README "Cluster bench", docs/topologies.md "Redis Cluster").
  *
- *   npm run bench:cluster -- --jobs 2000 --pairs 20000 --failover-calls 300
+ *   npm run bench:cluster -- --jobs 5000 --pairs 50000 --failover-calls 300   (the defaults)
  */
 import { QueueCore } from '../../electron/core/core';
 import { startRedisCluster } from '../helpers/redis-cluster';
@@ -28,8 +28,8 @@ function argValue(name: string, fallback: number): number {
   return i >= 0 ? Number(process.argv[i + 1]) : fallback;
 }
 
-const JOBS = argValue('--jobs', 2000);
-const PAIRS = argValue('--pairs', 20_000);
+const JOBS = argValue('--jobs', 5000);
+const PAIRS = argValue('--pairs', 50_000);
 const FAILOVER_CALLS = argValue('--failover-calls', 300);
 const WARMUP = 200;
 const IN_FLIGHT = 64;
@@ -108,13 +108,18 @@ async function main(): Promise<void> {
     describeCheck('cluster', clusterCheck);
     const standaloneCheck = await divergenceOn(standalone, PAIRS);
     describeCheck('standalone', standaloneCheck);
-    // Last: the failover leaves the cluster with other masters than it started with.
-    const failover = await failoverBurst(cluster, onCluster, {
-      calls: FAILOVER_CALLS,
-      callers: 8,
-      failoverAt: Math.floor(FAILOVER_CALLS / 3),
-    });
-    console.log(`failover burst: ${JSON.stringify(failover)}`);
+    // Last: the failovers leave the cluster with other masters than it started with.
+    const burst = (mode: 'manual' | 'kill') =>
+      failoverBurst(cluster, onCluster, {
+        calls: FAILOVER_CALLS,
+        callers: 8,
+        failoverAt: Math.floor(FAILOVER_CALLS / 3),
+        mode,
+      });
+    const failover = await burst('manual');
+    console.log(`CLUSTER FAILOVER during a burst: ${JSON.stringify(failover)}`);
+    const killed = await burst('kill');
+    console.log(`master SIGKILLed during a burst: ${JSON.stringify(killed)}`);
 
     const pairsPerSec = (f: DivergenceFigures) => (f.served ? f.pairs_per_s : null);
     const summary = {
@@ -139,6 +144,11 @@ async function main(): Promise<void> {
       failover_confirmed_lost: failover.confirmed_lost,
       failover_duplicates: failover.duplicates,
       failover_ms: failover.failover_ms,
+      kill_failover_calls: killed.calls,
+      kill_failover_retried_attempts: killed.retried_attempts,
+      kill_failover_confirmed_lost: killed.confirmed_lost,
+      kill_failover_duplicates: killed.duplicates,
+      kill_failover_ms: killed.failover_ms,
       // µs of Redis CPU (user + sys) per job or pair, summed over every server of the topology:
       // on the cluster that includes the three replicas applying the writes.
       redis_cpu_us_per_job: {

@@ -3,7 +3,7 @@ import type { ProfileInput, ProfilesState, ProfileView } from '../../shared/cont
 import { createHostSession, type HostSession } from '../adapters/host-session';
 import { labelOf } from '../adapters/labels';
 import { QueueCore } from '../core/core';
-import { ConflictError } from '../core/errors';
+import { ConflictError, QueuescopeError } from '../core/errors';
 import { createRedisClient, type ConnectionOptions } from '../core/redis/connection';
 import { SANDBOX_LABEL, type LocalRedis } from './local-redis';
 import { profileHandlers } from './profile-handlers';
@@ -130,8 +130,9 @@ export class Connections {
       } catch (error) {
         // Saved, but its new settings do not connect (an unreadable TLS file): the console stays
         // on the old connection, locked unless the unlock still holds for the saved target.
-        if (!this.unlockedFor(saved)) await this.setActiveReadOnly(true);
-        throw error;
+        const locked = !this.unlockedFor(saved);
+        if (locked) await this.setActiveReadOnly(true);
+        throw savedButNotConnected(error, locked);
       }
     }
     return this.view(saved);
@@ -213,4 +214,15 @@ export class Connections {
     await this.sandbox?.stop();
     this.sandbox = null;
   }
+}
+
+/** Why the saved profile in use was not reconnected; `details.saved` says the save itself held. */
+function savedButNotConnected(error: unknown, locked: boolean): QueuescopeError {
+  const why = error instanceof Error ? error.message : String(error);
+  const stays = `the console stays on the previous connection${locked ? ', read-only' : ''}`;
+  return new QueuescopeError(
+    error instanceof QueuescopeError ? error.code : 'REDIS_UNAVAILABLE',
+    `Saved, but not connected with these settings (${stays}): ${why}`,
+    { ...(error instanceof QueuescopeError ? error.details : {}), saved: true },
+  );
 }

@@ -186,7 +186,11 @@ describe.skipIf(missing)('a profile over TLS with a private CA', () => {
       url,
       tls_ca: `${files.dir}/gone.pem`,
     });
-    expect(answer).toMatchObject({ ok: false, error: { details: { field: 'tls_ca' } } });
+    expect(answer).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION', details: { field: 'tls_ca', saved: true } },
+    });
+    expect(JSON.stringify(answer)).toMatch(/Saved, but not connected.*read-only.*gone\.pem/);
     expect(connection(made)).toMatchObject({ read_only: true });
     await expect(made.call('setFlag', { value: 'on', actor_id: 'ops' })).resolves.toMatchObject({
       ok: false,

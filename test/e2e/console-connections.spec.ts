@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ProfileView } from '../../shared/contract';
 import type { DesktopApp } from '../integration/ipc-fakes';
-import { startRedisServer } from '../helpers/redis-server';
+import { freePort, startRedisServer } from '../helpers/redis-server';
+import { makeTlsFiles, tlsUnavailable } from '../helpers/tls-certs';
 import { openDesktop } from './desktop-harness';
 import { expect, test } from './fixtures';
 
@@ -89,6 +90,11 @@ test('desktop profiles: list, add without echoing the password, switch, unlock, 
         name: 'Analytics',
         url: 'rediss://analytics.internal:6380',
         tls: true,
+        tls_ca: null,
+        tls_cert: null,
+        tls_key: null,
+        tls_servername: null,
+        tls_insecure: false,
         username: 'reader',
         password,
         password_keeping: 'stored',
@@ -212,6 +218,86 @@ test('without a keyring, the form keeps a new password for this session only and
     expect(await page.content()).not.toContain('session-secret-7');
   } finally {
     await app.close();
+  }
+});
+
+test('a profile over TLS with a private CA: the Advanced TLS settings, worded as the --tls-* flags', async ({
+  page,
+  baseUrl,
+  server,
+}) => {
+  const missing = tlsUnavailable();
+  test.skip(missing !== null, `TLS: ${missing}`);
+  const files = makeTlsFiles();
+  const port = await freePort();
+  const tlsServer = await startRedisServer({
+    args: [
+      ...['--tls-port', String(port), '--tls-cert-file', files.serverCert],
+      ...['--tls-key-file', files.serverKey, '--tls-ca-cert-file', files.ca],
+      ...['--tls-auth-clients', 'no'],
+    ],
+  });
+  const { app, calls } = await openDesktop(page, { redisUrl: server.url });
+  try {
+    await page.goto(baseUrl);
+    const select = page.getByRole('combobox', { name: 'Connection' });
+    await select.selectOption({ label: 'Manage connections…' });
+    const dialog = page.getByRole('dialog', { name: 'Connections' });
+    await dialog.getByRole('button', { name: 'Add connection' }).click();
+    const form = page.getByRole('form', { name: 'New connection' });
+    await form.getByLabel('Name', { exact: true }).fill('Private CA');
+    await form.getByLabel('Redis URL', { exact: true }).fill(`redis://127.0.0.1:${port}`);
+    await form.getByText('Advanced TLS').click();
+    const ca = form.getByLabel('CA file --tls-ca');
+    // Settings of a plaintext connection would be ignored: they wait for TLS to be on.
+    await expect(ca).toBeDisabled();
+    await expect(form.getByRole('note')).toContainText('turn TLS on');
+    await form.getByLabel('TLS', { exact: true }).check();
+    await ca.fill(files.ca);
+    await expect(form.getByLabel('Client certificate --tls-cert')).toHaveAccessibleDescription(
+      'PEM client certificate, for servers that require one',
+    );
+    await form.getByLabel('Server name --tls-servername').fill('localhost');
+    await expect(
+      form.getByLabel(/Do not verify the server certificate --tls-insecure/),
+    ).not.toBeChecked();
+    if (shots) await page.screenshot({ path: join(shots, 'connections-form-tls.png') });
+    await form.getByRole('button', { name: 'Save' }).click();
+    const added = dialog.getByRole('listitem', { name: 'Private CA' });
+    await expect(added).toBeVisible();
+    expect(calls.filter((c) => c.op === 'saveProfile').map((c) => c.input)).toEqual([
+      {
+        name: 'Private CA',
+        url: `redis://127.0.0.1:${port}`,
+        tls: true,
+        tls_ca: files.ca,
+        tls_cert: null,
+        tls_key: null,
+        tls_servername: 'localhost',
+        tls_insecure: false,
+        username: null,
+      },
+    ]);
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    await select.selectOption({ label: 'Private CA' });
+    await expect(page.getByRole('status', { name: 'Connection state: Connected' })).toBeVisible();
+
+    // Editing shows the settings kept; another CA file is another target: the password warning says so.
+    await select.selectOption({ label: 'Manage connections…' });
+    await dialog.getByRole('button', { name: 'Edit Private CA' }).click();
+    const edit = page.getByRole('form', { name: 'Edit Private CA' });
+    await expect(edit.getByLabel('CA file --tls-ca')).toHaveValue(files.ca);
+    await expect(edit.getByLabel('Server name --tls-servername')).toHaveValue('localhost');
+    await edit.getByLabel('CA file --tls-ca').fill(`${files.dir}/missing.pem`);
+    await edit.getByRole('button', { name: 'Save' }).click();
+    await expect(edit.getByRole('alert')).toContainText(
+      /Saved, but not connected with these settings.*Cannot read the TLS ca file .*missing\.pem/,
+    );
+    if (shots) await page.screenshot({ path: join(shots, 'connections-form-tls-error.png') });
+  } finally {
+    await app.close();
+    await tlsServer.stop();
+    files.remove();
   }
 });
 

@@ -1,8 +1,10 @@
 import { useId, useRef, useState } from 'react';
 import type { PasswordStorage, ProfileInput, ProfileView } from '../../../shared/contract/profiles';
+import { ApiCallError } from '../../api/client';
 import { Button } from '../../ui/Button';
 import { ErrorNote } from '../../ui/ErrorNote';
 import { useSaveProfile } from './queries';
+import { TlsSettingsFields, tlsDraftOf, tlsInputOf } from './TlsSettingsFields';
 
 interface Props {
   /** null for a new profile. */
@@ -29,6 +31,9 @@ export function ProfileForm({ profile, storage, onDone }: Props) {
   const [name, setName] = useState(profile?.name ?? '');
   const [url, setUrl] = useState(profile?.url ?? '');
   const [tls, setTls] = useState(profile?.tls ?? false);
+  const [tlsDraft, setTlsDraft] = useState(() => tlsDraftOf(profile));
+  const tlsOn = tls || /^rediss(\+sentinel)?:/i.test(url.trim());
+  const tlsInput = tlsInputOf(tlsDraft, tlsOn);
   const [username, setUsername] = useState(profile?.username ?? '');
   const [removePassword, setRemovePassword] = useState(false);
   const canStore = storage?.can_store !== false;
@@ -42,7 +47,8 @@ export function ProfileForm({ profile, storage, onDone }: Props) {
     profile !== null &&
     (url.trim() !== profile.url ||
       tls !== profile.tls ||
-      (username.trim() || null) !== profile.username);
+      (username.trim() || null) !== profile.username ||
+      Object.entries(tlsInput).some(([k, v]) => profile[k as keyof typeof tlsInput] !== v));
 
   const submit = () => {
     const typed = passwordRef.current?.value ?? '';
@@ -51,6 +57,7 @@ export function ProfileForm({ profile, storage, onDone }: Props) {
       name: name.trim(),
       url: url.trim(),
       tls,
+      ...tlsInput,
       username: username.trim() || null,
       ...(removePassword
         ? { password: null }
@@ -82,20 +89,26 @@ export function ProfileForm({ profile, storage, onDone }: Props) {
         <span>Name</span>
         <input value={name} required maxLength={100} onChange={(e) => setName(e.target.value)} />
       </label>
-      <label className="field">
-        <span>Redis URL</span>
+      <div className="field">
+        <label htmlFor={`${passwordId}-url`}>Redis URL</label>
         <input
+          id={`${passwordId}-url`}
           value={url}
           required
           spellCheck={false}
           placeholder="redis://host:6379/0"
+          aria-describedby={`${passwordId}-url-hint`}
           onChange={(e) => setUrl(e.target.value)}
         />
-      </label>
+        <small className="muted" id={`${passwordId}-url-hint`}>
+          Behind Sentinel: redis+sentinel://host:26379,host:26380/mymaster (?db=N for a database)
+        </small>
+      </div>
       <label className="checkbox-field">
         <input type="checkbox" checked={tls} onChange={(e) => setTls(e.target.checked)} />
         <span>TLS</span>
       </label>
+      <TlsSettingsFields draft={tlsDraft} tlsOn={tlsOn} onChange={setTlsDraft} />
       <label className="field">
         <span>Username</span>
         <input
@@ -120,8 +133,8 @@ export function ProfileForm({ profile, storage, onDone }: Props) {
         </p>
         {targetChanged && current !== 'none' && !removePassword && (
           <p className="warning-text password-state" role="note">
-            The host, port, database, user or TLS changed: the current password is not sent to the
-            new target. Type it again, or remove it.
+            The host, port, database, user, TLS or its settings changed: the current password is not
+            sent to the new target. Type it again, or remove it.
           </p>
         )}
         <fieldset className="password-keeping" disabled={removePassword}>
@@ -162,7 +175,17 @@ export function ProfileForm({ profile, storage, onDone }: Props) {
           </label>
         )}
       </div>
-      {save.isError && <ErrorNote error={save.error} prefix="Could not save:" />}
+      {save.isError && (
+        <ErrorNote
+          error={save.error}
+          // Saved, but the profile in use did not reconnect: the message says so itself.
+          prefix={
+            save.error instanceof ApiCallError && save.error.details?.saved
+              ? undefined
+              : 'Could not save:'
+          }
+        />
+      )}
       <div className="dialog-footer">
         <Button onClick={onDone}>Back</Button>
         <Button type="submit" variant="primary" disabled={save.isPending}>

@@ -14,6 +14,7 @@ import { DEFAULT_CONFIG } from '../../electron/core/context';
 import { keys, minuteOf } from '../../electron/core/keys';
 import { scripts } from '../../electron/core/scripts';
 import { startRedisServer } from '../helpers/redis-server';
+import { pinRedisApart } from './pin-cpus';
 import {
   expectCount,
   measure,
@@ -53,6 +54,9 @@ async function main(): Promise<void> {
     args: ['--slowlog-log-slower-than', String(SLOW_US), '--slowlog-max-len', '1000'],
   });
   const admin = server.client();
+  // Redis on a core of its own, as bench:migration does: the variants then compete for Redis
+  // rather than for a core shared with their own client.
+  const pinned = await pinRedisApart(admin);
   const core = new QueueCore({ connection: { url: server.url }, defaultFlag: 'on' });
   // The limit is the faster of the two ways to call a script straight through ioredis: each call
   // written at once (default), or gathered per tick by auto-pipelining.
@@ -128,7 +132,7 @@ async function main(): Promise<void> {
   };
 
   console.log(
-    `enqueue bench: ${JOBS} jobs per variant and round (${ROUNDS} round${ROUNDS > 1 ? 's, best kept' : ''}) after ${WARMUP} warm-up jobs, ${IN_FLIGHT} in flight, bulk ${BULK}, ${WORKSPACES} workspaces, flag on; redis-server on port ${server.port}; slowlog threshold ${SLOW_US} µs`,
+    `enqueue bench: ${JOBS} jobs per variant and round (${ROUNDS} round${ROUNDS > 1 ? 's, best kept' : ''}) after ${WARMUP} warm-up jobs, ${IN_FLIGHT} in flight, bulk ${BULK}, ${WORKSPACES} workspaces, flag on; redis-server on port ${server.port}; slowlog threshold ${SLOW_US} µs; ${pinned}`,
   );
   const figures: Record<string, RunFigures> = {};
   try {
@@ -160,6 +164,7 @@ async function main(): Promise<void> {
   const rate = (name: string) => figures[name]!.jobsPerSec;
   const ratio = (a: string, b: string) => Math.round((rate(a) / rate(b)) * 100) / 100;
   const summary = {
+    cores: pinned,
     core_1: rate('core_1'),
     core_64: rate('core_64'),
     core_bulk: rate('core_bulk'),

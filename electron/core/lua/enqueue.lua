@@ -6,6 +6,8 @@
   The flag is read once, here, so a flip applies to the very next call of every client.
   The shared keys are type-checked before the first write, so the writes gathered per call
   (RPUSH, ZADD per index, SADD, metrics) cannot fail once jobs have been written.
+  Per job, in the common case: one EXISTS (request id and both job keys), HSET of the old hash,
+  COPY of it to the new one when dual-writing, SET of the idempotency key.
 
   Input:
     KEYS[1] queue            ai:queue:pending (list)
@@ -103,7 +105,9 @@ local function enqueueOne(oldKey, newKey, indexKey, idemKey, a)
 
   writeHash(oldKey, a)
   if dualWrite then
-    writeHash(newKey, a)
+    -- The same fields: COPY duplicates the hash inside Redis, where a second HSET would convert
+    -- and encode every argument again (docs/scaling.md, "Enqueue").
+    rcall('COPY', oldKey, newKey)
     perWorkspace[ws] = (perWorkspace[ws] or 0) + 1
   end
   if idemKey ~= '' then rcall('SET', idemKey, jobId, 'EX', idemTtl) end

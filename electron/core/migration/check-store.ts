@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { slotOf } from '../cluster/slot-tags';
 import type { CoreContext } from '../context';
 
 /**
@@ -36,6 +37,27 @@ class RedisCheckStore implements CheckStore {
   rpush = async (key: string, ...values: string[]) => void (await this.redis.rpush(key, ...values));
   ltrim = async (key: string, start: number, stop: number) =>
     void (await this.redis.ltrim(key, start, stop));
+}
+
+/**
+ * The same on a Redis Cluster, where one command may only name keys of one slot: several keys are
+ * read and deleted one by one, and a list is renamed across slots by DUMP and RESTORE before the
+ * old name goes (a crash in between leaves both, and the rename is simply done again).
+ */
+class ClusterCheckStore extends RedisCheckStore {
+  constructor(private readonly cluster: Redis) {
+    super(cluster);
+  }
+  override mget = (keys: string[]) => Promise.all(keys.map((key) => this.cluster.get(key)));
+  override del = async (...keys: string[]) =>
+    void (await Promise.all(keys.map((key) => this.cluster.del(key))));
+  override rename = async (from: string, to: string) => {
+    if (slotOf(from) === slotOf(to)) return void (await this.cluster.rename(from, to));
+    const payload = await this.cluster.dumpBuffer(from);
+    if (!payload) throw new Error(`ERR no such key: ${from}`);
+    await this.cluster.restore(to, 0, payload, 'REPLACE');
+    await this.cluster.del(from);
+  };
 }
 
 /** Redis's LRANGE/LTRIM index rules: negative counts from the end, stop inclusive. */
@@ -107,7 +129,12 @@ const stores = new WeakMap<CoreContext, CheckStore>();
 export function checkStore(ctx: CoreContext): CheckStore {
   let store = stores.get(ctx);
   if (!store) {
-    store = ctx.config.readOnly ? new OverlayCheckStore(ctx.redis) : new RedisCheckStore(ctx.redis);
+    const cluster = (ctx.redis as { isCluster?: boolean }).isCluster === true;
+    store = ctx.config.readOnly
+      ? new OverlayCheckStore(ctx.redis)
+      : cluster
+        ? new ClusterCheckStore(ctx.redis)
+        : new RedisCheckStore(ctx.redis);
     stores.set(ctx, store);
   }
   return store;

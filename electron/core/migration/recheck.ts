@@ -111,6 +111,9 @@ export async function settleSuspects(
   report: DivergenceReport,
   reread: boolean,
   scope = '',
+  /** How suspects are read again (a Redis Cluster reads them key by key). */
+  readAgain: (batch: DivergenceItem[]) => Promise<Recheck[]> = (batch) =>
+    recheck(ctx, batch, flag, scope),
 ): Promise<DivergenceItem[]> {
   const kept = items.filter((item) => {
     const drop = item.category === 'missing_in_new' && moved.has(item.job_id);
@@ -118,7 +121,7 @@ export async function settleSuspects(
     return !drop;
   });
   if (!reread) return kept;
-  const results = await recheck(ctx, kept, flag, scope);
+  const results = await readAgain(kept);
   const still: DivergenceItem[] = [];
   results.forEach((result, i) => {
     const before = kept[i]!;

@@ -1,0 +1,93 @@
+import type { Cluster, Redis } from 'ioredis';
+import readKeyLua from '../../lua/cluster/read-key.lua?raw';
+import { INLINE_LIMITS } from '../../migration/compare-batch';
+import { fingerprintOfPairs } from '../../migration/fingerprint';
+import { asText, readPairsInSteps, type HashPairs } from '../../migration/hash-steps';
+import { withIncludes, type ScriptDef } from '../../scripts';
+
+/** The divergence check's one read of a key on a cluster (lua/cluster/read-key.lua). */
+export const readKeyScript: ScriptDef<'key'> = {
+  command: 'qs_cluster_read_key_v1',
+  file: 'cluster/read-key.lua',
+  lua: withIncludes(readKeyLua),
+  keys: ['key'],
+  perItemKeys: [],
+};
+
+/** What one key holds, as the check needs it. */
+export type KeyRead =
+  | { kind: 'none' }
+  | { kind: 'type'; type: string }
+  | { kind: 'string'; value: string }
+  | { kind: 'peek'; workspaceId: string | null }
+  | { kind: 'large'; workspaceId: string; enqueuedAt: string }
+  | { kind: 'hash'; pairs: HashPairs };
+
+type Call = (keyCount: number, key: string, ...argv: Array<string | number>) => Promise<Buffer[]>;
+const registered = new WeakSet<object>();
+
+/**
+ * The script's Buffer-replying command on the Cluster client. Like the cluster enqueue's steps it
+ * is kept out of auto-pipelining: a pipeline that meets MOVED or ASK for some of its keys during a
+ * resharding fails those keys, where a command on its own is redirected.
+ */
+function command(cluster: Cluster): Call {
+  if (!registered.has(cluster)) {
+    cluster.defineCommand(readKeyScript.command, { lua: readKeyScript.lua });
+    cluster.options.autoPipeliningIgnoredCommands = [
+      ...(cluster.options.autoPipeliningIgnoredCommands ?? []),
+      readKeyScript.command,
+    ];
+    registered.add(cluster);
+  }
+  const fn = (cluster as unknown as Record<string, Call>)[`${readKeyScript.command}Buffer`]!;
+  return fn.bind(cluster);
+}
+
+/** Reads one key: a whole hash ('hash'), or only its type and workspace ('peek'). */
+export async function readKey(
+  cluster: Cluster,
+  key: string,
+  mode: 'hash' | 'peek',
+): Promise<KeyRead> {
+  const reply = await command(cluster)(1, key, INLINE_LIMITS.fields, INLINE_LIMITS.bytes, mode);
+  const head = reply[0]!.toString();
+  switch (head) {
+    case 'none':
+      return { kind: 'none' };
+    case 'type':
+      return { kind: 'type', type: reply[1]!.toString() };
+    case 'string':
+      return { kind: 'string', value: reply[1]!.toString() };
+    case 'peek':
+      return {
+        kind: 'peek',
+        workspaceId: reply[1]!.toString() === '1' ? reply[2]!.toString() : null,
+      };
+    case 'large':
+      return {
+        kind: 'large',
+        workspaceId: reply[1]!.toString(),
+        enqueuedAt: reply[2]!.toString(),
+      };
+    default: {
+      const pairs: HashPairs = new Map();
+      for (let i = 1; i + 1 < reply.length; i += 2)
+        pairs.set(reply[i]!.toString('latin1'), [reply[i]!, reply[i + 1]!]);
+      return { kind: 'hash', pairs };
+    }
+  }
+}
+
+/** A hash read whole or, when large, in HSCAN steps (so its fingerprint can be computed). */
+export async function wholeHash(cluster: Cluster, key: string, read: KeyRead): Promise<HashPairs> {
+  if (read.kind === 'hash') return read.pairs;
+  return readPairsInSteps(cluster as unknown as Redis, key);
+}
+
+/** A hash's compare-and-set token, as the Lua include computes it ('' when absent). */
+export function fingerprintOf(pairs: HashPairs): string {
+  return fingerprintOfPairs(pairs.values());
+}
+
+export { asText };

@@ -1,0 +1,168 @@
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Cluster } from 'ioredis';
+import type { DivergenceReport } from '../../shared/contract';
+import { clusterContext } from '../../electron/core/cluster-guard';
+import { divergenceCheckCluster } from '../../electron/core/cluster/divergence/check';
+import type { ClusterCheckOptions } from '../../electron/core/cluster/divergence/run';
+import { refreshSlots } from '../../electron/core/cluster/node-view';
+import { enqueueOnCluster, SimulatedCrash } from '../../electron/core/cluster/enqueue-protocol';
+import type { CoreContext } from '../../electron/core/context';
+import { divergenceCheck } from '../../electron/core/migration/divergence-check';
+import type { QueueCore } from '../../electron/core/core';
+import { contextOf, useRedis } from '../helpers/core';
+import {
+  fullSignature,
+  masterOfSlots,
+  plantKeyspace,
+  type Planted,
+} from '../helpers/cluster-divergence';
+import { preparedJob, protocolEnv, useClusterEnqueueFixture } from '../helpers/cluster-enqueue';
+import type { RedisCluster } from '../helpers/redis-cluster';
+import { startReshard } from '../helpers/cluster-reshard';
+
+/**
+ * docs/topologies.md "Divergence check on a cluster": on a real 3-master cluster the check finds
+ * exactly what it finds on one server holding the same keys, quiet or with a failover or a
+ * resharding under its walk; a job whose enqueue is in flight is not reported; a cancelled check
+ * resumes to the same report.
+ */
+let cluster: RedisCluster;
+let core: QueueCore;
+let direct: Cluster;
+let clusterCtx: CoreContext;
+const fixture = useClusterEnqueueFixture();
+const standalone = useRedis();
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const OPTS = { recheckPauseMs: 0, checkpointEveryMs: 0 };
+
+let planted: Planted;
+let expected: ReturnType<typeof fullSignature>;
+
+beforeAll(() => {
+  ({ cluster, core, direct } = fixture);
+  clusterCtx = clusterContext(contextOf(core));
+});
+
+beforeEach(async () => {
+  for (const node of await cluster.masters()) await node.client().flushall();
+  await refreshSlots(direct);
+  planted = await plantKeyspace(direct, masterOfSlots(direct));
+  await plantKeyspace(standalone.redis, masterOfSlots(direct));
+  const one = await divergenceCheck(contextOf(standalone.core()), {}, {}, OPTS);
+  expected = fullSignature(one);
+}, 60_000);
+
+const checkOnCluster = (options: Partial<ClusterCheckOptions> = {}) =>
+  divergenceCheckCluster(clusterCtx, {}, {}, { ...OPTS, ...options });
+
+function expectEveryCategory(report: DivergenceReport): void {
+  const jobs = (category: string) =>
+    report.items
+      .filter((i) => i.category === category)
+      .map((i) => i.job_id)
+      .sort();
+  expect(jobs('mismatch')).toEqual(
+    [...planted.mismatch, ...planted.wrongOld, ...planted.wrongNew, 'large-1'].sort(),
+  );
+  expect(jobs('missing_in_new')).toEqual([...planted.missingNew].sort());
+  expect(jobs('awaiting_backfill')).toEqual([...planted.awaiting].sort());
+  expect(jobs('missing_in_old')).toEqual([...planted.missingOld].sort());
+  expect(jobs('orphan_queue_entry')).toEqual([...planted.orphanQueue].sort());
+  expect(jobs('orphan_idempotency_key')).toEqual([...planted.orphanIdem].sort());
+  expect(jobs('workspace_mismatch')).toEqual([...planted.moved].sort());
+}
+
+describe('the divergence check on a cluster (docs/topologies.md "Divergence check on a cluster")', () => {
+  it('finds exactly the planted divergences on all three masters, the same report as one server with the same keys', async () => {
+    const report = (await core.invoke('divergenceCheck', {})) as DivergenceReport;
+    expect(report.state).toBe('completed');
+    expectEveryCategory(report);
+    expect(fullSignature(report)).toEqual(expected);
+    // The kept report reads back through the cluster as on one server.
+    const listed = (await core.invoke('divergenceReports', { limit: 5 })) as DivergenceReport[];
+    expect(listed[0]!.id).toBe(report.id);
+    const again = (await core.invoke('divergenceReport', { id: report.id })) as DivergenceReport;
+    expect(fullSignature(again)).toEqual(expected);
+  });
+
+  it('does not report a job whose enqueue is in flight (its intent is live)', async () => {
+    // Two calls stopped midway: one after its old copy (no new copy yet), one after its
+    // reservation (an idempotency key naming a job with no copy yet).
+    const midway = preparedJob({ workspace_id: 'ws-a', client_request_id: 'in-flight-1' });
+    const reserved = preparedJob({ workspace_id: 'ws-b', client_request_id: 'in-flight-2' });
+    await expect(enqueueOnCluster(protocolEnv(direct, 'old'), midway)).rejects.toBeInstanceOf(
+      SimulatedCrash,
+    );
+    await expect(enqueueOnCluster(protocolEnv(direct, 'intent'), reserved)).rejects.toBeInstanceOf(
+      SimulatedCrash,
+    );
+    const report = await checkOnCluster();
+    const ids = report.items.map((i) => i.job_id);
+    expect(ids).not.toContain(midway.jobId);
+    expect(ids).not.toContain(reserved.jobId);
+    expect(fullSignature(report)).toEqual(expected);
+  });
+
+  it('resumed after a cancel, counts every key once: the same report as an uninterrupted check', async () => {
+    const abort = new AbortController();
+    const cancelled = await divergenceCheckCluster(
+      clusterCtx,
+      {},
+      {
+        signal: abort.signal,
+        onProgress: (p) => {
+          if (p.done > 400) abort.abort();
+        },
+      },
+      { ...OPTS, walk: { slotsPerBatch: 128 } },
+    );
+    expect(cancelled.state).toBe('cancelled');
+    const resumed = await divergenceCheckCluster(clusterCtx, { resume: true }, {}, OPTS);
+    expect(resumed.id).toBe(cancelled.id);
+    expect(resumed.resumed).toBe(true);
+    expect(fullSignature(resumed)).toEqual(expected);
+  });
+
+  it('finds exactly the planted divergences on all three masters through a CLUSTER FAILOVER during the check', async () => {
+    let failover: Promise<unknown> | null = null;
+    const report = await checkOnCluster({
+      walk: {
+        slotsPerBatch: 128,
+        beforeBatch: async (from) => {
+          if (from > 0 && !failover) {
+            failover = cluster.failover();
+            failover.catch(() => undefined);
+          } else if (failover && from >= 12_000) await failover;
+        },
+      },
+    });
+    expect(failover).not.toBeNull();
+    await failover;
+    expectEveryCategory(report);
+    expect(fullSignature(report)).toEqual(expected);
+  }, 120_000);
+
+  it('finds exactly the planted divergences on all three masters while a resharding moves slots under the walk', async () => {
+    const masters = await cluster.masters();
+    const [source, target] = [masters[0]!, masters[1]!];
+    let reshard: Promise<void> | null = null;
+    let finishedDuringWalk = false;
+    const report = await checkOnCluster({
+      walk: {
+        slotsPerBatch: 64,
+        beforeBatch: async (from) => {
+          if (from > 0 && !reshard) reshard = (await startReshard(source, target, 800)).done;
+          else if (reshard && !finishedDuringWalk) await sleep(10);
+          if (from >= 16_000 && reshard && !finishedDuringWalk) {
+            await reshard;
+            finishedDuringWalk = true;
+          }
+        },
+      },
+    });
+    expect(finishedDuringWalk).toBe(true);
+    expectEveryCategory(report);
+    expect(fullSignature(report)).toEqual(expected);
+    await cluster.waitHealthy();
+  }, 180_000);
+});

@@ -1,6 +1,6 @@
 import type { Cluster } from 'ioredis';
 import type { JobRow } from '../../../shared/contract';
-import { mastersOf } from './scatter';
+import { mastersOf, sendRouted } from './scatter';
 import { INTENT_PREFIX } from './slot-tags';
 
 /** Keys per SCAN step of the intent walk. */
@@ -27,7 +27,9 @@ export async function jobsInFlight(cluster: Cluster): Promise<Set<string>> {
       const named = await Promise.all(
         found.map((key) => {
           const byJob = /^[^}]*\}:j:(.*)$/s.exec(key.slice(INTENT_PREFIX.length));
-          return byJob ? byJob[1]! : cluster.hget(key, 'job_id').catch(() => null);
+          return byJob
+            ? byJob[1]!
+            : (sendRouted(cluster, 'hget', [key, 'job_id']) as Promise<string | null>);
         }),
       );
       for (const id of named) if (id) ids.add(id);

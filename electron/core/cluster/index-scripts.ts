@@ -1,5 +1,6 @@
 import type { Cluster } from 'ioredis';
 import { scripts } from '../scripts';
+import { sendRouted } from './scatter';
 
 /**
  * The scripts that build job keys from a workspace's index (count-statuses.lua,
@@ -13,9 +14,20 @@ import { scripts } from '../scripts';
 type Args = [number, string[], Array<string | number>];
 type Emulated = (cluster: Cluster, keyList: string[], argv: string[]) => Promise<unknown>;
 
+/** A keyed command, redirected through a resharding or a failover (scatter.ts). */
+function send<T>(cluster: Cluster, name: string, ...args: Array<string | number>): Promise<T> {
+  return sendRouted(cluster, name, args) as Promise<T>;
+}
+
+/** Whether an error is the key's type (as redis.pcall gives it to a script), not the cluster's. */
+function wrongType(error: unknown): null {
+  if (String((error as Error)?.message).startsWith('WRONGTYPE')) return null;
+  throw error;
+}
+
 /** A field of a hash, null when absent or when the key holds another type (as redis.pcall). */
 function hget(cluster: Cluster, key: string, field: string): Promise<string | null> {
-  return cluster.hget(key, field).catch(() => null);
+  return send<string | null>(cluster, 'hget', key, field).catch(wrongType);
 }
 
 const STATUS_SLOT: Record<string, number> = { pending: 1, running: 2, completed: 3, failed: 4 };
@@ -23,7 +35,7 @@ const STATUS_SLOT: Record<string, number> = { pending: 1, running: 2, completed:
 /** count-statuses.lua: { ids read, old pending…other, new pending…other }. */
 const countStatuses: Emulated = async (cluster, [index], [oldPrefix, newPrefix, from, count]) => {
   const start = Number(from);
-  const ids = await cluster.zrange(index!, String(start), String(start + Number(count) - 1));
+  const ids = await send<string[]>(cluster, 'zrange', index!, start, start + Number(count) - 1);
   const out = [ids.length, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
   const statuses = await Promise.all(
     ids.map((id) =>
@@ -65,7 +77,7 @@ async function matching<T>(
 const filterByStatus: Emulated = async (cluster, [index], argv) => {
   const [oldPrefix, newPrefix, from, count, wanted, enough] = argv;
   const start = Number(from);
-  const ids = await cluster.zrevrange(index!, start, start + Number(count) - 1);
+  const ids = await send<string[]>(cluster, 'zrevrange', index!, start, start + Number(count) - 1);
   return matching(
     ids,
     (id) =>
@@ -82,9 +94,12 @@ type Fields = Array<string | null> | null;
 
 /** HMGET of the four fields a text filter needs; null when absent or of another type. */
 async function filterFields(cluster: Cluster, key: string): Promise<Fields> {
-  const reply = await cluster
-    .hmget(key, 'status', 'action_provider', 'action_name', 'actor_id')
-    .catch(() => null);
+  const reply = await send<Array<string | null>>(
+    cluster,
+    'hmget',
+    key,
+    ...['status', 'action_provider', 'action_name', 'actor_id'],
+  ).catch(wrongType);
   return reply && reply.some((v) => v !== null) ? reply : null;
 }
 
@@ -105,7 +120,7 @@ function actionOf(job: Array<string | null>): string {
 const filterJobs: Emulated = async (cluster, [index], argv) => {
   const [oldPrefix, newPrefix, from, count, status, action, actor, idPrefix, enough] = argv;
   const start = Number(from);
-  const ids = await cluster.zrevrange(index!, start, start + Number(count) - 1);
+  const ids = await send<string[]>(cluster, 'zrevrange', index!, start, start + Number(count) - 1);
   const wanted = (id: string) => idPrefix === '' || id.startsWith(idPrefix!);
   return matching(
     ids,
@@ -138,9 +153,9 @@ const fileJobs: Emulated = async (cluster, keyList, argv) => {
     Array.from({ length: count }, async (_, i) => {
       const [jobKey, indexKey] = [keyList[1 + 2 * i]!, keyList[2 + 2 * i]!];
       const [id, score, ws] = [argv[3 * i]!, argv[3 * i + 1]!, argv[3 * i + 2]!];
-      if ((await cluster.exists(jobKey)) === 0) return -1;
-      const added = await cluster.zadd(indexKey, 'NX', score, id);
-      await cluster.sadd(workspaces!, ws);
+      if ((await send<number>(cluster, 'exists', jobKey)) === 0) return -1;
+      const added = await send<number>(cluster, 'zadd', indexKey, 'NX', score, id);
+      await send(cluster, 'sadd', workspaces!, ws);
       return Number(added);
     }),
   );

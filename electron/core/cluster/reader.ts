@@ -1,7 +1,7 @@
 import type { Cluster, Redis } from 'ioredis';
 import type { CoreContext } from '../context';
 import { emulatedScript } from './index-scripts';
-import { clusterDbsize, scanMasters, scatterPipeline } from './scatter';
+import { clusterDbsize, scanCluster, scatterPipeline } from './scatter';
 
 /**
  * The Cluster client as the single-server code expects a client to behave, for the reads,
@@ -9,7 +9,7 @@ import { clusterDbsize, scanMasters, scatterPipeline } from './scatter';
  *
  * - `pipeline()` and `mget` send each key's commands on their own (auto-pipelined per master)
  *   instead of being refused for naming several slots;
- * - `scan` walks every master in turn behind one cursor, `dbsize` sums them;
+ * - `scan` walks every master by hash slot, its cursor the next slot, `dbsize` sums the masters;
  * - the scripts that build job keys from an index answer from per-key reads (index-scripts.ts).
  *
  * Everything else goes to the Cluster client as it is. MULTI is not changed: what needs one slot
@@ -29,7 +29,7 @@ export function clusterReader(cluster: Cluster): Redis {
               Promise.all(keyArgs.flat().map((key) => target.get(key)));
           case 'scan':
             return (cursor: string | number, ...args: unknown[]) =>
-              scanMasters(target, String(cursor), args);
+              scanCluster(target, String(cursor), args);
           case 'dbsize':
             return () => clusterDbsize(target);
         }

@@ -1,4 +1,5 @@
-import type { Cluster, Redis } from 'ioredis';
+import { Command, type Cluster, type Redis } from 'ioredis';
+import { KeyspaceWalker } from './keyspace-walk';
 
 /**
  * Per-key reads and writes on a Redis Cluster, and walks over every master (docs/topologies.md
@@ -8,6 +9,33 @@ import type { Cluster, Redis } from 'ioredis';
  */
 
 type Reply = [Error | null, unknown];
+
+/**
+ * Errors of a command sent to a node that does not hold its key's slot (now, or yet), and of an
+ * auto-pipeline whose slots stopped sharing a node while it was made.
+ */
+const REDIRECTED = /^(MOVED|ASK|TRYAGAIN|CLUSTERDOWN)\b|slots allocation group/;
+
+/**
+ * One keyed command through the Cluster client. ioredis does not redirect an auto-pipelined
+ * command that a node answers MOVED or ASK (a resharding, a failover); sent again on its own, the
+ * client follows the redirection as it does for any command.
+ */
+export async function sendRouted(
+  cluster: Cluster,
+  name: string,
+  args: unknown[],
+): Promise<unknown> {
+  const send = (cluster as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[name];
+  if (!send) throw new Error(`no such command: ${name}`);
+  try {
+    return await send.apply(cluster, args);
+  } catch (error) {
+    if (!REDIRECTED.test(String((error as Error)?.message))) throw error;
+    const command = new Command(name, args as string[], { replyEncoding: 'utf8' });
+    return cluster.sendCommand(command);
+  }
+}
 type Queued = { name: string; args: unknown[] };
 
 /** Runs queued commands, those of one key one after another and the keys side by side. */
@@ -18,13 +46,12 @@ async function runQueued(cluster: Cluster, queued: Queued[]): Promise<Reply[]> {
     const key = String(command.args[0] ?? '');
     byKey.set(key, [...(byKey.get(key) ?? []), i]);
   });
-  const send = cluster as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
   await Promise.all(
     [...byKey.values()].map(async (indexes) => {
       for (const i of indexes) {
         const { name, args } = queued[i]!;
         try {
-          replies[i] = [null, await send[name]!.apply(cluster, args)];
+          replies[i] = [null, await sendRouted(cluster, name, args)];
         } catch (error) {
           replies[i] = [error as Error, null];
         }
@@ -71,32 +98,60 @@ export async function mastersOf(cluster: Cluster): Promise<Array<{ name: string;
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
+/** The literal start of a SCAN MATCH pattern (up to its first glob character) and its matcher. */
+export function globParts(pattern: string): { prefix: string; match: RegExp } {
+  let prefix = '';
+  let literal = true;
+  let source = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const ch = pattern[i]!;
+    if (ch === '\\' && i + 1 < pattern.length) {
+      const next = pattern[++i]!;
+      if (literal) prefix += next;
+      source += next.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+      continue;
+    }
+    if (ch === '*' || ch === '?' || ch === '[') literal = false;
+    if (ch === '*') source += '.*';
+    else if (ch === '?') source += '.';
+    else if (ch === '[') {
+      const close = pattern.indexOf(']', i + 2);
+      const body = pattern.slice(i + 1, close < 0 ? pattern.length : close);
+      source += `[${body.replace(/\\/g, '\\\\')}]`;
+      i = close < 0 ? pattern.length : close;
+    } else {
+      if (literal) prefix += ch;
+      source += ch.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+    }
+  }
+  return { prefix, match: new RegExp(`^${source}$`, 's') };
+}
+
 /**
- * SCAN over every master in turn, with one cursor: "0" starts (and ends) the walk, any other is
- * `<master address>@<that master's cursor>`. A master that is gone since (a failover) is passed
- * over; docs/topologies.md says which walks must be exact through a failover and how.
+ * SCAN on a cluster: a step of the keyspace walk by hash slot (keyspace-walk.ts), whose position,
+ * the next slot, is the cursor ("0" starts and ends the walk as SCAN's does). It means the same on
+ * every node, so a walk resumed later is exact through a failover and a resharding
+ * (docs/topologies.md "Redis Cluster"). MATCH and COUNT are honoured; COUNT bounds the keys a step
+ * reads, as SCAN's hint does.
  */
-export async function scanMasters(
+export async function scanCluster(
   cluster: Cluster,
   cursor: string,
   args: unknown[],
 ): Promise<[string, string[]]> {
-  const masters = await mastersOf(cluster);
-  const at = cursor.lastIndexOf('@');
-  const name = at > 0 ? cursor.slice(0, at) : '';
-  let index = at > 0 ? masters.findIndex((m) => m.name >= name) : 0;
-  let nodeCursor = at > 0 && masters[index]?.name === name ? cursor.slice(at + 1) : '0';
-  if (index < 0) return ['0', []];
-  const master = masters[index]!;
-  const [next, found] = (await master.node.scan(nodeCursor, ...(args as ['MATCH', string]))) as [
-    string,
-    string[],
-  ];
-  nodeCursor = next;
-  if (nodeCursor === '0') index += 1;
-  const following = masters[index];
-  if (!following) return ['0', found];
-  return [`${following.name}@${nodeCursor}`, found];
+  let pattern = '*';
+  let count = 1000;
+  for (let i = 0; i + 1 < args.length; i += 2) {
+    const option = String(args[i]).toUpperCase();
+    if (option === 'MATCH') pattern = String(args[i + 1]);
+    if (option === 'COUNT') count = Number(args[i + 1]) || count;
+  }
+  const { prefix, match } = globParts(pattern);
+  const from = /^\d+$/.test(cursor) ? Number(cursor) : 0;
+  const walker = new KeyspaceWalker(cluster, { prefix, keysPerBatch: count });
+  const batch = await walker.read(from);
+  const found = batch.slots.flatMap((slot) => slot.keys).filter((key) => match.test(key));
+  return [batch.last ? '0' : String(batch.next), found];
 }
 
 /** Keys in the whole cluster: the sum of every master's DBSIZE. */

@@ -88,7 +88,8 @@ export class QueueCore {
     this.handlers = createHandlers(this.ctx, new EnqueueBatcher(this.ctx));
     this.redis.on('ready', () => {
       this.readies += 1;
-      void failures.flush(this.redis);
+      // On a cluster, through the Cluster client, one key at a time (telemetry/dual-write-failures.ts).
+      void failures.flush(this.clusterCtx?.redis ?? this.redis);
     });
   }
 
@@ -257,7 +258,7 @@ export class QueueCore {
   async close(): Promise<void> {
     this.stopSweep?.();
     await Promise.all([...this.indexers].map((indexer) => indexer.stop()));
-    await this.ctx.failures.flush(this.redis);
+    await this.ctx.failures.flush(this.clusterCtx?.redis ?? this.redis);
     if (this.ownsClient) this.redis.disconnect();
   }
 }

@@ -1,6 +1,7 @@
 import { keys } from '../../keys';
 import { confirmedOnCluster } from '../confirmed';
 import { enqueueCluster, enqueueManyCluster } from '../enqueue-cluster';
+import { countFailedItems, countingFailure } from '../enqueue-failures';
 import { clusterEnqueueKeys } from '../slot-tags';
 import type { ClusterServed } from './types';
 
@@ -35,7 +36,7 @@ export const ENQUEUE_SERVED: ClusterServed = {
     // Confirmed on every master written to (docs/topologies.md "Acknowledged means durable").
     enqueue: (input) =>
       confirmedOnCluster(ctx, 'enqueue', input, enqueueKeys, () =>
-        enqueueCluster(enqueue, ctx, input),
+        countingFailure(ctx, input.workspace_id, () => enqueueCluster(enqueue, ctx, input)),
       ),
     enqueueMany: (input) =>
       confirmedOnCluster(
@@ -43,7 +44,11 @@ export const ENQUEUE_SERVED: ClusterServed = {
         'enqueueMany',
         input,
         () => 'all',
-        () => enqueueManyCluster(enqueue, ctx, input.jobs),
+        async () => {
+          const out = await enqueueManyCluster(enqueue, ctx, input.jobs);
+          await countFailedItems(ctx, input.jobs, out.results);
+          return out;
+        },
       ),
   }),
 };

@@ -1,7 +1,7 @@
 import type { Cluster, Redis } from 'ioredis';
 import type { DivergenceItem, DivergenceReport } from '../../shared/contract';
 import { keys } from '../../electron/core/keys';
-import { slotOf, tagBeside } from '../../electron/core/cluster/slot-tags';
+import { slotOf, tagBeside, tagOfSlot } from '../../electron/core/cluster/slot-tags';
 
 /**
  * One keyspace with every divergence the check reports, written the same way to one server and to
@@ -13,6 +13,11 @@ export const FLAG_ON_MS = Date.parse('2026-02-01T00:00:00.000Z');
 const EARLY = '2026-01-01T00:00:00.000Z';
 const LATE = '2026-03-01T00:00:00.000Z';
 const WORKSPACES = ['ws-a', 'ws-b', 'ws-c'];
+/**
+ * Slots 0 to HOT_SLOTS - 1 hold 40 jobs each (both copies, by a hash tag in the job id), so a
+ * resharding that moves them moves many keys while the walk reads them.
+ */
+export const HOT_SLOTS = 30;
 
 type Writer = Redis | Cluster;
 
@@ -121,6 +126,17 @@ export async function plantKeyspace(w: Writer, masterOf: MasterOf): Promise<Plan
   for (const id of p.moved) {
     // Filed under another workspace than its old hash names, its own copy absent.
     writes.push(w.hset(oldKey(id), job(id, 'ws-other')), w.hset(newKey(id), job(id, 'ws-other')));
+  }
+  for (let slot = 0; slot < HOT_SLOTS; slot++) {
+    for (let n = 0; n < 40; n++) {
+      const id = `hot-{${tagOfSlot(slot)}}-${n}`;
+      const fields = job(id, 'ws-a');
+      if (n === 0) p.mismatch.push(id);
+      writes.push(w.hset(oldKey(id), fields));
+      writes.push(
+        w.hset(keys.newJob('ws-a', id), n === 0 ? { ...fields, status: 'failed' } : fields),
+      );
+    }
   }
   // A job too big for one bounded call, its copies differing in one field (large-job.ts).
   const big: Record<string, string> = job('large-1', 'ws-a');

@@ -4,7 +4,7 @@ import type { DivergenceReport } from '../../shared/contract';
 import { clusterContext } from '../../electron/core/cluster-guard';
 import { divergenceCheckCluster } from '../../electron/core/cluster/divergence/check';
 import type { ClusterCheckOptions } from '../../electron/core/cluster/divergence/run';
-import { refreshSlots } from '../../electron/core/cluster/node-view';
+import { parseNodeView, refreshSlots } from '../../electron/core/cluster/node-view';
 import { enqueueOnCluster, SimulatedCrash } from '../../electron/core/cluster/enqueue-protocol';
 import type { CoreContext } from '../../electron/core/context';
 import { divergenceCheck } from '../../electron/core/migration/divergence-check';
@@ -12,6 +12,7 @@ import type { QueueCore } from '../../electron/core/core';
 import { contextOf, useRedis } from '../helpers/core';
 import {
   fullSignature,
+  HOT_SLOTS,
   masterOfSlots,
   plantKeyspace,
   type Planted,
@@ -143,24 +144,36 @@ describe('the divergence check on a cluster (docs/topologies.md "Divergence chec
   }, 120_000);
 
   it('finds exactly the planted divergences on all three masters while a resharding moves slots under the walk', async () => {
+    // The resharding moves the lowest slots of slot 0's master first, one key per MIGRATE; the
+    // walk's steps over them wait until their slots are being moved, so it reads them mid-move.
     const masters = await cluster.masters();
-    const [source, target] = [masters[0]!, masters[1]!];
-    let reshard: Promise<void> | null = null;
-    let finishedDuringWalk = false;
+    const ownerPort = Number(direct.slots[0]![0]!.split(':')[1]);
+    const source = masters.find((n) => n.port === ownerPort)!;
+    const target = masters.find((n) => n !== source)!;
+    const { done } = await startReshard(source, target, HOT_SLOTS, 1);
+    let finished = false;
+    void done.then(() => (finished = true));
+    let readWhileMigrating = 0;
     const report = await checkOnCluster({
       walk: {
-        slotsPerBatch: 64,
+        slotsPerBatch: 4,
         beforeBatch: async (from) => {
-          if (from > 0 && !reshard) reshard = (await startReshard(source, target, 800)).done;
-          else if (reshard && !finishedDuringWalk) await sleep(10);
-          if (from >= 16_000 && reshard && !finishedDuringWalk) {
-            await reshard;
-            finishedDuringWalk = true;
+          if (from >= HOT_SLOTS) return;
+          while (!finished) {
+            const view = parseNodeView(String(await source.client().call('CLUSTER', 'NODES')));
+            const moving = [...(view?.migrating.keys() ?? [])];
+            if (moving.some((slot) => slot >= from && slot < from + 4)) {
+              readWhileMigrating++;
+              return;
+            }
+            if (moving.some((slot) => slot >= from + 4)) return;
+            await sleep(2);
           }
         },
       },
     });
-    expect(finishedDuringWalk).toBe(true);
+    await done;
+    expect(readWhileMigrating).toBeGreaterThan(0);
     expectEveryCategory(report);
     expect(fullSignature(report)).toEqual(expected);
     await cluster.waitHealthy();

@@ -56,11 +56,17 @@ export function clusterTarget(cluster: RedisCluster, core: QueueCore): Target {
   };
 }
 
-/** Redis CPU seconds (user + sys) summed over every server of the target. */
-export async function targetCpuSeconds(target: Target): Promise<number> {
-  let total = 0;
-  for (const server of target.servers) total += await redisCpuSeconds(server);
-  return total;
+/** Redis CPU seconds (user + sys) of every server of the target, and of those that are replicas. */
+export async function targetCpuSeconds(target: Target): Promise<{ all: number; replicas: number }> {
+  let all = 0;
+  let replicas = 0;
+  for (const server of target.servers) {
+    const seconds = await redisCpuSeconds(server);
+    all += seconds;
+    const [role] = (await server.call('ROLE')) as [string];
+    if (role === 'slave') replicas += seconds;
+  }
+  return { all, replicas };
 }
 
 export interface Timed {
@@ -69,6 +75,8 @@ export interface Timed {
   ms: number;
   /** µs of Redis CPU per unit, summed over every server (replication included). */
   redisUsPer: number;
+  /** The part of redisUsPer spent by replicas applying the writes. */
+  replicaUsPer: number;
 }
 
 /** Times `run` doing `units` of work on the target. */
@@ -77,11 +85,13 @@ export async function timed(target: Target, units: number, run: () => Promise<vo
   const t0 = performance.now();
   await run();
   const ms = performance.now() - t0;
-  const cpu = (await targetCpuSeconds(target)) - cpu0;
+  const cpu1 = await targetCpuSeconds(target);
+  const perUnit = (seconds: number) => Math.round(((seconds * 1e6) / units) * 10) / 10;
   return {
     perSec: Math.round((units / ms) * 1000),
     ms: Math.round(ms),
-    redisUsPer: Math.round(((cpu * 1e6) / units) * 10) / 10,
+    redisUsPer: perUnit(cpu1.all - cpu0.all),
+    replicaUsPer: perUnit(cpu1.replicas - cpu0.replicas),
   } satisfies Timed;
 }
 

@@ -4,7 +4,7 @@
  * the divergence check, and a `CLUSTER FAILOVER` during a burst of enqueues. The last line printed
  * is one JSON object of figures (README "Cluster bench", docs/topologies.md "Redis Cluster").
  *
- *   npm run bench:cluster -- --jobs 5000 --pairs 50000 --failover-calls 300   (the defaults)
+ *   npm run bench:cluster -- --jobs 5000 --pairs 50000 --failover-calls 300 --rounds 2   (the defaults)
  */
 import { QueueCore } from '../../electron/core/core';
 import { startRedisCluster } from '../helpers/redis-cluster';
@@ -31,6 +31,8 @@ function argValue(name: string, fallback: number): number {
 const JOBS = argValue('--jobs', 5000);
 const PAIRS = argValue('--pairs', 50_000);
 const FAILOVER_CALLS = argValue('--failover-calls', 300);
+/** Rounds of the enqueue variants, cluster and standalone in turn; each figure is its best round. */
+const ROUNDS = argValue('--rounds', 2);
 const WARMUP = 200;
 const IN_FLIGHT = 64;
 const BULK = 1000;
@@ -52,25 +54,30 @@ const variants = {
     }),
 };
 
-/** Each enqueue variant on a target: warmed up, then timed from an empty keyspace with the flag on. */
-async function enqueueOn(target: Target): Promise<Record<keyof typeof variants, Timed>> {
-  const figures = {} as Record<keyof typeof variants, Timed>;
+type EnqueueFigures = Partial<Record<keyof typeof variants, Timed>>;
+
+/**
+ * Each enqueue variant on a target, timed from an empty keyspace with the flag on (warmed up in
+ * the first round); a figure is the variant's best round, for a machine busy with other work.
+ */
+async function enqueueOn(target: Target, round: number, best: EnqueueFigures): Promise<void> {
   for (const [name, variant] of Object.entries(variants) as Array<
     [keyof typeof variants, (typeof variants)[keyof typeof variants]]
   >) {
+    if (round === 1) {
+      await target.reset();
+      await flagOn(target);
+      await variant(target, `warm-${name}`, WARMUP);
+    }
     await target.reset();
     await flagOn(target);
-    await variant(target, `warm-${name}`, WARMUP);
-    await target.reset();
-    await flagOn(target);
-    figures[name] = await timed(target, JOBS, () => variant(target, name, JOBS));
+    const f = await timed(target, JOBS, () => variant(target, `${name}-${round}`, JOBS));
     expectCount(`${target.name} ${name} jobs`, (await scanAll(target, 'ai:jobs:*')).length, JOBS);
-    const f = figures[name];
+    if (!best[name] || f.perSec > best[name].perSec) best[name] = f;
     console.log(
-      `${target.name} ${name}: ${f.perSec} jobs/s (${f.ms} ms), Redis CPU ${f.redisUsPer} µs/job`,
+      `${target.name} ${name}#${round}: ${f.perSec} jobs/s (${f.ms} ms), Redis CPU ${f.redisUsPer} µs/job (replicas ${f.replicaUsPer})`,
     );
   }
-  return figures;
 }
 
 function describeCheck(name: string, f: DivergenceFigures): void {
@@ -83,7 +90,7 @@ function describeCheck(name: string, f: DivergenceFigures): void {
 
 async function main(): Promise<void> {
   console.log(
-    `cluster bench: ${JOBS} jobs per enqueue variant (${IN_FLIGHT} in flight with request ids, bulk ${BULK}), ${PAIRS} pairs checked, ${FAILOVER_CALLS}+ calls through a failover`,
+    `cluster bench: ${JOBS} jobs per enqueue variant and round (${ROUNDS} rounds, best kept; ${IN_FLIGHT} in flight with request ids, bulk ${BULK}), ${PAIRS} pairs checked, ${FAILOVER_CALLS}+ calls through a failover`,
   );
   const server = await startRedisServer();
   const cluster = await startRedisCluster().catch(async (error: unknown) => {
@@ -102,8 +109,14 @@ async function main(): Promise<void> {
     console.log(
       `standalone on port ${server.port}; cluster of ${(await cluster.masters()).length} masters and ${(await cluster.replicas()).length} replicas on ports ${cluster.nodes.map((n) => n.port).join(', ')}`,
     );
-    const clusterEnqueue = await enqueueOn(onCluster);
-    const standaloneEnqueue = await enqueueOn(standalone);
+    const clusterBest: EnqueueFigures = {};
+    const standaloneBest: EnqueueFigures = {};
+    for (let round = 1; round <= ROUNDS; round++) {
+      await enqueueOn(onCluster, round, clusterBest);
+      await enqueueOn(standalone, round, standaloneBest);
+    }
+    const clusterEnqueue = clusterBest as Required<EnqueueFigures>;
+    const standaloneEnqueue = standaloneBest as Required<EnqueueFigures>;
     const clusterCheck = await divergenceOn(onCluster, PAIRS);
     describeCheck('cluster', clusterCheck);
     const standaloneCheck = await divergenceOn(standalone, PAIRS);
@@ -156,6 +169,10 @@ async function main(): Promise<void> {
         standalone_64: standaloneEnqueue.enqueue_64.redisUsPer,
         cluster_bulk: clusterEnqueue.enqueue_bulk.redisUsPer,
         standalone_bulk: standaloneEnqueue.enqueue_bulk.redisUsPer,
+      },
+      cluster_replica_cpu_us_per_job: {
+        enqueue_64: clusterEnqueue.enqueue_64.replicaUsPer,
+        enqueue_bulk: clusterEnqueue.enqueue_bulk.replicaUsPer,
       },
       redis_cpu_us_per_pair: {
         cluster: clusterCheck.served ? clusterCheck.redis_us_per_pair : null,

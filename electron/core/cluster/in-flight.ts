@@ -1,5 +1,6 @@
 import type { Cluster } from 'ioredis';
 import type { JobRow } from '../../../shared/contract';
+import { INTENT_TTL_MS } from './enqueue-protocol';
 import { mastersOf, sendRouted } from './scatter';
 import { INTENT_PREFIX } from './slot-tags';
 
@@ -39,12 +40,25 @@ export async function jobsInFlight(cluster: Cluster): Promise<Set<string>> {
 }
 
 /**
+ * Whether a job could still have an intent: the copy a cluster enqueue wrote carries the call's
+ * start as `enqueued_at`, and no intent outlives INTENT_TTL_MS.
+ */
+function mayBeInFlight(row: JobRow, now: number): boolean {
+  const started = Date.parse(row.enqueued_at ?? '');
+  return Number.isFinite(started) && started > now - INTENT_TTL_MS;
+}
+
+/**
  * Rows missing a copy whose enqueue is still in flight are shown as such, not as divergent
- * (docs/topologies.md "Redis Cluster"). The intents are looked for only when a row misses a copy.
+ * (docs/topologies.md "Cluster reads"). The intents are looked for (a SCAN of each master) only
+ * when a row misses a copy and was enqueued recently enough to have one.
  */
 export async function markInFlight(cluster: Cluster, rows: JobRow[]): Promise<void> {
+  const now = Date.now();
   const missing = rows.filter(
-    (row) => row.sync.state === 'missing_in_new' || row.sync.state === 'missing_in_old',
+    (row) =>
+      (row.sync.state === 'missing_in_new' || row.sync.state === 'missing_in_old') &&
+      mayBeInFlight(row, now),
   );
   if (missing.length === 0) return;
   const inFlight = await jobsInFlight(cluster);

@@ -152,7 +152,10 @@ describe('the divergence check on a cluster (docs/topologies.md "Divergence chec
     const target = masters.find((n) => n !== source)!;
     const { done } = await startReshard(source, target, HOT_SLOTS, 1);
     let finished = false;
-    void done.then(() => (finished = true));
+    void done.then(
+      () => (finished = true),
+      () => (finished = true),
+    );
     let readWhileMigrating = 0;
     const report = await checkOnCluster({
       walk: {

@@ -93,7 +93,10 @@ describe('walking a cluster by hash slot (docs/topologies.md "Walking a cluster"
     const { done } = await startReshard(source, target, HOT_SLOTS, 1);
     let readWhileMigrating = 0;
     let finished = false;
-    void done.then(() => (finished = true));
+    void done.then(
+      () => (finished = true),
+      () => (finished = true),
+    );
     const seen = await walkAll({
       slotsPerBatch: 4,
       beforeBatch: async (from) => {

@@ -44,13 +44,32 @@ function command(cluster: Cluster): Call {
   return fn.bind(cluster);
 }
 
+/** How long a read is tried again while the cluster settles (a failover's election, a move). */
+const RETRY_FOR_MS = 15_000;
+
+/**
+ * Sends the read, again after a pause while it fails: a read changes nothing, and during a
+ * failover a master answers CLUSTERDOWN, TRYAGAIN or not at all until its replica takes over.
+ */
+async function send(cluster: Cluster, key: string, mode: string): Promise<Buffer[]> {
+  const deadline = Date.now() + RETRY_FOR_MS;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await command(cluster)(1, key, INLINE_LIMITS.fields, INLINE_LIMITS.bytes, mode);
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(50 * 2 ** attempt, 1000)));
+    }
+  }
+}
+
 /** Reads one key: a whole hash ('hash'), or only its type and workspace ('peek'). */
 export async function readKey(
   cluster: Cluster,
   key: string,
   mode: 'hash' | 'peek',
 ): Promise<KeyRead> {
-  const reply = await command(cluster)(1, key, INLINE_LIMITS.fields, INLINE_LIMITS.bytes, mode);
+  const reply = await send(cluster, key, mode);
   const head = reply[0]!.toString();
   switch (head) {
     case 'none':

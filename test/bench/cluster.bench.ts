@@ -122,7 +122,7 @@ async function main(): Promise<void> {
     const standaloneCheck = await divergenceOn(standalone, PAIRS);
     describeCheck('standalone', standaloneCheck);
     // Last: the failovers leave the cluster with other masters than it started with.
-    const burst = (mode: 'manual' | 'kill') =>
+    const burst = (mode: 'manual' | 'takeover' | 'kill') =>
       failoverBurst(cluster, onCluster, {
         calls: FAILOVER_CALLS,
         callers: 8,
@@ -131,6 +131,8 @@ async function main(): Promise<void> {
       });
     const failover = await burst('manual');
     console.log(`CLUSTER FAILOVER during a burst: ${JSON.stringify(failover)}`);
+    const takeover = await burst('takeover');
+    console.log(`CLUSTER FAILOVER TAKEOVER during a burst: ${JSON.stringify(takeover)}`);
     const killed = await burst('kill');
     console.log(`master SIGKILLed during a burst: ${JSON.stringify(killed)}`);
 
@@ -157,6 +159,10 @@ async function main(): Promise<void> {
       failover_confirmed_lost: failover.confirmed_lost,
       failover_duplicates: failover.duplicates,
       failover_ms: failover.failover_ms,
+      takeover_calls: takeover.calls,
+      takeover_retried_attempts: takeover.retried_attempts,
+      takeover_confirmed_lost: takeover.confirmed_lost,
+      takeover_duplicates: takeover.duplicates,
       kill_failover_calls: killed.calls,
       kill_failover_retried_attempts: killed.retried_attempts,
       kill_failover_confirmed_lost: killed.confirmed_lost,

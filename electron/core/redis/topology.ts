@@ -111,7 +111,7 @@ export const CLUSTER_READY_OPERATIONS: readonly string[] = [
   ...CLUSTER_SERVED_OPERATIONS,
 ];
 
-export const CLUSTER_NOTE = `Redis Cluster is not supported yet: only ${CLUSTER_READY_OPERATIONS.join(', ')} work (CLI: topology, flags get, get, inspect, enqueue, workspaces, list, metrics, audit, overview, find, queue, index); every other operation is refused before anything is sent, because its scripts span hash slots. Use a standalone or Sentinel-managed Redis for them (docs/topologies.md).`;
+export const CLUSTER_NOTE = `Redis Cluster is not supported yet: only ${CLUSTER_READY_OPERATIONS.join(', ')} work (CLI: topology, flags get, get, inspect, enqueue, workspaces, list, metrics, audit, overview, find, queue, index, divergence, reports, report); every other operation is refused before anything is sent, because its scripts span hash slots. Use a standalone or Sentinel-managed Redis for them (docs/topologies.md).`;
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;

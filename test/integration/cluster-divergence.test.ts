@@ -9,6 +9,7 @@ import { enqueueOnCluster, SimulatedCrash } from '../../electron/core/cluster/en
 import type { CoreContext } from '../../electron/core/context';
 import { divergenceCheck } from '../../electron/core/migration/divergence-check';
 import type { QueueCore } from '../../electron/core/core';
+import { run } from '../../electron/cli/run';
 import { contextOf, useRedis } from '../helpers/core';
 import {
   fullSignature,
@@ -53,6 +54,17 @@ beforeEach(async () => {
   expected = fullSignature(one);
 }, 60_000);
 
+async function cli(...argv: string[]) {
+  let out = '';
+  let err = '';
+  const code = await run(argv, {
+    stdout: { write: (text: string) => (out += text) },
+    stderr: { write: (text: string) => (err += text) },
+    env: { REDIS_URL: cluster.url, QUEUESCOPE_OPERATOR: 'ops' },
+  });
+  return { code, out, err };
+}
+
 const checkOnCluster = (options: Partial<ClusterCheckOptions> = {}) =>
   divergenceCheckCluster(clusterCtx, {}, {}, { ...OPTS, ...options });
 
@@ -84,6 +96,31 @@ describe('the divergence check on a cluster (docs/topologies.md "Divergence chec
     expect(listed[0]!.id).toBe(report.id);
     const again = (await core.invoke('divergenceReport', { id: report.id })) as DivergenceReport;
     expect(fullSignature(again)).toEqual(expected);
+  });
+
+  it('a check scoped to one workspace reports exactly what the same scoped check reports on one server', async () => {
+    const one = await divergenceCheck(
+      contextOf(standalone.core()),
+      { workspace_id: 'ws-b' },
+      {},
+      OPTS,
+    );
+    const scoped = await divergenceCheckCluster(clusterCtx, { workspace_id: 'ws-b' }, {}, OPTS);
+    expect(scoped.workspace_id).toBe('ws-b');
+    expect(scoped.items.length).toBeGreaterThan(0);
+    expect(fullSignature(scoped)).toEqual(fullSignature(one));
+  });
+
+  it("the command line's divergence, reports and report answer on the cluster as on one server", async () => {
+    const check = await cli('--json', 'divergence');
+    expect(check.code).toBe(1); // diverged (README, "Command line")
+    const report = JSON.parse(check.out) as DivergenceReport;
+    expect(fullSignature(report)).toEqual(expected);
+    const listed = JSON.parse((await cli('--json', 'reports')).out) as DivergenceReport[];
+    expect(listed[0]!.id).toBe(report.id);
+    const read = await cli('--json', 'report', report.id);
+    expect(read.code).toBe(0);
+    expect(fullSignature(JSON.parse(read.out) as DivergenceReport)).toEqual(expected);
   });
 
   it('does not report a job whose enqueue is in flight (its intent is live)', async () => {

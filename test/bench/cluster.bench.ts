@@ -1,8 +1,9 @@
 /**
  * The same work on a 3-master, 3-replica Redis Cluster and on one standalone redis-server, in one
  * run on one machine: enqueue with request ids (64 calls in flight, and enqueueMany in batches),
- * the divergence check, and a `CLUSTER FAILOVER` during a burst of enqueues. The last line printed
- * is one JSON object of figures (README "Cluster bench", docs/topologies.md "Redis Cluster").
+ * the divergence check, and failovers of the queue's master during bursts of enqueues (coordinated,
+ * takeover, SIGKILL). The last line printed is one JSON object of figures (README "Cluster
+ * figures", docs/topologies.md "Cluster figures").
  *
  *   npm run bench:cluster -- --jobs 5000 --pairs 50000 --failover-calls 300 --rounds 2   (the defaults)
  */

@@ -80,7 +80,7 @@ test.describe('the console on a Redis Cluster', () => {
       .locator('.conn .badge')
       .filter({ has: page.getByRole('status', { name: 'Connection state: Connected' }) });
 
-  test('loads and names the cluster, turns dual-write on, enqueues through the form, lists, finds and opens the job', async ({
+  test('loads and names the cluster, turns dual-write on, enqueues through the form, lists, finds and opens the job, and a check finds a planted mismatch', async ({
     page,
   }) => {
     test.setTimeout(180_000);
@@ -162,6 +162,26 @@ test.describe('the console on a Redis Cluster', () => {
       await expect(drawer(page)).toContainText('gmail.send');
       await expect(drawer(page)).not.toContainText('no copy');
       await page.screenshot({ path: test.info().outputPath('console-cluster.png') });
+    });
+
+    await test.step('a divergence check over every master finds a mismatch planted in one', async () => {
+      await direct.hset(`ai:job:ws-cluster:${jobId}`, 'status', 'running');
+      await page
+        .getByRole('navigation', { name: 'Screens' })
+        .getByRole('button', { name: 'Migration' })
+        .click();
+      const panel = page.getByRole('region', { name: 'Divergence between the schemas' });
+      await panel.getByRole('button', { name: 'Run divergence check' }).click();
+      await expect(panel.getByRole('status').filter({ hasText: 'completed' })).toBeVisible({
+        timeout: 60_000,
+      });
+      await panel.getByRole('button', { name: 'Mismatch (1)' }).click();
+      const table = panel.getByRole('table', { name: 'Divergent jobs' });
+      await expect(table.getByRole('row')).toHaveCount(2);
+      await table.getByRole('row', { name: new RegExp(jobId.slice(-8)) }).click();
+      const diff = panel.getByRole('table', { name: `Diff of ${jobId}` });
+      await expect(diff.getByRole('row', { name: /status/ })).toHaveClass(/differs/);
+      await page.screenshot({ path: test.info().outputPath('console-cluster-divergence.png') });
     });
   });
 });

@@ -25,6 +25,8 @@ import clusterEnqueueRollbackLua from './lua/cluster/enqueue-rollback.lua?raw';
 import clusterCopyCasLua from './lua/cluster/copy-cas.lua?raw';
 import clusterPushOnceLua from './lua/cluster/push-once.lua?raw';
 import clusterQueueRemoveLua from './lua/cluster/queue-remove.lua?raw';
+import clusterRepairCommitLua from './lua/cluster/repair-commit.lua?raw';
+import clusterDropIdempotencyLua from './lua/cluster/drop-idempotency.lua?raw';
 import fieldLua from './lua/includes/field.lua?raw';
 import fingerprintLua from './lua/includes/fingerprint.lua?raw';
 import jsonEqualLua from './lua/includes/json-equal.lua?raw';
@@ -251,6 +253,20 @@ export const scripts = {
     file: 'cluster/queue-remove.lua',
     lua: clusterQueueRemoveLua,
     keys: ['queue'],
+    perItemKeys: [],
+  }),
+  clusterRepairCommit: script({
+    command: 'qs_cluster_repair_commit_v1',
+    file: 'cluster/repair-commit.lua',
+    lua: clusterRepairCommitLua,
+    keys: ['staging', 'target'],
+    perItemKeys: [],
+  }),
+  clusterDropIdempotency: script({
+    command: 'qs_cluster_drop_idempotency_v1',
+    file: 'cluster/drop-idempotency.lua',
+    lua: clusterDropIdempotencyLua,
+    keys: ['idempotency', 'intent'],
     perItemKeys: [],
   }),
 };

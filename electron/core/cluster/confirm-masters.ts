@@ -63,7 +63,9 @@ export async function confirmOnMasters(
   const worst = failed[0] ?? needed[0]!;
   return {
     required: Math.max(...needed.map((c) => c.required)),
-    acknowledged: failed.length ? Math.min(...failed.map((c) => c.acknowledged)) : worst.acknowledged,
+    acknowledged: failed.length
+      ? Math.min(...failed.map((c) => c.acknowledged))
+      : worst.acknowledged,
     timeoutMs: policy.timeoutMs,
     connectionChanged: needed.some((c) => c.connectionChanged),
   };

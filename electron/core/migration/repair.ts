@@ -12,7 +12,7 @@ import { NotFoundError } from '../errors';
 import { keys } from '../keys';
 import { checkStore } from './check-store';
 import type { CheckOptions } from './check-state';
-import { divergenceCheck } from './divergence-check';
+import { divergenceCheck, type CheckInput } from './divergence-check';
 import { ProgressMeter } from './progress';
 import { reportItems } from './report-store';
 import { applyFix } from './repair-fix';
@@ -26,6 +26,20 @@ export interface RepairInput {
   backfill?: boolean | undefined;
   dry_run: boolean;
 }
+
+/**
+ * How a repair checks and fixes: on one server the divergence check and the repair scripts; a
+ * Redis Cluster passes its own (docs/topologies.md "Repair on a cluster").
+ */
+export interface RepairVia {
+  check: (ctx: CoreContext, input: CheckInput, call: CallContext) => Promise<DivergenceReport>;
+  applyFix: (ctx: CoreContext, item: DivergenceItem) => Promise<FixOutcome>;
+}
+
+const ONE_SERVER: RepairVia = {
+  check: (ctx, input, call) => divergenceCheck(ctx, input, call),
+  applyFix,
+};
 
 /** Lines of the plan and of the skipped list carried in the result; counts stay exact. */
 const LIST_CAP = 1000;
@@ -116,13 +130,14 @@ async function applyPage(
   fixes: Fix[],
   result: RepairResult,
   marks: RepairMarks,
+  via: RepairVia,
 ): Promise<void> {
   const limit = pLimit(IN_FLIGHT);
   await Promise.all(
     fixes.map((fix) =>
       limit(async () => {
         if (result.stopped) return;
-        const outcome = fix.manual ? skippedFor(fix.manual) : await applyFix(ctx, fix.item);
+        const outcome = fix.manual ? skippedFor(fix.manual) : await via.applyFix(ctx, fix.item);
         record(result, fix.item.job_id, outcome);
         marks.add(fix.item, outcome);
       }),
@@ -140,8 +155,9 @@ export async function repair(
   input: RepairInput,
   call: CallContext,
   checkOptions: Partial<CheckOptions> = {},
+  via: RepairVia = ONE_SERVER,
 ): Promise<RepairResult> {
-  const fresh = input.report_id ? null : await freshReport(ctx, input, call, checkOptions);
+  const fresh = input.report_id ? null : await freshReport(ctx, input, call, checkOptions, via);
   const reportId = input.report_id ?? fresh!.id;
   if (!(await checkStore(ctx).exists(keys.divergenceReport(reportId))))
     throw new NotFoundError(
@@ -195,7 +211,7 @@ export async function repair(
       if (input.dry_run) {
         for (const fix of fixes) if (fix.manual) result.skipped_count!++;
       } else {
-        await applyPage(ctx, fixes, result, marks);
+        await applyPage(ctx, fixes, result, marks, via);
         await marks.flush();
       }
       done += fixes.length;
@@ -216,6 +232,7 @@ async function freshReport(
   input: RepairInput,
   call: CallContext,
   checkOptions: Partial<CheckOptions>,
+  via: RepairVia,
 ): Promise<DivergenceReport> {
   const checkCall: CallContext = {
     ...(call.signal ? { signal: call.signal } : {}),
@@ -223,5 +240,6 @@ async function freshReport(
       ? { onProgress: (p) => call.onProgress?.({ ...p, phase: `check: ${p.phase}` }) }
       : {}),
   };
+  if (via !== ONE_SERVER) return via.check(ctx, { workspace_id: input.workspace_id }, checkCall);
   return divergenceCheck(ctx, { workspace_id: input.workspace_id }, checkCall, checkOptions);
 }

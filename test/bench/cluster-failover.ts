@@ -27,6 +27,12 @@ export interface FailoverFigures {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** An attempt's error as one short word: its code and outcome (unconfirmed, unknown) if any. */
+function describeError(error: unknown): string {
+  const e = error as { code?: string; details?: { outcome?: string } };
+  return [e.code ?? 'error', e.details?.outcome].filter(Boolean).join('/');
+}
+
 /** The master whose slot holds the queue: every enqueue pushes there. */
 async function queueMaster(cluster: RedisCluster, data: Cluster) {
   const slot = Number(await data.call('CLUSTER', 'KEYSLOT', keys.queue));
@@ -78,12 +84,15 @@ export async function failoverBurst(
   const data = target.data as Cluster;
   const master = await queueMaster(cluster, data);
   const answers = new Map<string, string>();
+  /** How each request id was answered: its outcome and the errors of the attempts before. */
+  const history = new Map<string, string[]>();
   let retried = 0;
   let next = 0;
   let failover: Promise<unknown> | null = null;
   let failoverDone = false;
   let failoverMs = 0;
   let afterFailover = 0;
+  const note = (rid: string, what: string) => history.set(rid, [...(history.get(rid) ?? []), what]);
   // The callers go on until the failover is over and some calls went to the new master.
   const caller = async () => {
     while (next < options.calls || !failoverDone || afterFailover < options.callers * 5) {
@@ -102,9 +111,11 @@ export async function failoverBurst(
         try {
           const answer = await target.core.invoke('enqueue', job);
           answers.set(job.client_request_id, answer.job_id);
+          note(job.client_request_id, answer.outcome);
           break;
         } catch (error) {
           retried += 1;
+          note(job.client_request_id, describeError(error));
           if (attempt > 300) throw error;
           await sleep(100);
         }
@@ -119,8 +130,14 @@ export async function failoverBurst(
   const queued = new Map<string, number>();
   for (const id of queue) queued.set(id, (queued.get(id) ?? 0) + 1);
   let lost = 0;
-  for (const id of answers.values()) {
-    if (!(await data.exists(keys.oldJob(id))) || !queued.get(id)) lost += 1;
+  for (const [rid, id] of answers) {
+    const old = await data.exists(keys.oldJob(id));
+    if (old && queued.get(id)) continue;
+    lost += 1;
+    const gone = [old ? '' : 'old copy', queued.get(id) ? '' : 'queue entry'].filter(Boolean);
+    console.log(
+      `  ${options.mode}: acknowledged ${rid} (${id}) lost its ${gone.join(' and ')}; answers: ${history.get(rid)!.join(', ')}`,
+    );
   }
   const jobsByRequest = new Map<string, string[]>();
   for (const key of await scanAll(target, `${keys.oldJob('')}*`)) {

@@ -123,6 +123,29 @@ describe('enqueue', () => {
     expect(total).toEqual({ ...counted, ...failed });
   });
 
+  it('dual-writes a new copy equal to the old one, field for field and in encoding, with no expiry, short or long params', async () => {
+    const core = env.core({ defaultFlag: 'on' });
+    // Params over 64 bytes take Redis's hash table encoding, shorter ones its compact listpack.
+    const { results } = await core.invoke('enqueueMany', {
+      jobs: [
+        sampleJob({ params: { n: 1 } }),
+        sampleJob({ params: { text: 'y'.repeat(200) }, client_request_id: 'req-long' }),
+      ],
+    });
+    const encodings: string[] = [];
+    for (const r of results) {
+      if (r.outcome !== 'enqueued') throw new Error(JSON.stringify(r));
+      const [oldKey, newKey] = [keys.oldJob(r.job_id), keys.newJob('ws-1', r.job_id)];
+      expect(await env.redis.hgetall(newKey)).toEqual(await env.redis.hgetall(oldKey));
+      const encoding = await env.redis.object('ENCODING', newKey);
+      expect(encoding).toBe(await env.redis.object('ENCODING', oldKey));
+      encodings.push(String(encoding));
+      expect(await env.redis.ttl(newKey)).toBe(-1);
+    }
+    expect(encodings).toEqual(['listpack', 'hashtable']);
+    expect(await env.redis.ttl(keys.idempotency('ws-1', 'req-long'))).toBeGreaterThan(0);
+  });
+
   it('stamps every job with enqueued_at and the same instant as its index score', async () => {
     const core = env.core({ defaultFlag: 'on' });
     const before = Date.now();

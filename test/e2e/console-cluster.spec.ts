@@ -80,7 +80,7 @@ test.describe('the console on a Redis Cluster', () => {
       .locator('.conn .badge')
       .filter({ has: page.getByRole('status', { name: 'Connection state: Connected' }) });
 
-  test('loads and names the cluster, turns dual-write on, enqueues through the form, lists, finds and opens the job, and a check finds a planted mismatch', async ({
+  test('loads and names the cluster, turns dual-write on, enqueues through the form, lists, finds and opens the job, and a check finds a planted mismatch that repair fixes', async ({
     page,
   }) => {
     test.setTimeout(180_000);
@@ -164,7 +164,7 @@ test.describe('the console on a Redis Cluster', () => {
       await page.screenshot({ path: test.info().outputPath('console-cluster.png') });
     });
 
-    await test.step('a divergence check over every master finds a mismatch planted in one', async () => {
+    await test.step('a divergence check over every master finds a mismatch planted in one; repair fixes it', async () => {
       await direct.hset(`ai:job:ws-cluster:${jobId}`, 'status', 'running');
       await page
         .getByRole('navigation', { name: 'Screens' })
@@ -182,6 +182,19 @@ test.describe('the console on a Redis Cluster', () => {
       const diff = panel.getByRole('table', { name: `Diff of ${jobId}` });
       await expect(diff.getByRole('row', { name: /status/ })).toHaveClass(/differs/);
       await page.screenshot({ path: test.info().outputPath('console-cluster-divergence.png') });
+
+      await panel.getByRole('button', { name: 'Repair…' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Repair divergent jobs' });
+      await expect(dialog.getByRole('list', { name: 'Repair plan' })).toContainText(
+        `${jobId} (Mismatch): copy old -> new (status)`,
+        { timeout: 30_000 },
+      );
+      expect(await direct.hget(`ai:job:ws-cluster:${jobId}`, 'status')).toBe('running');
+      await dialog.getByRole('button', { name: 'Repair 1 job' }).click();
+      await expect(dialog.getByRole('status')).toContainText('Repaired 1; skipped 0.', {
+        timeout: 30_000,
+      });
+      expect(await direct.hget(`ai:job:ws-cluster:${jobId}`, 'status')).toBe('pending');
     });
   });
 });

@@ -27,6 +27,7 @@ import clusterPushOnceLua from './lua/cluster/push-once.lua?raw';
 import clusterQueueRemoveLua from './lua/cluster/queue-remove.lua?raw';
 import clusterRepairCommitLua from './lua/cluster/repair-commit.lua?raw';
 import clusterDropIdempotencyLua from './lua/cluster/drop-idempotency.lua?raw';
+import clusterNoteExternalFlagLua from './lua/cluster/note-external-flag.lua?raw';
 import fieldLua from './lua/includes/field.lua?raw';
 import fingerprintLua from './lua/includes/fingerprint.lua?raw';
 import jsonEqualLua from './lua/includes/json-equal.lua?raw';
@@ -267,6 +268,13 @@ export const scripts = {
     file: 'cluster/drop-idempotency.lua',
     lua: clusterDropIdempotencyLua,
     keys: ['idempotency', 'intent'],
+    perItemKeys: [],
+  }),
+  clusterNoteExternalFlag: script({
+    command: 'qs_cluster_note_external_flag_v1',
+    file: 'cluster/note-external-flag.lua',
+    lua: clusterNoteExternalFlagLua,
+    keys: ['flag', 'history'],
     perItemKeys: [],
   }),
 };

@@ -6,6 +6,7 @@ import { clusterFlagHistory } from '../../electron/core/cluster/slot-tags';
 import { updateStatusCluster } from '../../electron/core/cluster/writes/update-status';
 import { retryCluster } from '../../electron/core/cluster/writes/retry';
 import { removeFromQueueCluster } from '../../electron/core/cluster/writes/remove-from-queue';
+import { noteExternalFlagChange } from '../../electron/core/migration/external-flag';
 import {
   copies,
   hookedContext,
@@ -241,5 +242,29 @@ describe('Cluster writes (docs/topologies.md "Cluster writes")', () => {
     expect(entries[0]![1]).toEqual(
       expect.arrayContaining(['operation', 'setFlag', 'actor', 'ops']),
     );
+  });
+});
+
+describe('A flag flipped outside Queuescope on a cluster (docs/topologies.md "Cluster writes")', () => {
+  it("is recorded once in the history beside the flag, on its node's clock, and audited once", async () => {
+    await core.invoke('setFlag', { value: 'off', actor_id: 'ops' });
+    await direct.set(keys.flag, 'on'); // redis-cli, another tool
+    const [first, second] = await Promise.all([
+      noteExternalFlagChange(core, 'host-1'),
+      noteExternalFlagChange(core, 'host-2'),
+    ]);
+    expect([first.recorded, second.recorded].sort()).toEqual([false, true]);
+    const at = (first.recorded ? first : second).at!;
+    expect(await direct.zrange(clusterFlagHistory(keys.flag), '0', '-1')).toEqual([
+      expect.stringMatching(/^off:/),
+      `on:${at}`,
+    ]);
+    const audited = await direct.xrange(keys.audit, '-', '+');
+    const external = audited.filter(([, f]) => f.some((v) => v.startsWith('external (seen by')));
+    expect(external).toHaveLength(1);
+    expect(external[0]![1]).toEqual(expect.arrayContaining(['target', 'new_schema=on']));
+    // The overview dates the flag from that history.
+    const overview = await core.invoke('overview', {});
+    expect(overview.flag).toMatchObject({ value: 'on', since: at });
   });
 });

@@ -1,8 +1,11 @@
+import type { Redis } from 'ioredis';
 import type { FlagValue } from '../../../shared/contract';
+import { clusterFlagHistory } from '../cluster/slot-tags';
 import type { CoreContext } from '../context';
 import { InternalError } from '../errors';
 import { keys } from '../keys';
-import { orderKeys, runScript, scripts } from '../scripts';
+import { clusterClientOf, detectTopology } from '../redis/topology';
+import { orderKeys, registerScripts, runScript, scripts } from '../scripts';
 import { HISTORY_LIMIT } from './flags';
 
 export interface ExternalFlagNote {
@@ -28,6 +31,8 @@ export async function noteExternalFlagChange(
   seenBy: string,
   seenAt = new Date(),
 ): Promise<ExternalFlagNote> {
+  const cluster = await clusterOf(ctx.redis);
+  if (cluster) return noteOnCluster(cluster, ctx.config, seenBy, seenAt);
   const keyList = orderKeys(scripts.noteExternalFlag, {
     flag: keys.flag,
     history: keys.flagHistory,
@@ -40,6 +45,10 @@ export async function noteExternalFlagChange(
     externalActor(seenBy),
     seenAt.toISOString(),
   ])) as [number, string, number?];
+  return noteOf(reply);
+}
+
+function noteOf(reply: [number, string, number?]): ExternalFlagNote {
   if (reply[0] === -1) {
     throw new InternalError(
       `Redis key ${reply[1]} holds another type than expected (WRONGTYPE); the external flag change was not recorded. Inspect or remove that key.`,
@@ -50,4 +59,56 @@ export async function noteExternalFlagChange(
   return reply[0] === 1
     ? { recorded: true, value, at: Number(reply[2]) }
     : { recorded: false, value };
+}
+
+/** The Cluster client when the address is a cluster node (or the client is one), else null. */
+async function clusterOf(redis: Redis): Promise<Redis | null> {
+  if ((redis as { isCluster?: boolean }).isCluster) return redis;
+  if ((await detectTopology(redis)) !== 'cluster') return null;
+  const cluster = clusterClientOf(redis) as unknown as Redis;
+  registerScripts(cluster);
+  return cluster;
+}
+
+/**
+ * On a Redis Cluster (docs/topologies.md "Cluster writes"): the history entry in the flag's slot,
+ * written by the first host only, which then appends the audit entry (another slot). A host that
+ * stops between the two leaves the change in the history without its audit entry.
+ */
+async function noteOnCluster(
+  cluster: Redis,
+  config: CoreContext['config'],
+  seenBy: string,
+  seenAt: Date,
+): Promise<ExternalFlagNote> {
+  const keyList = orderKeys(scripts.clusterNoteExternalFlag, {
+    flag: keys.flag,
+    history: clusterFlagHistory(keys.flag),
+  });
+  const reply = (await runScript(cluster, scripts.clusterNoteExternalFlag, keyList, [
+    config.defaultFlag,
+    HISTORY_LIMIT,
+  ])) as [number, string, number?];
+  const note = noteOf(reply);
+  if (!note.recorded) return note;
+  await cluster.xadd(
+    keys.audit,
+    'MAXLEN',
+    '~',
+    config.auditMaxLen,
+    '*',
+    'time',
+    seenAt.toISOString(),
+    'actor',
+    externalActor(seenBy),
+    'operation',
+    'setFlag',
+    'target',
+    `new_schema=${note.value}`,
+    'outcome',
+    'ok',
+    'details',
+    `changed outside Queuescope (not through its set-flag); recorded once, by the first host that saw it; history stamped ${note.at}`,
+  );
+  return note;
 }

@@ -4,6 +4,7 @@ import type { CoreContext } from '../context';
 import { listWorkspaces } from '../jobs/list';
 import { readFlag } from '../jobs/read-job';
 import { keys } from '../keys';
+import { flagHistoryKey } from '../migration/flags';
 import { listReports } from '../migration/report-store';
 import { MINUTE_MS, QUEUE_DEPTH_FIELD, readSteps } from '../telemetry/metric-buckets';
 
@@ -21,7 +22,8 @@ export async function overview(ctx: CoreContext): Promise<Overview> {
   const [workspaces, flag, history, reports, dualWrite, queueDepth] = await Promise.all([
     listWorkspaces(ctx),
     readFlag(ctx),
-    ctx.redis.zrange(keys.flagHistory, String(-HISTORY_TAIL), '-1'),
+    // On a cluster the history sits beside the flag (docs/topologies.md "Cluster writes").
+    ctx.redis.zrange(flagHistoryKey(ctx.redis), String(-HISTORY_TAIL), '-1'),
     listReports(ctx, 1),
     lastQuarterHour(ctx),
     ctx.redis.llen(keys.queue),

@@ -65,7 +65,7 @@ test.describe('the console on a Redis Cluster', () => {
   });
 
   test.afterAll(async () => {
-    if (host) {
+    if (host && host.child.exitCode === null && host.child.signalCode === null) {
       const exited = new Promise((r) => host.child.once('exit', r));
       host.child.kill('SIGTERM');
       await exited;

@@ -96,7 +96,10 @@ export class KeyspaceWalker {
     await this.opts.beforeBatch?.(from);
     const deadline = Date.now() + this.opts.settleTimeoutMs;
     for (let attempt = 0; ; attempt++) {
-      const batch = await this.tryRead(from).catch(() => null);
+      // Each attempt takes fewer slots: a master taking slots in a resharding changes its config
+      // epoch with each one, and a short step fits between two changes.
+      const most = Math.max(1, this.opts.slotsPerBatch >> attempt);
+      const batch = await this.tryRead(from, most).catch(() => null);
       if (batch) return batch;
       if (Date.now() > deadline)
         throw new Error(
@@ -108,13 +111,13 @@ export class KeyspaceWalker {
   }
 
   /** One attempt; null when the slot map moved under it and `from` must be read again. */
-  private async tryRead(from: number): Promise<SlotBatch | null> {
+  private async tryRead(from: number, most: number): Promise<SlotBatch | null> {
     const address = this.cluster.slots[from]?.[0];
     const node = address ? nodeAt(this.cluster, address) : null;
     if (!node) return null;
     const before = await nodeView(node);
     if (!before || !serves(before, from)) return null;
-    const end = Math.min(servedUntil(before, from), from + this.opts.slotsPerBatch - 1);
+    const end = Math.min(servedUntil(before, from), from + most - 1);
     const counts = await countKeys(
       node,
       Array.from({ length: end - from + 1 }, (_, i) => from + i),

@@ -5,6 +5,8 @@ import { keys } from '../../electron/core/keys';
 import { updateStatusCluster } from '../../electron/core/cluster/writes/update-status';
 import { retryCluster } from '../../electron/core/cluster/writes/retry';
 import { removeFromQueueCluster } from '../../electron/core/cluster/writes/remove-from-queue';
+import { run } from '../../electron/cli/run';
+import type { CliIo } from '../../electron/cli/io';
 import { sampleJob } from '../helpers/core';
 import {
   copies,
@@ -216,5 +218,32 @@ describe('Acknowledged means durable on a cluster (docs/topologies.md "Acknowled
       core.invoke('updateStatus', { job_id: id, status: 'running' }),
     );
     expect(job).toMatchObject({ status: 'running' });
+  });
+
+  it('the command line exits 6 for an unconfirmed cluster write, and 0 when the retry finds it', async () => {
+    const cli = async (...argv: string[]) => {
+      let out = '';
+      let err = '';
+      const io: CliIo = {
+        stdout: { write: (t: string) => (out += t) },
+        stderr: { write: (t: string) => (err += t) },
+        env: {
+          REDIS_URL: fixture.cluster.url,
+          QUEUESCOPE_OPERATOR: 'ops',
+          QUEUESCOPE_WAIT_TIMEOUT_MS: '300',
+        },
+      };
+      return { code: await run(argv, io), out, err };
+    };
+    const args = ['--json', 'enqueue', '--workspace', WS, '--provider', 'p', '--action', 'a'];
+    const first = await withReplicaPaused(keys.queue, () =>
+      cli(...args, '--actor', 'u', '--request-id', 'cli-1'),
+    );
+    expect(first.code).toBe(6);
+    const error = JSON.parse(first.err) as { details: { outcome: string; job_id: string } };
+    expect(error.details.outcome).toBe('unconfirmed');
+    const again = await cli(...args, '--actor', 'u', '--request-id', 'cli-1');
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.out)).toEqual({ outcome: 'duplicate', job_id: error.details.job_id });
   });
 });

@@ -24,6 +24,7 @@ import clusterEnqueueCommitLua from './lua/cluster/enqueue-commit.lua?raw';
 import clusterEnqueueRollbackLua from './lua/cluster/enqueue-rollback.lua?raw';
 import clusterCopyCasLua from './lua/cluster/copy-cas.lua?raw';
 import clusterPushOnceLua from './lua/cluster/push-once.lua?raw';
+import clusterReadKeyLua from './lua/cluster/read-key.lua?raw';
 import clusterQueueRemoveLua from './lua/cluster/queue-remove.lua?raw';
 import clusterRepairCommitLua from './lua/cluster/repair-commit.lua?raw';
 import clusterDropIdempotencyLua from './lua/cluster/drop-idempotency.lua?raw';
@@ -275,6 +276,14 @@ export const scripts = {
     file: 'cluster/note-external-flag.lua',
     lua: clusterNoteExternalFlagLua,
     keys: ['flag', 'history'],
+    perItemKeys: [],
+  }),
+  // The cluster divergence check's read of one key (docs/topologies.md).
+  clusterReadKey: script({
+    command: 'qs_cluster_read_key_v1',
+    file: 'cluster/read-key.lua',
+    lua: withIncludes(clusterReadKeyLua),
+    keys: ['key'],
     perItemKeys: [],
   }),
 };

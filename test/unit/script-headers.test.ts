@@ -2,13 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { prepareJob } from '../../electron/core/jobs/prepare-job';
 import { keys } from '../../electron/core/keys';
 import { orderItemKeys, scripts, withIncludes, type ScriptDef } from '../../electron/core/scripts';
-import { readKeyScript } from '../../electron/core/cluster/divergence/read-key';
 
-const defs = [
-  ...Object.entries(scripts),
-  // Registered by the cluster divergence check itself (cluster/divergence/read-key.ts).
-  ['clusterReadKey', readKeyScript],
-] as Array<[string, ScriptDef]>;
+const defs = Object.entries(scripts) as Array<[string, ScriptDef]>;
 
 function header(lua: string): string {
   const start = lua.indexOf('--[[');

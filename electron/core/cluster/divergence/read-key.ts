@@ -1,18 +1,8 @@
 import type { Cluster, Redis } from 'ioredis';
-import readKeyLua from '../../lua/cluster/read-key.lua?raw';
 import { INLINE_LIMITS } from '../../migration/compare-batch';
 import { fingerprintOfPairs } from '../../migration/fingerprint';
 import { asText, readPairsInSteps, type HashPairs } from '../../migration/hash-steps';
-import { withIncludes, type ScriptDef } from '../../scripts';
-
-/** The divergence check's one read of a key on a cluster (lua/cluster/read-key.lua). */
-export const readKeyScript: ScriptDef<'key'> = {
-  command: 'qs_cluster_read_key_v1',
-  file: 'cluster/read-key.lua',
-  lua: withIncludes(readKeyLua),
-  keys: ['key'],
-  perItemKeys: [],
-};
+import { registerScripts, scripts } from '../../scripts';
 
 /** What one key holds, as the check needs it. */
 export type KeyRead =
@@ -24,24 +14,17 @@ export type KeyRead =
   | { kind: 'hash'; pairs: HashPairs };
 
 type Call = (keyCount: number, key: string, ...argv: Array<string | number>) => Promise<Buffer[]>;
-const registered = new WeakSet<object>();
 
 /**
- * The script's Buffer-replying command on the Cluster client. Like the cluster enqueue's steps it
- * is kept out of auto-pipelining: a pipeline that meets MOVED or ASK for some of its keys during a
- * resharding fails those keys, where a command on its own is redirected.
+ * The read script's Buffer-replying command (lua/cluster/read-key.lua). Like every `qs_cluster_`
+ * script it is kept out of auto-pipelining (scripts.ts): a pipeline that meets MOVED or ASK for
+ * some of its keys during a resharding fails those keys, where a command on its own is redirected.
  */
 function command(cluster: Cluster): Call {
-  if (!registered.has(cluster)) {
-    cluster.defineCommand(readKeyScript.command, { lua: readKeyScript.lua });
-    cluster.options.autoPipeliningIgnoredCommands = [
-      ...(cluster.options.autoPipeliningIgnoredCommands ?? []),
-      readKeyScript.command,
-    ];
-    registered.add(cluster);
-  }
-  const fn = (cluster as unknown as Record<string, Call>)[`${readKeyScript.command}Buffer`]!;
-  return fn.bind(cluster);
+  const name = `${scripts.clusterReadKey.command}Buffer`;
+  const client = cluster as unknown as Record<string, Call | undefined>;
+  if (!client[name]) registerScripts(cluster as unknown as Redis);
+  return client[name]!.bind(cluster);
 }
 
 /** How long a read is tried again while the cluster settles (a failover's election, a move). */

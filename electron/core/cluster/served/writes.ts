@@ -39,7 +39,11 @@ export const WRITES_SERVED: ClusterServed = {
         ctx,
         'updateStatus',
         input,
-        (i) => [...jobKeys(i.job_id, i.workspace_id), ...QUEUE_KEYS],
+        // Only a move back to pending pushes to the queue.
+        (i) => [
+          ...jobKeys(i.job_id, i.workspace_id),
+          ...(i.status === 'pending' ? QUEUE_KEYS : []),
+        ],
         () => updateStatusCluster(ctx, input),
       ),
     retry: (input) =>

@@ -303,6 +303,10 @@ export function registerScripts(redis: Redis): void {
   redis.options.autoPipeliningIgnoredCommands = [
     ...(redis.options.autoPipeliningIgnoredCommands ?? []),
     scripts.enqueue.command,
+    // The check keeps several compare calls in flight so Redis always has the next one queued;
+    // held back behind a pipeline's replies, Redis would idle while Node reads them.
+    scripts.compareOldToNew.command,
+    scripts.compareNewToOld.command,
     // On a Cluster client an auto-pipeline that mixes slots of one node is refused ("All keys in
     // the pipeline should belong to the same slots allocation group"): the cluster enqueue's
     // steps go out on their own.

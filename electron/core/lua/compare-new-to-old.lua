@@ -4,9 +4,10 @@
   and does it name the workspace the new key is filed under? Copies that match are compared
   field by field by the old -> new pass, so only the two new-side categories are returned.
   The old key is built here (ARGV[1] .. job_id), so this script runs on a single Redis only.
-  A call stops early once it has run for ARGV[3] microseconds; the caller sends the keys past
-  `processed` again. A copy too big to hash within that budget (ARGV[5] fields or ARGV[6] bytes)
-  gets the fingerprint '?', and the caller computes it in bounded steps.
+  A call stops early once it has run for ARGV[3] microseconds (TIME is read after a count of work
+  done); the caller sends the keys past `processed` again. A copy too big to hash within that
+  budget (ARGV[5] fields or ARGV[6] bytes) gets the fingerprint '?', and the caller computes it in
+  bounded steps.
 
   Input:
     KEYS[1+1i] new   ai:job:{workspace_id}:{job_id}, one per job of the batch

@@ -5,12 +5,13 @@
   (ARGV[1] .. ws .. ':' .. job_id), so this script runs on a single Redis, not on a cluster.
   Every field compares by the equality of two copies (docs/guarantees.md): equal bytes, or JSON
   texts denoting the same value, since Python and JavaScript serialise one object differently.
-  A call stops early once it has run for ARGV[3] microseconds (TIME is read every few jobs, or
-  sooner after heavy ones), so no call blocks Redis for long whatever the batch size or the host's
-  speed; the caller sends the jobs past `processed` again. A job too big to read or compare within
-  that budget (ARGV[5] fields, ARGV[6] bytes, or a differing value longer than ARGV[7] bytes that
-  would need decoding) is not read here: it comes back as 'large' and the caller compares it in
-  bounded steps.
+  A call stops early once it has run for ARGV[3] microseconds (TIME is read after a count of work
+  done: every ten or so jobs, sooner after heavy ones), so no call blocks Redis for long whatever
+  the batch size or the host's speed; the caller sends the jobs past `processed` again. A job too
+  big to read or compare within that budget (ARGV[5] fields, ARGV[6] bytes, or a differing value
+  longer than ARGV[7] bytes that would need decoding) is not read here: it comes back as 'large'
+  and the caller compares it in bounded steps. Copies of equal bytes are never decoded: JSON is
+  parsed only for a field whose two values differ by bytes.
 
   Input:
     KEYS[1+1i] old   ai:jobs:{job_id}, one per job of the batch

@@ -27,13 +27,16 @@ export interface BatchResult {
   findings: Finding[];
 }
 
-/** Jobs per compare call; a call that runs out of time returns early and the rest is sent again. */
-export const COMPARE_BATCH = 100;
+/**
+ * Jobs per compare call: about what a call compares within its budget on a loaded host, so few
+ * calls run out of time and send their rest again.
+ */
+export const COMPARE_BATCH = 64;
 /**
  * Time one compare call may run inside Redis. Production's SLOWLOG threshold is often 10 ms and
- * ours is 5 ms: stopping at 2 ms leaves room for one slow job and a descheduled Redis process.
+ * ours is 5 ms: stopping at 1 ms leaves room for one slow job and a descheduled Redis process.
  */
-export const COMPARE_BUDGET_US = 2000;
+export const COMPARE_BUDGET_US = 1000;
 /**
  * The largest job a compare call reads and compares itself; bigger ones are compared in bounded
  * steps by the caller (large-job.ts), so one heavy job cannot hold Redis past the budget.

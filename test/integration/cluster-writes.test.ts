@@ -165,6 +165,37 @@ describe('Cluster writes (docs/topologies.md "Cluster writes")', () => {
     expect(await direct.lrange(keys.queue, 0, -1)).toEqual(queue);
   });
 
+  it('a key of another type is refused by every write before anything is written', async () => {
+    const id = splitJobId(direct, WS, 'wt');
+    await plantJob(direct, WS, id, { status: 'failed' });
+    await direct.del(keys.newJob(WS, id));
+    await direct.rpush(keys.newJob(WS, id), 'not a hash');
+    await direct.set(keys.queue, 'not a list');
+    const wrong = (key: string) => ({
+      code: 'INTERNAL',
+      details: { redis_error: 'WRONGTYPE', key },
+    });
+    await expect(
+      core.invoke('updateStatus', { job_id: id, status: 'pending', workspace_id: WS, force: true }),
+    ).rejects.toMatchObject(wrong(keys.newJob(WS, id)));
+    await expect(
+      core.invoke('retry', { job_id: id, workspace_id: WS, actor_id: 'ops' }),
+    ).rejects.toMatchObject(wrong(keys.newJob(WS, id)));
+    await direct.del(keys.newJob(WS, id));
+    await expect(
+      core.invoke('retry', { job_id: id, workspace_id: WS, actor_id: 'ops' }),
+    ).rejects.toMatchObject(wrong(keys.queue));
+    await expect(
+      core.invoke('removeFromQueue', { job_id: id, reason: 'x', actor_id: 'ops' }),
+    ).rejects.toMatchObject(wrong(keys.queue));
+    await direct.hset(keys.oldJob(id), 'status', 'running');
+    await expect(
+      core.invoke('updateStatus', { job_id: id, status: 'pending' }),
+    ).rejects.toMatchObject(wrong(keys.queue));
+    expect(await direct.hget(keys.oldJob(id), 'status')).toBe('running');
+    expect(await direct.get(keys.queue)).toBe('not a list');
+  });
+
   it('a worker that changes a copy between the read and the write is never overwritten: the call is refused, nothing of it stays', async () => {
     const id = splitJobId(direct, WS, 'cas');
     await plantJob(direct, WS, id, { status: 'running', started_at: 's0' });

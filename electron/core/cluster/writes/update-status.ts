@@ -85,12 +85,16 @@ export async function updateStatusCluster(
     });
     return { ...job, warning: finished };
   }
+  const requeue = input.status === 'pending' && current !== 'pending';
+  // A requeue's queue is checked before the copies change, as update-status.lua checks it.
+  const queueType = requeue ? await cluster.type(keys.queue) : 'none';
+  if (queueType !== 'none' && queueType !== 'list') throw refuse(-1, keys.queue);
   const change = changeFor(input.status, now, result);
   const steps: CopyStep[] = [oldCopy, newCopy]
     .filter(isHash)
     .map((copy) => ({ copy, workspace: copy === oldCopy ? ws : '', change }));
   await applyToCopies(cluster, input.job_id, steps);
-  if (input.status === 'pending' && current !== 'pending') {
+  if (requeue) {
     await pushOnce(cluster, input.job_id, requeueToken(input.job_id, source, now), 0);
   }
   return readBackCommitted(

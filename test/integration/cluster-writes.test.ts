@@ -238,6 +238,25 @@ describe('Cluster writes (docs/topologies.md "Cluster writes")', () => {
     expect(await direct.llen(keys.queue)).toBe(0);
   });
 
+  it("a second call that finishes the first one's change in between does not make the first undo it", async () => {
+    const id = splitJobId(direct, WS, 'twice');
+    await plantJob(direct, WS, id);
+    await direct.del(keys.queue);
+    let second: Promise<unknown> = Promise.resolve();
+    const ctx = hookedContext(direct, async (command, nth) => {
+      if (command !== 'qs_cluster_copy_cas_v1' || nth !== 1) return;
+      second = core.invoke('updateStatus', { job_id: id, status: 'running', workspace_id: WS });
+      await second;
+    });
+    await expect(
+      updateStatusCluster(ctx, { job_id: id, status: 'running', workspace_id: WS }),
+    ).resolves.toMatchObject({ status: 'running' });
+    await expect(second).resolves.toMatchObject({ warning: expect.stringMatching(/finished it/) });
+    const both = await copies(direct, WS, id);
+    expect(both.old.status).toBe('running');
+    expect(both.new).toEqual(both.old);
+  });
+
   it('removeFromQueue puts the marks back when a worker took the id between the marking and the removal', async () => {
     const id = splitJobId(direct, WS, 'took');
     await plantJob(direct, WS, id);

@@ -46,6 +46,10 @@ export async function applyToCopies(
       done.push(step);
       continue;
     }
+    // Another call made the same move meanwhile (one finishing this call's change, or the same
+    // request twice): the copy is where this call takes it, so nothing is put back.
+    if (done.length > 0 && reply.why === 'changed' && reply.status === step.change.set.status)
+      continue;
     for (const applied of done.reverse()) {
       const undone = await casCopy(
         cluster,

@@ -19,11 +19,30 @@ export const awaitingOf = (jobs: number) => Math.floor(jobs / 20);
 /** How many jobs of each planted kind (mismatch, missing new, missing old, ...). */
 export const perKindOf = (jobs: number) => Math.max(10, Math.floor(jobs / 1250));
 
+/**
+ * The jobs' shape: 'bench' (params of ~100 bytes, so each job is a Redis hash table) or 'issue'
+ * (issue 15's ~60-byte params: every value fits a listpack, one compact hash per job).
+ */
+export type DataShape = 'bench' | 'issue';
+
+/** Job i's params as Python spells them (spaces after ',' and ':'): equal as values to load-jobs.lua's. */
+function pythonParamsOf(i: number, shape: DataShape): string {
+  return shape === 'issue'
+    ? `{"to": "u${i}@example.com", "subject": "Weekly", "n": ${i}}`
+    : `{"to": "user${i}@example.com", "subject": "Weekly report", "body": "Numbers for the week, attached", "n": ${i}}`;
+}
+
 export const wsOf = (i: number) => `ws-${i % WORKSPACES}`;
 export const idOf = (i: number) => `bench-${i}`;
 
 /** Writes jobs [from, to) of a keyspace of `jobs`; the first awaitingOf(jobs) have no new copy. */
-export async function load(redis: Redis, jobs: number, from: number, to: number): Promise<void> {
+export async function load(
+  redis: Redis,
+  jobs: number,
+  from: number,
+  to: number,
+  shape: DataShape = 'bench',
+): Promise<void> {
   const awaiting = awaitingOf(jobs);
   const calls = Math.ceil((to - from) / LOAD_BATCH);
   await runInFlight(calls, 4, async (c) => {
@@ -41,6 +60,7 @@ export async function load(redis: Redis, jobs: number, from: number, to: number)
       early ? 0 : FLAG_ON_MS + 1,
       early ? '0' : '1',
       20,
+      shape,
     );
     if (n < count)
       await redis.eval(
@@ -53,12 +73,17 @@ export async function load(redis: Redis, jobs: number, from: number, to: number)
         FLAG_ON_MS + 1,
         '1',
         20,
+        shape,
       );
   });
 }
 
 /** Plants divergences among the dual-written jobs; returns the exact set a check must report. */
-export async function plant(redis: Redis, jobs: number): Promise<Set<string>> {
+export async function plant(
+  redis: Redis,
+  jobs: number,
+  shape: DataShape = 'bench',
+): Promise<Set<string>> {
   const awaiting = awaitingOf(jobs);
   const expected = new Set<string>();
   for (let i = 0; i < awaiting; i++) expected.add(`awaiting_backfill:${idOf(i)}`);
@@ -87,11 +112,7 @@ export async function plant(redis: Redis, jobs: number): Promise<Set<string>> {
         expected.add(`workspace_mismatch:${id}`);
         break;
       case 4: // the same params as Python writes them: equal as values, so in sync
-        pipeline.hset(
-          keys.newJob(ws, id),
-          'params',
-          `{"to": "user${i}@example.com", "subject": "Weekly report", "body": "Numbers for the week, attached", "n": ${i}}`,
-        );
+        pipeline.hset(keys.newJob(ws, id), 'params', pythonParamsOf(i, shape));
         break;
     }
   }

@@ -5,6 +5,7 @@
  * The last line printed is one JSON object of figures; docs/scaling.md builds its model from them.
  *
  *   npm run bench:migration -- --jobs 1000000      (default 1,000,000; CI can pass --jobs 50000)
+ *   npm run bench:migration -- --data issue        (issue 15's jobs: ~60-byte params, compact hashes)
  */
 import { QueueCore } from '../../electron/core/core';
 import { keys } from '../../electron/core/keys';
@@ -12,7 +13,15 @@ import { reportItems } from '../../electron/core/migration/report-store';
 import { startRedisServer } from '../helpers/redis-server';
 import { hostStalls } from './host-stalls';
 import { baselineCheck, obviousCheck, scanOneWorkspace } from './migration-baselines';
-import { awaitingOf, FLAG_ON_MS, load, perKindOf, plant, WORKSPACES } from './migration-data';
+import {
+  awaitingOf,
+  FLAG_ON_MS,
+  load,
+  perKindOf,
+  plant,
+  WORKSPACES,
+  type DataShape,
+} from './migration-data';
 import {
   commandDelta,
   commandStats,
@@ -36,6 +45,7 @@ function argValue(name: string, fallback: number): number {
 }
 
 const JOBS = argValue('--jobs', Number(process.env.BENCH_JOBS ?? 1_000_000));
+const SHAPE: DataShape = process.argv.includes('issue') ? 'issue' : 'bench';
 const AWAITING = awaitingOf(JOBS);
 const round2 = (n: number) => Math.round(n * 100) / 100;
 
@@ -67,14 +77,14 @@ async function main(): Promise<void> {
 
     const small = Math.min(JOBS, 100_000);
     const t0 = performance.now();
-    await load(admin, JOBS, 0, small);
+    await load(admin, JOBS, 0, small, SHAPE);
     const smallCheck = await watch(() => core.invoke('divergenceCheck', {}));
     console.log(
       `check at ${small} jobs: ${Math.round(smallCheck.ms)} ms, peak RSS ${smallCheck.peakMb} MB`,
     );
 
-    await load(admin, JOBS, small, JOBS);
-    const expected = await plant(admin, JOBS);
+    await load(admin, JOBS, small, JOBS, SHAPE);
+    const expected = await plant(admin, JOBS, SHAPE);
     const oldPairs = JOBS - perKindOf(JOBS);
     console.log(
       `loaded ${JOBS} jobs (${AWAITING} old only) in ${Math.round(performance.now() - t0)} ms; used_memory ${(await admin.info('memory')).match(/used_memory_human:(\S+)/)?.[1]}`,
@@ -108,9 +118,9 @@ async function main(): Promise<void> {
     });
     console.log(`check phases: ${phaseMs.join(', ')}`);
     const nodeCpu = process.cpuUsage(nodeCpu0);
-    console.log(
-      `check commands: ${describeCommands(commandDelta(usec0, await commandStats(admin)))}`,
-    );
+    const checkCommands = commandDelta(usec0, await commandStats(admin));
+    console.log(`check commands: ${describeCommands(checkCommands)}`);
+    const [, scriptCalls, scriptUs] = checkCommands.find(([name]) => name === 'evalsha') ?? [];
     console.log(
       `check cpu: redis ${Math.round(check.redisUs / 1000)} ms, node ${Math.round((nodeCpu.user + nodeCpu.system) / 1000)} ms`,
     );
@@ -168,7 +178,7 @@ async function main(): Promise<void> {
     const workspaces = await watch(() => core.invoke('listWorkspaces', {}));
     const listSlow = await slowCalls(admin);
     console.log(
-      `SLOWLOG > 5 ms: check ${JSON.stringify(checkSlow.by)}, backfill ${JSON.stringify(backfillSlow.by)}, listing ${JSON.stringify(listSlow.by)}`,
+      `SLOWLOG > 5 ms: check ${JSON.stringify(checkSlow.by)} (and ${checkSlow.nested} entries of commands inside those scripts, the same hold-ups), backfill ${JSON.stringify(backfillSlow.by)}, listing ${JSON.stringify(listSlow.by)}`,
     );
     console.log(
       `  of which constant-time commands (Redis held up by the host, not by work): ${checkSlow.constantTime + backfillSlow.constantTime + listSlow.constantTime}`,
@@ -206,6 +216,7 @@ async function main(): Promise<void> {
     const qsBytesPerJob = qs.bytes / JOBS;
     const figures = {
       jobs: JOBS,
+      data: SHAPE,
       cores: pinned,
       machine: 'shared 2-core host, loaded by other work during the run',
       check_pairs_per_s: Math.round(checkRate),
@@ -218,6 +229,9 @@ async function main(): Promise<void> {
       baseline_ms: Math.round(baseline.ms),
       check_redis_us_per_pair: round2(check.redisUs / oldPairs),
       naive_redis_us_per_pair: round2(naive.redisUs / naive.value.pairs),
+      check_node_us_per_pair: round2((nodeCpu.user + nodeCpu.system) / oldPairs),
+      check_script_calls: scriptCalls ?? 0,
+      check_script_mean_us: scriptCalls ? Math.round(scriptUs! / scriptCalls) : null,
       divergence_peak_rss_mb: check.peakMb,
       divergence_peak_rss_mb_100k: smallCheck.peakMb,
       naive_peak_rss_mb: naive.peakMb,
@@ -226,6 +240,8 @@ async function main(): Promise<void> {
       settled_on_recheck: report.settled_on_recheck,
       slowlog_over_5ms: checkSlow.count + backfillSlow.count + listSlow.count,
       slowlog_over_5ms_check: checkSlow.count,
+      slowlog_over_5ms_check_nested: checkSlow.nested,
+      slowlog_check_max_ms: round2(checkSlow.maxUs / 1000),
       slowlog_over_5ms_constant_time:
         checkSlow.constantTime + backfillSlow.constantTime + listSlow.constantTime,
       slowlog_over_5ms_get_only_floor: floor?.entries ?? null,

@@ -22,6 +22,7 @@ import clusterEnqueuePushLua from './lua/cluster/enqueue-push.lua?raw';
 import clusterEnqueueTakeoverLua from './lua/cluster/enqueue-takeover.lua?raw';
 import clusterEnqueueCommitLua from './lua/cluster/enqueue-commit.lua?raw';
 import clusterEnqueueRollbackLua from './lua/cluster/enqueue-rollback.lua?raw';
+import clusterEnqueueReleaseLua from './lua/cluster/enqueue-release.lua?raw';
 import clusterCopyCasLua from './lua/cluster/copy-cas.lua?raw';
 import clusterPushOnceLua from './lua/cluster/push-once.lua?raw';
 import clusterReadKeyLua from './lua/cluster/read-key.lua?raw';
@@ -235,6 +236,13 @@ export const scripts = {
     keys: ['intent', 'idempotency'],
     perItemKeys: [],
   }),
+  clusterEnqueueRelease: script({
+    command: 'qs_cluster_enqueue_release_v1',
+    file: 'cluster/enqueue-release.lua',
+    lua: clusterEnqueueReleaseLua,
+    keys: ['intent'],
+    perItemKeys: [],
+  }),
   // Redis Cluster writes as compare-and-set per key (docs/topologies.md "Cluster writes").
   clusterCopyCas: script({
     command: 'qs_cluster_copy_cas_v1',
@@ -251,10 +259,10 @@ export const scripts = {
     perItemKeys: [],
   }),
   clusterQueueRemove: script({
-    command: 'qs_cluster_queue_remove_v1',
+    command: 'qs_cluster_queue_remove_v2',
     file: 'cluster/queue-remove.lua',
     lua: clusterQueueRemoveLua,
-    keys: ['queue'],
+    keys: ['queue', 'claim'],
     perItemKeys: [],
   }),
   clusterRepairCommit: script({

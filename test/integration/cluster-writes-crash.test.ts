@@ -7,6 +7,7 @@ import { retryCluster } from '../../electron/core/cluster/writes/retry';
 import { removeFromQueueCluster } from '../../electron/core/cluster/writes/remove-from-queue';
 import { run } from '../../electron/cli/run';
 import type { CliIo } from '../../electron/cli/io';
+import { clusterRemovalClaim } from '../../electron/core/cluster/slot-tags';
 import { sampleJob } from '../helpers/core';
 import {
   copies,
@@ -33,6 +34,7 @@ beforeAll(() => {
 });
 
 const WS = 'ws-a';
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const CAS = 'qs_cluster_copy_cas_v1';
 
 /** A context whose call stops (as a killed process would) right after the nth copy step. */
@@ -114,7 +116,7 @@ describe('Cluster writes stopped between steps (docs/topologies.md "Cluster writ
     }
   });
 
-  it('removeFromQueue: stopped after marking the copies, the next call takes the entry out', async () => {
+  it('removeFromQueue: stopped after marking the copies, the next call after its claim ran out takes the entry out', async () => {
     const id = splitJobId(direct, WS, 'rm');
     await plantJob(direct, WS, id);
     await expect(
@@ -126,6 +128,14 @@ describe('Cluster writes stopped between steps (docs/topologies.md "Cluster writ
     ).rejects.toThrow(/stopped/);
     expect((await copies(direct, WS, id)).new.status).toBe('failed');
     expect(await queuedTimes(direct, id)).toBe(1);
+    const input = { job_id: id, reason: 'poison', actor_id: 'ops' };
+    // The stopped call's claim on the entries holds them for its lease (30 s).
+    await expect(core.invoke('removeFromQueue', input)).rejects.toMatchObject({
+      code: 'CONFLICT',
+      details: { reason: 'removal_in_progress' },
+    });
+    await direct.pexpire(clusterRemovalClaim(keys.queue, id), 1); // the lease runs out
+    while (await direct.exists(clusterRemovalClaim(keys.queue, id))) await sleep(5);
     const out = await core.invoke('removeFromQueue', {
       job_id: id,
       reason: 'poison',

@@ -272,6 +272,28 @@ describe('Cluster writes (docs/topologies.md "Cluster writes")', () => {
     expect(both.new).toEqual(both.old);
   });
 
+  it('two removals of one job at once: one takes it out and marks it failed, the other is refused, and the job is never left pending off the queue', async () => {
+    const id = splitJobId(direct, WS, 'two');
+    await plantJob(direct, WS, id);
+    let other: Promise<unknown> = Promise.resolve();
+    const ctx = hookedContext(direct, async (command, nth) => {
+      if (command !== 'qs_cluster_copy_cas_v1' || nth !== 2) return;
+      other = core.invoke('removeFromQueue', { job_id: id, reason: 'b', actor_id: 'ops' });
+      await other.catch(() => undefined);
+    });
+    await expect(
+      removeFromQueueCluster(ctx, { job_id: id, reason: 'a', actor_id: 'ops' }),
+    ).resolves.toMatchObject({ removed: 1, status_after: 'failed' });
+    await expect(other).rejects.toMatchObject({
+      code: 'CONFLICT',
+      details: { reason: 'removal_in_progress' },
+    });
+    const both = await copies(direct, WS, id);
+    expect(both.old.status).toBe('failed');
+    expect(both.new).toEqual(both.old);
+    expect(await queuedTimes(direct, id)).toBe(0);
+  });
+
   it("setFlag sets the flag and records the change beside it, on the flag node's clock, and is audited", async () => {
     const state = await core.invoke('setFlag', { value: 'on', actor_id: 'ops' }, ops);
     expect(state).toEqual({ new_schema: 'on', source: 'redis' });

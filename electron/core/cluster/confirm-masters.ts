@@ -21,6 +21,9 @@ export type MasterTickets = Map<string, number>;
 
 export function masterTickets(cluster: Cluster): MasterTickets {
   const tickets: MasterTickets = new Map();
+  // Before the client has the slot map its only node is the one it was given, master or not: no
+  // master is known yet, and each is counted from when the call meets it.
+  if (cluster.status !== 'ready') return tickets;
   for (const node of cluster.nodes('master')) tickets.set(nodeName(node), writeTicket(node));
   return tickets;
 }

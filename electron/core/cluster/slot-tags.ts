@@ -78,3 +78,7 @@ export const INTENT_PREFIX = 'ai:qs:enq:intent:';
  * change on one node's clock (docs/topologies.md "Cluster writes").
  */
 export const clusterFlagHistory = (flagKey: string) => `ai:qs:flag:history:${tagBeside(flagKey)}`;
+
+/** The claim of a removeFromQueue call in flight, beside the queue (docs/topologies.md "Cluster writes"). */
+export const clusterRemovalClaim = (queueKey: string, jobId: string) =>
+  `ai:qs:rmq:${tagBeside(queueKey)}:${jobId}`;

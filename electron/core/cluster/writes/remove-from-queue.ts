@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import type { Cluster, Redis } from 'ioredis';
 import type { RemoveFromQueueResult } from '../../../../shared/contract';
 import type { CoreContext } from '../../context';
+import { ConflictError, ValidationError } from '../../errors';
 import { keys } from '../../keys';
 import { runScript, scripts } from '../../scripts';
 import {
@@ -9,6 +11,7 @@ import {
   removalResult,
   type RemoveFromQueueInput,
 } from '../../triage/queue';
+import { clusterRemovalClaim } from '../slot-tags';
 import { applyToCopies, type CopyStep } from './apply';
 import { isHash, readCopy, undoOf, wrongTyped, type CopyRead } from './copies';
 
@@ -20,6 +23,28 @@ async function holdingWorkspace(cluster: Cluster, jobId: string): Promise<string
   );
   const holding = found.filter((ws): ws is string => ws !== null);
   return holding.length === 1 ? holding[0]! : null;
+}
+
+/** How long a removal's claim on the job's queue entries lasts: a stopped call frees them by then. */
+const CLAIM_MS = 30_000;
+
+type QueueReply = [number, number | string, number?];
+
+/** The queue step (queue-remove.lua) in the queue's slot: claim, release, or remove. */
+function queueStep(cluster: Cluster, jobId: string, token: string, mode: string) {
+  return runScript(
+    cluster as unknown as Redis,
+    scripts.clusterQueueRemove,
+    [keys.queue, clusterRemovalClaim(keys.queue, jobId)],
+    [jobId, QUEUE_REACH, mode, token, CLAIM_MS],
+  ) as Promise<QueueReply>;
+}
+
+function inProgress(jobId: string): ConflictError {
+  return new ConflictError(
+    `Another removal of job ${jobId} from the queue is in progress; nothing was changed. Try again in a few seconds.`,
+    { job_id: jobId, reason: 'removal_in_progress' },
+  );
 }
 
 /** The copies as a marking step left them, so that marking can be undone compare-and-set. */
@@ -64,8 +89,13 @@ export async function removeFromQueueCluster(
 
   const source = isHash(oldCopy) ? oldCopy : isHash(newCopy) ? newCopy : null;
   const before = source?.fields.status ?? '';
+  const token = randomUUID();
   let marked: CopyStep[] = [];
   if (before === 'pending') {
+    // Claimed first: another removal cannot take the entries out while this one marks the copies.
+    const claim = await queueStep(cluster, jobId, token, 'claim');
+    if (claim[0] === -8) throw inProgress(jobId);
+    if (claim[0] !== 2) throw refuse(claim[0], claim[1]);
     const now = new Date().toISOString();
     const change = {
       set: { status: 'failed', result: removalResult(input, now), finished_at: now },
@@ -73,18 +103,22 @@ export async function removeFromQueueCluster(
     const steps = [oldCopy, newCopy]
       .filter(isHash)
       .map((copy) => ({ copy, workspace: copy === oldCopy ? given : '', change }));
-    await applyToCopies(cluster, jobId, steps);
+    try {
+      await applyToCopies(cluster, jobId, steps);
+    } catch (error) {
+      // A refusal put the copies back: the entries are free again. After any other error what
+      // was written is not known, and the claim holds them until its lease runs out.
+      if (error instanceof ConflictError || error instanceof ValidationError)
+        await queueStep(cluster, jobId, token, 'release').catch(() => undefined);
+      throw error;
+    }
     marked = steps;
   }
-  const reply = (await runScript(
-    cluster as unknown as Redis,
-    scripts.clusterQueueRemove,
-    [keys.queue],
-    [jobId, QUEUE_REACH],
-  )) as [number, number | string, number?];
+  const reply = await queueStep(cluster, jobId, token, 'remove');
   if (reply[0] !== 1) {
+    // Only a worker can have taken the entries meanwhile: the job goes back as it was.
     if (marked.length) await applyToCopies(cluster, jobId, afterSteps(marked));
-    throw refuse(reply[0], reply[1]);
+    throw reply[0] === -8 ? inProgress(jobId) : refuse(reply[0], reply[1]);
   }
   return {
     job_id: jobId,

@@ -2,6 +2,7 @@ import type { Cluster, Redis } from 'ioredis';
 import {
   confirmWrite,
   isConfirmed,
+  replicasRequired,
   writeTicket,
   type Confirmation,
   type DurabilityPolicy,
@@ -42,6 +43,13 @@ export function mastersOf(cluster: Cluster, keyList: readonly string[] | 'all'):
   return masters.filter((node) => names.has(nodeName(node)));
 }
 
+/** Unconfirmed unless the master needs no replica: it took its slots over during the call. */
+async function firstMet(node: Redis, policy: DurabilityPolicy): Promise<Confirmation | null> {
+  const required = await replicasRequired(node, policy);
+  if (required === 0) return null;
+  return { required, acknowledged: 0, timeoutMs: policy.timeoutMs, connectionChanged: true };
+}
+
 /**
  * WAIT on each master the call wrote to (in parallel); one confirmation for the call: the fewest
  * replicas any of them confirmed against the most any of them required. Null when none required one.
@@ -54,11 +62,14 @@ export async function confirmOnMasters(
 ): Promise<Confirmation | null> {
   const masters = mastersOf(cluster, keyList);
   const each = await Promise.all(
-    // A master first met during the call (the client's first call, a failover): its connection
-    // is counted from now.
-    masters.map((node) =>
-      confirmWrite(node, policy, tickets.get(nodeName(node)) ?? writeTicket(node)),
-    ),
+    masters.map((node) => {
+      const ticket = tickets.get(nodeName(node));
+      // A master first met during the call: on the client's first call (no master known at its
+      // start) its connection is counted from now; after a failover it is the promoted replica,
+      // whose WAIT cannot vouch for a write that went out to the master it replaced.
+      if (ticket === undefined && tickets.size > 0) return firstMet(node, policy);
+      return confirmWrite(node, policy, ticket ?? writeTicket(node));
+    }),
   );
   const needed = each.filter((c): c is Confirmation => c !== null);
   if (needed.length === 0) return null;

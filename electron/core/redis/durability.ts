@@ -173,6 +173,11 @@ export function writeTicket(client: Redis): number {
   return waitOf(client).epoch;
 }
 
+/** How many replicas the policy asks this client's server for: 0 when there is nothing to wait for. */
+export function replicasRequired(client: Redis, policy: DurabilityPolicy): Promise<number> {
+  return waitOf(client).required(policy);
+}
+
 /**
  * Waits until the writes this client has made reach the replicas the policy asks for. Null when
  * there is nothing to wait for (no replicas required); otherwise the confirmation, which holds

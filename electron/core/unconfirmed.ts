@@ -68,20 +68,29 @@ export function unconfirmedError(
   );
 }
 
+/** The error item of one enqueueMany job whose writes no replica confirmed in time. */
+export function unconfirmedItem(
+  job: unknown,
+  index: number,
+  jobId: string,
+  c: Confirmation,
+): EnqueueManyItem {
+  const input = (job ?? {}) as WriteFacts;
+  const error: ApiError = {
+    code: 'REDIS_UNAVAILABLE',
+    message: `jobs[${index}]: ${enqueueMessage(c, { job_id: jobId, client_request_id: input.client_request_id })}`,
+    details: details('enqueueMany', c, { job_id: jobId, index }),
+  };
+  return { outcome: 'error', error };
+}
+
 /** enqueueMany answers per job: each job it enqueued becomes an unconfirmed error of its own. */
 export function unconfirmedItems(
   jobs: unknown[],
   results: EnqueueManyItem[],
   c: Confirmation,
 ): EnqueueManyItem[] {
-  return results.map((item, index) => {
-    if (item.outcome !== 'enqueued') return item;
-    const input = (jobs[index] ?? {}) as WriteFacts;
-    const error: ApiError = {
-      code: 'REDIS_UNAVAILABLE',
-      message: `jobs[${index}]: ${enqueueMessage(c, { job_id: item.job_id, client_request_id: input.client_request_id })}`,
-      details: details('enqueueMany', c, { job_id: item.job_id, index }),
-    };
-    return { outcome: 'error', error };
-  });
+  return results.map((item, index) =>
+    item.outcome === 'enqueued' ? unconfirmedItem(jobs[index], index, item.job_id, c) : item,
+  );
 }

@@ -4,7 +4,10 @@ import { enqueueInput } from '../../../shared/contract';
 import type { CoreContext } from '../context';
 import { toApiError } from '../error-mapping';
 import { prepareJob } from '../jobs/prepare-job';
+import { durabilityPolicy } from '../redis/durability';
+import { unconfirmedItem } from '../unconfirmed';
 import { validate } from '../validate';
+import { EnqueueUnconfirmed } from './confirm-on-owners';
 import {
   enqueueOnCluster,
   recoverIntent,
@@ -26,6 +29,7 @@ export function clusterEnqueueEnv(ctx: CoreContext, leaseMs = DEFAULT_LEASE_MS):
     idempotencyTtlSec: ctx.config.idempotencyTtlSec,
     metricsRetentionSec: ctx.config.metricsRetentionSec,
     leaseMs,
+    durability: durabilityPolicy(ctx.config),
   };
 }
 
@@ -53,6 +57,10 @@ export async function enqueueManyCluster(
         const job = prepareJob(validate(enqueueInput, jobs[index]), ctx.config.maxJsonBytes);
         results[index] = await enqueueOnCluster(env, job);
       } catch (error) {
+        if (error instanceof EnqueueUnconfirmed) {
+          results[index] = unconfirmedItem(jobs[index], index, error.jobId, error.confirmation);
+          continue;
+        }
         const apiError = toApiError(error);
         results[index] = {
           outcome: 'error',
@@ -76,7 +84,14 @@ export type SweepCounts = Record<RecoveryOutcome, number>;
  * lease ran out is finished or rolled back. Live ones are left to their callers.
  */
 export async function sweepIntents(env: ClusterEnqueueEnv): Promise<SweepCounts> {
-  const counts: SweepCounts = { gone: 0, live: 0, completed: 0, rolled_back: 0, lost: 0 };
+  const counts: SweepCounts = {
+    gone: 0,
+    live: 0,
+    completed: 0,
+    rolled_back: 0,
+    lost: 0,
+    unconfirmed: 0,
+  };
   for (const node of env.cluster.nodes('master') as Redis[]) {
     let cursor = '0';
     do {
@@ -89,8 +104,10 @@ export async function sweepIntents(env: ClusterEnqueueEnv): Promise<SweepCounts>
       );
       cursor = nextCursor;
       for (const key of found) {
-        const { outcome } = await recoverIntent(env, key).catch(() => ({
-          outcome: 'live' as const,
+        // Unconfirmed: the intent is kept, released, for the next sweep or a retry.
+        const { outcome } = await recoverIntent(env, key).catch((error: unknown) => ({
+          outcome:
+            error instanceof EnqueueUnconfirmed ? ('unconfirmed' as const) : ('live' as const),
         }));
         counts[outcome] += 1;
       }

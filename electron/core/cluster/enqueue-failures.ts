@@ -2,6 +2,7 @@ import type { EnqueueManyItem, FlagValue } from '../../../shared/contract';
 import type { CoreContext } from '../context';
 import { toApiError } from '../error-mapping';
 import { keys } from '../keys';
+import { EnqueueUnconfirmed } from './confirm-on-owners';
 
 /**
  * docs/operations.md, "enqueue", step 5, on a cluster: a failed dual-write attempt (any error but
@@ -34,7 +35,8 @@ export async function countingFailure<T>(
     void ctx.failures.flush(ctx.redis);
     return out;
   } catch (error) {
-    if (!NOT_COUNTED.has(toApiError(error).code)) await record(ctx, [workspaceId]);
+    const unconfirmed = error instanceof EnqueueUnconfirmed;
+    if (!unconfirmed && !NOT_COUNTED.has(toApiError(error).code)) await record(ctx, [workspaceId]);
     void ctx.failures.flush(ctx.redis);
     throw error;
   }
@@ -48,6 +50,9 @@ export async function countFailedItems(
 ): Promise<void> {
   const failed = results.flatMap((item, i) => {
     if (item.outcome !== 'error' || NOT_COUNTED.has(item.error.code)) return [];
+    // Unconfirmed is not a failed attempt: the job was written, a retry finishes it.
+    if ((item.error.details as { outcome?: unknown } | undefined)?.outcome === 'unconfirmed')
+      return [];
     const ws = (jobs[i] as { workspace_id?: unknown } | undefined)?.workspace_id;
     return typeof ws === 'string' && ws ? [ws] : [];
   });

@@ -4,7 +4,16 @@ import type { EnqueueOutcome, FlagValue } from '../../../shared/contract';
 import { ConflictError, InternalError } from '../errors';
 import { keys, minuteOf } from '../keys';
 import type { PreparedJob } from '../jobs/prepare-job';
+import type { DurabilityPolicy } from '../redis/durability';
+import { isConfirmed } from '../redis/durability';
 import { runScript, scripts, type ScriptDef } from '../scripts';
+import {
+  confirmOnOwners,
+  EnqueueUnconfirmed,
+  exists,
+  scoreOf,
+  type ReadBack,
+} from './confirm-on-owners';
 import { clusterEnqueueKeys } from './slot-tags';
 
 /**
@@ -25,6 +34,8 @@ export interface ClusterEnqueueEnv {
   metricsRetentionSec: number;
   /** How long an intent belongs to its caller before others may take it over (the recovery bound). */
   leaseMs: number;
+  /** How the writes are confirmed before the commit; replicas 'auto', 1000 ms when not given. */
+  durability?: DurabilityPolicy;
   /** Test hook: stop the call right after this step, as a crash of the process would. */
   crashAfter?: EnqueueStep;
 }
@@ -108,10 +119,38 @@ function refusal(jobId: string, reply: Reply): StepRefused | null {
   return new StepRefused(reply[0] === 'c' ? conflictError(jobId, key) : wrongTypeError(key));
 }
 
+const DEFAULT_DURABILITY: DurabilityPolicy = { replicas: 'auto', timeoutMs: 1000 };
+
+/**
+ * The call's writes read back on their masters and confirmed by their replicas
+ * (docs/topologies.md "Acknowledged means durable"). Unconfirmed: the intent is kept with its lease
+ * ended, so a retry or the sweep takes it over at once and rolls the call forward again.
+ */
+async function confirmOrRelease(env: ClusterEnqueueEnv, i: Intent, reads: ReadBack[]) {
+  const confirmation = await confirmOnOwners(
+    env.cluster,
+    reads,
+    env.durability ?? DEFAULT_DURABILITY,
+  );
+  if (isConfirmed(confirmation)) return;
+  await run(env, scripts.clusterEnqueueRelease, [i.key], [i.owner, i.epoch]).catch(() => 0);
+  throw new EnqueueUnconfirmed(i.jobId, confirmation!);
+}
+
+/** What the commit vouches for: the copies and the push (the pushed set is written with it). */
+function jobReads(i: Intent): ReadBack[] {
+  return [
+    exists(keys.oldJob(i.jobId)),
+    ...(i.flag === 'on' ? [exists(keys.newJob(i.workspaceId, i.jobId))] : []),
+    scoreOf(clusterEnqueueKeys.pushed(keys.queue), i.jobId),
+  ];
+}
+
 /**
  * Steps 2 to 6 of a call that holds its intent (as its first owner or after a takeover): the old
  * copy, the new copy iff the flag the intent carries is on, the deduplicated push, the
- * registrations, the commit. Rolls the call back when a copy turns out to be another job's.
+ * registrations, the confirmation, the commit. Rolls the call back when a copy turns out to be
+ * another job's; throws EnqueueUnconfirmed, the intent kept, when the replicas do not confirm.
  * Answers whether this owner committed (false: someone else took the intent over meanwhile).
  */
 export async function rollForward(env: ClusterEnqueueEnv, intent: Intent): Promise<boolean> {
@@ -144,6 +183,8 @@ export async function rollForward(env: ClusterEnqueueEnv, intent: Intent): Promi
     await rollBack(env, intent);
     throw error.error;
   }
+  // The intent is dropped only once every write is on a replica of the master holding it.
+  await confirmOrRelease(env, intent, jobReads(intent));
   const committed = await run(
     env,
     scripts.clusterEnqueueCommit,
@@ -210,7 +251,8 @@ export function intentFromFields(key: string, flat: Reply[]): Intent {
   };
 }
 
-export type RecoveryOutcome = 'gone' | 'live' | 'completed' | 'rolled_back' | 'lost';
+export type RecoveryOutcome =
+  'gone' | 'live' | 'completed' | 'rolled_back' | 'lost' | 'unconfirmed';
 
 /**
  * Recovery of one intent: taken over if its lease ran out, then finished (or rolled back when a
@@ -324,6 +366,13 @@ export async function enqueueOnCluster(
     }
     break;
   }
+  // The reservation is on a replica before any copy is written: a reservation lost in a failover
+  // leaves nothing behind, so the retry that reserves afresh cannot make a second job.
+  await confirmOrRelease(
+    env,
+    intent,
+    idemKey ? [exists(intent.key)] : [exists(intent.key), exists(oldKey)],
+  );
   crashPoint(env, 'intent');
   // A stalled call whose intent was taken over finds it committed by the taker: still enqueued.
   await rollForward(env, intent);

@@ -1,31 +1,13 @@
-import { keys } from '../../keys';
-import { confirmedOnCluster } from '../confirmed';
+import { unconfirmedError } from '../../unconfirmed';
+import { EnqueueUnconfirmed } from '../confirm-on-owners';
 import { enqueueCluster, enqueueManyCluster } from '../enqueue-cluster';
 import { countFailedItems, countingFailure } from '../enqueue-failures';
-import { clusterEnqueueKeys } from '../slot-tags';
 import type { ClusterServed } from './types';
-
-/** The keys one cluster enqueue may write, by its input and answer (its intent sits beside them). */
-function enqueueKeys(
-  input: { workspace_id: string; client_request_id?: string | undefined },
-  output: { job_id: string },
-): string[] {
-  const ws = input.workspace_id;
-  return [
-    keys.oldJob(output.job_id),
-    keys.newJob(ws, output.job_id),
-    keys.queue,
-    clusterEnqueueKeys.pushed(keys.queue),
-    ...(input.client_request_id ? [keys.idempotency(ws, input.client_request_id)] : []),
-    keys.workspaceIndex(ws),
-    keys.workspaces,
-    keys.metricsTotal,
-  ];
-}
 
 /**
  * Single-key reads, served as they are by the Cluster client, and the enqueues as the cross-slot
- * protocol (docs/topologies.md "Cluster enqueue").
+ * protocol (docs/topologies.md "Cluster enqueue"), which confirms each job's writes on the masters
+ * that hold them before its commit ("Acknowledged means durable").
  */
 export const ENQUEUE_SERVED: ClusterServed = {
   operations: ['getFlag', 'getJob', 'inspectJob', 'enqueue', 'enqueueMany'],
@@ -33,22 +15,18 @@ export const ENQUEUE_SERVED: ClusterServed = {
     getFlag: base.getFlag,
     getJob: base.getJob,
     inspectJob: base.inspectJob,
-    // Confirmed on every master written to (docs/topologies.md "Acknowledged means durable").
     enqueue: (input) =>
-      confirmedOnCluster(ctx, 'enqueue', input, enqueueKeys, () =>
-        countingFailure(ctx, input.workspace_id, () => enqueueCluster(enqueue, ctx, input)),
-      ),
-    enqueueMany: (input) =>
-      confirmedOnCluster(
-        ctx,
-        'enqueueMany',
-        input,
-        () => 'all',
-        async () => {
-          const out = await enqueueManyCluster(enqueue, ctx, input.jobs);
-          await countFailedItems(ctx, input.jobs, out.results);
-          return out;
+      countingFailure(ctx, input.workspace_id, () => enqueueCluster(enqueue, ctx, input)).catch(
+        (error: unknown) => {
+          if (!(error instanceof EnqueueUnconfirmed)) throw error;
+          const output = { outcome: 'enqueued', job_id: error.jobId };
+          throw unconfirmedError('enqueue', input, output, error.confirmation);
         },
       ),
+    enqueueMany: async (input) => {
+      const out = await enqueueManyCluster(enqueue, ctx, input.jobs);
+      await countFailedItems(ctx, input.jobs, out.results);
+      return out;
+    },
   }),
 };

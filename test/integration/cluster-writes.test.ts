@@ -220,13 +220,16 @@ describe('Cluster writes (docs/topologies.md "Cluster writes")', () => {
     await plantJob(direct, WS, id, { status: 'failed', attempts: '3' });
     await direct.del(keys.queue);
     const first = hookedContext(direct, async () => undefined);
+    // Once both copies are read, just before the first write goes out.
+    let raceDone = false;
     const raced = new Proxy(first.redis, {
       get(target, prop, receiver) {
-        if (prop !== 'hmget') return Reflect.get(target, prop, receiver) as unknown;
-        return async (key: string, ...fields: string[]) => {
-          const read = await target.hmget(key, ...fields);
-          if (key === keys.newJob(WS, id)) await direct.hset(keys.oldJob(id), 'status', 'pending');
-          return read;
+        const value = Reflect.get(target, prop, receiver) as (...a: unknown[]) => unknown;
+        if (prop !== 'qs_cluster_copy_cas_v1') return value;
+        return async (...args: unknown[]) => {
+          if (!raceDone) await direct.hset(keys.oldJob(id), 'status', 'pending');
+          raceDone = true;
+          return value(...args);
         };
       },
     });

@@ -3,7 +3,7 @@ import type { CoreContext } from './context';
 import { InternalError } from './errors';
 import { registerScripts } from './scripts';
 import { CLUSTER_SERVED_OPERATIONS } from './cluster/served';
-import { CLUSTER_NOTE, clusterClientOf } from './redis/topology';
+import { clusterClientOf } from './redis/topology';
 
 /**
  * An operation refused on Redis Cluster before anything is sent: its scripts name keys of several
@@ -12,7 +12,7 @@ import { CLUSTER_NOTE, clusterClientOf } from './redis/topology';
 export class ClusterNotSupportedError extends InternalError {
   constructor(operation: string, node: string) {
     super(
-      `Redis Cluster is detected (through ${node}), and ${operation} is not supported on a cluster yet; nothing was sent. ${CLUSTER_NOTE}`,
+      `Redis Cluster is detected (through ${node}), and ${operation} is not supported on a cluster yet; nothing was sent. No cluster group lists it (docs/topologies.md "Redis Cluster"): use a standalone or Sentinel-managed Redis for it.`,
       { reason: 'cluster_unsupported', topology: 'cluster', operation },
     );
   }

@@ -17,7 +17,7 @@ export interface ConnectionInfo {
   sentinel?: { master_name: string; sentinels: string[] };
   /** The masters serving hash slots, and CLUSTER INFO's cluster_state. */
   cluster?: { masters: string[]; state: string };
-  /** False where most operations are refused (Redis Cluster, for now); `note` says which work. */
+  /** False where operations would be refused; every topology serves the contract now. */
   supported: boolean;
   note?: string;
   /**

@@ -102,16 +102,30 @@ function clusterMasters(nodes: string): string[] {
     .sort();
 }
 
+/** The fewest replicas any slot-serving master has, from CLUSTER NODES (0 with no master). */
+function fewestReplicas(nodes: string): number {
+  const lines = nodes
+    .trim()
+    .split('\n')
+    .map((line) => line.split(' '));
+  const masters = lines.filter(
+    (f) => /master/.test(f[2] ?? '') && !/fail/.test(f[2] ?? '') && f.length > 8,
+  );
+  const replicasOf = (id: string) =>
+    lines.filter((f) => /slave/.test(f[2] ?? '') && !/fail/.test(f[2] ?? '') && f[3] === id).length;
+  return masters.length ? Math.min(...masters.map((f) => replicasOf(f[0]!))) : 0;
+}
+
 /**
- * Operations a cluster already answers, through the Cluster client: single-key reads, and the
- * enqueues as the cross-slot protocol of docs/topologies.md "Cluster enqueue".
+ * Operations a cluster answers, through the Cluster client (docs/topologies.md "Redis Cluster"):
+ * every operation of the contract, as the groups of electron/core/cluster/served/ list them.
  */
 export const CLUSTER_READY_OPERATIONS: readonly string[] = [
   'connectionInfo',
   ...CLUSTER_SERVED_OPERATIONS,
 ];
 
-export const CLUSTER_NOTE = `Redis Cluster is not supported yet: only ${CLUSTER_READY_OPERATIONS.join(', ')} work (CLI: topology, flags get, get, inspect, enqueue, workspaces, list, metrics, audit, overview, find, queue, index, divergence, reports, report); every other operation is refused before anything is sent, because its scripts span hash slots. Use a standalone or Sentinel-managed Redis for them (docs/topologies.md).`;
+export const CLUSTER_NOTE = `Every operation is served on Redis Cluster (docs/topologies.md "Redis Cluster"): enqueues as a cross-slot protocol with recovery, changes compare-and-set per key, checks and listings over every master by hash slot; a write is reported done once a replica of each master it went to has it (WAIT per master).`;
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -136,9 +150,9 @@ export async function describeConnection(
     redis_version: version,
     tls,
     replicas,
-    supported: topology !== 'cluster',
+    supported: true,
     durability: {
-      replicas: topology === 'cluster' ? 0 : waited,
+      replicas: waited,
       timeout_ms: policy.timeoutMs,
       policy: policy.replicas === 'auto' ? ('auto' as const) : ('fixed' as const),
     },
@@ -155,10 +169,19 @@ export async function describeConnection(
     ]);
     const masters = clusterMasters(nodes);
     const state = /^cluster_state:(\w+)/m.exec(info)?.[1] ?? 'unknown';
+    // Each master's own replicas: 'auto' waits for one on each master that has any.
+    const perMaster =
+      policy.replicas === 'auto' ? Math.min(fewestReplicas(nodes), 1) : policy.replicas;
+    const durability = { ...base.durability, replicas: perMaster };
+    const waits =
+      perMaster > 0
+        ? `writes wait for ${plural(perMaster, 'replica')} on each master they go to (up to ${policy.timeoutMs} ms)`
+        : 'writes are confirmed by the masters alone';
     return {
       ...base,
+      durability,
       cluster: { masters, state },
-      summary: `Redis Cluster of ${plural(masters.length, 'master')} (state ${state}), ${redis}, reached through ${server ?? `${client.options.host}:${client.options.port}`}; not supported yet`,
+      summary: `Redis Cluster of ${plural(masters.length, 'master')} (state ${state}), ${redis}, reached through ${server ?? `${client.options.host}:${client.options.port}`}; ${waits}`,
       note: CLUSTER_NOTE,
     };
   }

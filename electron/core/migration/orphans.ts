@@ -38,11 +38,9 @@ export async function checkIdempotencyKeys(
   idemKeys: string[],
 ): Promise<DivergenceItem[]> {
   if (idemKeys.length === 0) return [];
-  const pipeline = ctx.redis.pipeline();
-  for (const key of idemKeys) pipeline.get(key);
-  const values = ((await pipeline.exec()) ?? []).map(([error, v]) =>
-    error ? null : (v as string | null),
-  );
+  // One MGET, and one EXISTS over every candidate's old copy: in the common case every job is
+  // there and no pipeline of a command per key is needed (the check meets these keys every step).
+  const values = await ctx.redis.mget(idemKeys);
   const candidates = idemKeys.flatMap((key, i) => {
     const jobId = values[i];
     if (!jobId) return [];
@@ -50,6 +48,10 @@ export async function checkIdempotencyKeys(
     const workspaceId = rest.slice(0, Math.max(0, rest.indexOf(':')));
     return [{ key, jobId, workspaceId }];
   });
+  if (candidates.length === 0) return [];
+  const oldKeys = candidates.map((c) => keys.oldJob(c.jobId));
+  // EXISTS counts a key named twice twice, so the sum equals the count only if each is there.
+  if ((await ctx.redis.exists(oldKeys)) === oldKeys.length) return [];
   const present = await existing(
     ctx,
     candidates.flatMap((c) => [keys.oldJob(c.jobId), keys.newJob(c.workspaceId, c.jobId)]),

@@ -206,6 +206,16 @@ export class QueueCore {
   }
 
   /**
+   * The client for a producer's or a worker's own single-key commands (the demo, the library's
+   * worker): on a Redis Cluster the Cluster client, which sends each key to the master of its slot
+   * (docs/topologies.md "Redis Cluster"); else the connection itself.
+   */
+  async keyClient(): Promise<Redis> {
+    if ((await detectTopology(this.redis)) !== 'cluster') return this.redis;
+    return this.onCluster().redis;
+  }
+
+  /**
    * The context the hosts' background work (the indexer, the queue depth sampler) runs on: on a
    * Redis Cluster the cluster reader's, which walks every master (docs/topologies.md "Redis
    * Cluster"), and the sweep for crashed cluster enqueues is started beside it.

@@ -1,3 +1,4 @@
+import { Cluster, type Redis } from 'ioredis';
 import { v7 as uuidv7 } from 'uuid';
 import type { JobStatus } from '../../shared/contract';
 import type { QueueCore } from '../core/core';
@@ -65,21 +66,29 @@ export function demoWorkspaces(count = 4): string[] {
  * there would try to run them.
  */
 export async function assertDemoTarget(core: QueueCore): Promise<void> {
+  const redis = await core.keyClient();
   const [known, demoHits] = await Promise.all([
-    core.redis.scard(keys.workspaces),
-    core.redis.smismember(keys.workspaces, ...DEMO_WORKSPACES),
+    redis.scard(keys.workspaces),
+    redis.smismember(keys.workspaces, ...DEMO_WORKSPACES),
   ]);
   const foreign = known - demoHits.filter(Boolean).length;
-  const [, unindexedJobs] =
-    known === 0
-      ? await core.redis.scan('0', 'MATCH', `${OLD_JOB_PREFIX}*`, 'COUNT', 200)
-      : ['0', []];
+  const unindexedJobs = known === 0 ? await firstJobKeys(redis) : [];
   if (foreign > 0 || unindexedJobs.length > 0) {
     throw new ConflictError(
       'This Redis already holds jobs that the demo did not write. The demo adds jobs a real worker would run; point --redis at a scratch Redis, or pass --force if you are sure.',
       { foreign_workspaces: foreign, jobs_found: unindexedJobs.length },
     );
   }
+}
+
+/** A first page of old job keys: of each master on a Redis Cluster, of the server otherwise. */
+async function firstJobKeys(redis: Redis): Promise<string[]> {
+  const client = redis as Redis | Cluster;
+  const nodes = client instanceof Cluster ? (client.nodes('master') as Redis[]) : [redis];
+  const pages = await Promise.all(
+    nodes.map((node) => node.scan('0', 'MATCH', `${OLD_JOB_PREFIX}*`, 'COUNT', 200)),
+  );
+  return pages.flatMap(([, found]) => found);
 }
 
 /**
@@ -153,7 +162,7 @@ async function fill(
       const { job_id } = await core.invoke('enqueue', plan.input);
       if (plan.status !== 'pending') {
         // What a worker does: take it off the queue, run it, record how it ended.
-        await core.redis.lrem(keys.queue, 1, job_id);
+        await (await core.keyClient()).lrem(keys.queue, 1, job_id);
         await core.invoke('updateStatus', { job_id, workspace_id: plan.ws, status: 'running' });
         if (plan.status !== 'running') {
           await core.invoke('updateStatus', {
@@ -181,7 +190,8 @@ async function diverge(core: QueueCore, workspaces: string[], jobs: SeededJob[])
   };
   const ws = (i: number) => workspaces[i % workspaces.length]!;
   const out: SeedSummary['divergent'] = [];
-  const redis = core.redis;
+  // Single-key commands only, so they run on a Redis Cluster too (docs/topologies.md).
+  const redis = await core.keyClient();
 
   const lostUpdate = take(ws(0));
   if (lostUpdate) {
@@ -227,10 +237,11 @@ async function diverge(core: QueueCore, workspaces: string[], jobs: SeededJob[])
   if (misfiled) {
     // Written under the wrong workspace key, as a producer that mixed up tenants would.
     const other = workspaces.find((w) => w !== misfiled.workspace_id)!;
-    await redis.rename(
-      keys.newJob(misfiled.workspace_id, misfiled.job_id),
-      keys.newJob(other, misfiled.job_id),
-    );
+    // A move key by key (DUMP, RESTORE, DEL): the two names may be in different hash slots.
+    const from = keys.newJob(misfiled.workspace_id, misfiled.job_id);
+    const copy = await redis.dumpBuffer(from);
+    if (copy) await redis.restore(keys.newJob(other, misfiled.job_id), 0, copy, 'REPLACE');
+    await redis.del(from);
     await redis.zadd(keys.workspaceIndex(other), Date.now(), misfiled.job_id);
     out.push({ job_id: misfiled.job_id, workspace_id: other, kind: 'workspace_mismatch' });
   }
@@ -239,18 +250,19 @@ async function diverge(core: QueueCore, workspaces: string[], jobs: SeededJob[])
 
 /** A corrupt (wrong-typed) new-schema key makes the core's dual write fail and count as failed. */
 async function failDualWrites(core: QueueCore, r: Random, workspaces: string[]): Promise<number> {
+  const redis = await core.keyClient();
   let failed = 0;
   for (let i = 0; i < 3; i++) {
     const ws = workspaces[i % workspaces.length]!;
     const jobId = uuidv7();
     const corrupt = keys.newJob(ws, jobId);
-    await core.redis.set(corrupt, 'corrupt');
+    await redis.set(corrupt, 'corrupt');
     try {
       await core.invoke('enqueue', { ...demoJob(r, ws).input, job_id: jobId });
     } catch {
       failed++;
     } finally {
-      await core.redis.del(corrupt);
+      await redis.del(corrupt);
     }
   }
   return failed;

@@ -108,7 +108,9 @@ export function runWorker(
 
   /** Puts a popped entry back at the head of the queue, where it was. */
   async function giveBack(jobId: string): Promise<void> {
-    await core.redis
+    await (
+      await core.keyClient()
+    )
       .lpush(keys.queue, jobId)
       .catch((error: unknown) => report(toQueuescopeError(error), jobId));
   }
@@ -187,7 +189,8 @@ export function runWorker(
       }
       let jobId: string | null;
       try {
-        jobId = await core.redis.lpop(keys.queue);
+        // The queue's master on a cluster (docs/topologies.md "Redis Cluster").
+        jobId = await (await core.keyClient()).lpop(keys.queue);
       } catch (error) {
         report(toQueuescopeError(error), null);
         await pause(idleMs, stopper.signal);

@@ -43,6 +43,8 @@ export class DivergenceRun {
   private suspects: DivergenceItem[] = [];
   private awaiting: DivergenceItem[] = [];
   private lastSave = Date.now();
+  /** Pushes to the working lists, in order; a checkpoint waits for them (save). */
+  private pushing: Promise<void> = Promise.resolve();
   /** When this run last found a suspect (0 when resumed past the scan: the pause is then whole). */
   private lastSuspectAt = 0;
   /** Items pushed to each working list so far (saved with the checkpoint; see list_lengths). */
@@ -145,7 +147,7 @@ export class DivergenceRun {
       process: (found) => this.compareKeys(found),
       done: async (next, read, findings, stopping) => {
         this.count(findings);
-        await this.flush();
+        this.sendItems();
         this.cp.cursor = next;
         this.tick(phase, read);
         if (!stopping) await this.maybeSave();
@@ -243,12 +245,25 @@ export class DivergenceRun {
     }
   }
 
-  private async flush(): Promise<void> {
+  /**
+   * Sends the items noted so far without waiting for Redis: the walk goes on, the pushes land in
+   * order, and a checkpoint records the lists' lengths only once they have (save).
+   */
+  private sendItems(): void {
     const { suspects, awaiting } = this;
     this.suspects = [];
     this.awaiting = [];
-    await this.push(keys.divergenceSuspects(this.report.id, 0), suspects);
-    await this.push(keys.divergenceAwaiting(this.report.id), awaiting);
+    const sent = this.pushing.then(async () => {
+      await this.push(keys.divergenceSuspects(this.report.id, 0), suspects);
+      await this.push(keys.divergenceAwaiting(this.report.id), awaiting);
+    });
+    sent.catch(() => undefined); // awaited by flush or save, which fail the run
+    this.pushing = sent;
+  }
+
+  private async flush(): Promise<void> {
+    this.sendItems();
+    await this.pushing;
   }
 
   /** Appends to a working list, keeping its length for the checkpoint. */
@@ -343,6 +358,7 @@ export class DivergenceRun {
   }
 
   private async save(): Promise<void> {
+    await this.pushing;
     this.lastSave = Date.now();
     this.report.elapsed_s = this.elapsedBefore + (Date.now() - this.startedMs) / 1000;
     this.cp.moved = [...this.moved];

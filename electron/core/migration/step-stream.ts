@@ -36,7 +36,7 @@ export async function streamSteps<T>(s: StepStream<T>): Promise<boolean> {
   let cursor = s.cursor;
   let ended = false;
   let cancelled = false;
-  while (!ended || window.length > 0) {
+  const fill = async () => {
     while (!ended && !cancelled && window.length < s.ahead) {
       const step = await s.read(cursor);
       cursor = step.next;
@@ -45,20 +45,29 @@ export async function streamSteps<T>(s: StepStream<T>): Promise<boolean> {
       work.catch(() => undefined); // awaited in order below
       window.push({ next: step.next, read: step.found.length, work });
     }
+  };
+  let filling = fill();
+  for (;;) {
+    await filling;
     const head = window.shift();
     if (!head) return ended;
+    // The freed place is read again while this step's work and `done` run, so Redis always has
+    // steps queued and never waits on this process's round trips.
+    filling = fill();
+    filling.catch(() => undefined); // awaited above, or below on failure
     let result: T;
     try {
       result = await head.work;
     } catch (error) {
       // Let the other steps settle first, so nothing is written after the failure is saved.
+      await filling.catch(() => undefined);
       await Promise.allSettled(window.map((w) => w.work));
       throw error;
     }
     cancelled ||= s.cancelled();
+    if (cancelled) await filling; // a read already sent still gives a step, worked on before stopping
     const stopping = cancelled && window.length === 0;
     await s.done(head.next, head.read, result, stopping);
     if (stopping) return ended;
   }
-  return true;
 }

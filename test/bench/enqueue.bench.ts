@@ -193,11 +193,13 @@ async function main(): Promise<void> {
   };
   // µs of Redis CPU per job (INFO cpu user+sys) and of command time (INFO commandstats) per variant:
   // the way past BullMQ is less Redis work per job (docs/scaling.md).
-  const perJob = (field: 'redisUsPerJob' | 'commandUsPerJob') =>
+  const perJob = (field: 'redisUsPerJob' | 'commandUsPerJob' | 'nodeUsPerJob') =>
     Object.fromEntries(Object.entries(figures).map(([name, f]) => [name, f[field]]));
   Object.assign(summary, {
     redis_cpu_us_per_job: perJob('redisUsPerJob'),
     redis_command_us_per_job: perJob('commandUsPerJob'),
+    // With Redis on a core of its own, a variant is bound by whichever side costs more per job.
+    node_cpu_us_per_job: perJob('nodeUsPerJob'),
   });
   summary['core_64/bare_lua_64'] = Math.round((summary.core_64 / summary.bare_lua_64) * 100) / 100;
   const targets = [

@@ -23,9 +23,15 @@ const ACTIONS = [
  * The same keyspace, key by key, on a standalone server and on a cluster: jobs of three
  * workspaces in both schemas (some only old, some only new, some differing, some foreign and
  * unindexed), the queue, the flag and its history, metric buckets of the last minutes, totals
- * and audit entries with fixed ids. Deterministic: every answer read from it can be compared.
+ * and audit entries with fixed ids (docs/topologies.md "Cluster writes": the flag history sits beside
+ * the flag on a cluster). Deterministic: every answer read from it can be compared.
  */
-export async function buildKeyspace(redis: KeyWriter, now = Date.now()): Promise<void> {
+export async function buildKeyspace(
+  redis: KeyWriter,
+  now = Date.now(),
+  /** Where the topology keeps the flag history: beside the flag on a cluster. */
+  flagHistory: string = keys.flagHistory,
+): Promise<void> {
   const base = Date.parse('2026-01-05T10:00:00.000Z');
   const writes: Array<Promise<unknown>> = [];
   for (let n = 0; n < 180; n++) {
@@ -58,7 +64,7 @@ export async function buildKeyspace(redis: KeyWriter, now = Date.now()): Promise
   for (const ws of WORKSPACES) writes.push(redis.sadd(keys.workspaces, ws));
   writes.push(redis.rpush(keys.queue, 'job-gone'));
   writes.push(redis.set(keys.flag, 'on'));
-  writes.push(redis.zadd(keys.flagHistory, base - 60_000, `on:${base - 60_000}`));
+  writes.push(redis.zadd(flagHistory, base - 60_000, `on:${base - 60_000}`));
   for (let m = 1; m <= 40; m++) {
     const bucket = keys.metricsBucket(minuteOf(now) - m * 60_000);
     writes.push(

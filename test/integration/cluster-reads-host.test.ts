@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Cluster, type Redis } from 'ioredis';
 import { QueueCore } from '../../electron/core/core';
 import { keys, minuteOf } from '../../electron/core/keys';
-import { slotOf } from '../../electron/core/cluster/slot-tags';
+import { clusterFlagHistory, slotOf } from '../../electron/core/cluster/slot-tags';
 import { registerScripts } from '../../electron/core/scripts';
 import { sampleDepthOnce, startDepthSampler } from '../../electron/core/telemetry/depth-sampler';
 import { run } from '../../electron/cli/run';
@@ -24,7 +24,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function fresh() {
   for (const node of await cluster.masters()) await node.client().flushall();
-  await buildKeyspace(direct as unknown as KeyWriter);
+  await buildKeyspace(direct as unknown as KeyWriter, Date.now(), clusterFlagHistory(keys.flag));
 }
 
 /** Every job id of the keyspace, and the indexes emptied, so only the indexer can fill them. */

@@ -3,6 +3,7 @@ import { Cluster, type Redis } from 'ioredis';
 import { QueueCore } from '../../electron/core/core';
 import { enqueueOnCluster } from '../../electron/core/cluster/enqueue-protocol';
 import { SimulatedCrash } from '../../electron/core/cluster/enqueue-protocol';
+import { clusterFlagHistory } from '../../electron/core/cluster/slot-tags';
 import { keys } from '../../electron/core/keys';
 import { registerScripts } from '../../electron/core/scripts';
 import { protocolEnv, preparedJob } from '../helpers/cluster-enqueue';
@@ -55,7 +56,7 @@ beforeAll(async () => {
   registerScripts(direct as unknown as Redis);
   const now = Date.now();
   await buildKeyspace(server.client() as unknown as KeyWriter, now);
-  await buildKeyspace(direct as unknown as KeyWriter, now);
+  await buildKeyspace(direct as unknown as KeyWriter, now, clusterFlagHistory(keys.flag));
 }, 60_000);
 
 afterAll(async () => {

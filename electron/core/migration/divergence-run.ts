@@ -130,31 +130,39 @@ export class DivergenceRun {
    * streams in (step-stream.ts). A step's findings are counted when the cursor passes it, so a
    * resumed walk counts every key once.
    */
-  private scanLoop(): Promise<boolean> {
+  private async scanLoop(): Promise<boolean> {
     const phase = this.filter ? `scan all keys for ${this.filter}` : 'scan';
-    return streamSteps<StepFindings>({
-      cursor: this.cp.cursor,
-      read: async (cursor) => {
-        const [next, found] = await this.ctx.redis.scan(
-          cursor,
-          'MATCH',
-          'ai:*',
-          'COUNT',
-          this.opts.scanCount,
-        );
-        return { next, found, last: next === '0' };
-      },
-      process: (found) => this.compareKeys(found),
-      done: async (next, read, findings, stopping) => {
-        this.count(findings);
-        this.sendItems();
-        this.cp.cursor = next;
-        this.tick(phase, read);
-        if (!stopping) await this.maybeSave();
-      },
-      cancelled: () => this.cancelled(),
-      ahead: STEPS_AHEAD,
-    });
+    // SCAN goes on a connection of its own: on the check's, it would wait behind every compare
+    // call in flight, and Redis would run dry while this process reads the reply.
+    const walker = this.ctx.redis.duplicate();
+    walker.on('error', () => undefined); // a failed SCAN rejects its call, which fails the run
+    try {
+      return await streamSteps<StepFindings>({
+        cursor: this.cp.cursor,
+        read: async (cursor) => {
+          const [next, found] = await walker.scan(
+            cursor,
+            'MATCH',
+            'ai:*',
+            'COUNT',
+            this.opts.scanCount,
+          );
+          return { next, found, last: next === '0' };
+        },
+        process: (found) => this.compareKeys(found),
+        done: async (next, read, findings, stopping) => {
+          this.count(findings);
+          this.sendItems();
+          this.cp.cursor = next;
+          this.tick(phase, read);
+          if (!stopping) await this.maybeSave();
+        },
+        cancelled: () => this.cancelled(),
+        ahead: STEPS_AHEAD,
+      });
+    } finally {
+      walker.disconnect();
+    }
   }
 
   private async queueLoop(): Promise<boolean> {
@@ -245,10 +253,7 @@ export class DivergenceRun {
     }
   }
 
-  /**
-   * Sends the items noted so far without waiting for Redis: the walk goes on, the pushes land in
-   * order, and a checkpoint records the lists' lengths only once they have (save).
-   */
+  /** Sends the items noted so far; the pushes land in order, and save() waits for them. */
   private sendItems(): void {
     const { suspects, awaiting } = this;
     this.suspects = [];

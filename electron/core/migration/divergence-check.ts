@@ -48,12 +48,7 @@ export async function divergenceCheck(
     redisRunId(ctx),
   ]);
   const timeline: FlagTimeline = { history, current: flag.value, skewMs };
-  const saved = await loadCheckpoint(ctx, scope);
-  if (input.report_id && saved?.report.id !== input.report_id)
-    throw new NotFoundError(
-      `Check ${input.report_id} cannot be resumed: it finished, or a newer check of the same scope replaced it. Run a new check.`,
-      { report_id: input.report_id },
-    );
+  const saved = await savedCheckpoint(ctx, scope, input);
   let cp: Checkpoint;
   if (saved && input.resume && saved.run_id === runId) {
     cp = saved;
@@ -77,8 +72,26 @@ function freshCheckpoint(report: DivergenceReport, runId: string): Checkpoint {
   return { report, phase: 'scan', cursor: '0', round: 0, moved: [], run_id: runId };
 }
 
+/**
+ * The scope's checkpoint, if any; a resume that names a report refuses one of another report.
+ * The check on a cluster loads it the same way (cluster/divergence/check.ts).
+ */
+export async function savedCheckpoint(
+  ctx: CoreContext,
+  scope: string,
+  input: CheckInput,
+): Promise<Checkpoint | null> {
+  const saved = await loadCheckpoint(ctx, scope);
+  if (input.report_id && saved?.report.id !== input.report_id)
+    throw new NotFoundError(
+      `Check ${input.report_id} cannot be resumed: it finished, or a newer check of the same scope replaced it. Run a new check.`,
+      { report_id: input.report_id },
+    );
+  return saved;
+}
+
 /** The scope to check or resume: the workspace given, or the one of the report to resume. */
-async function scopeOf(ctx: CoreContext, input: CheckInput): Promise<string> {
+export async function scopeOf(ctx: CoreContext, input: CheckInput): Promise<string> {
   if (!input.report_id) return input.workspace_id ?? '*';
   if (!input.resume)
     throw new ValidationError('report_id names a check to resume; pass resume too.', {

@@ -1,18 +1,14 @@
 import type { DivergenceReport } from '../../../../shared/contract';
 import type { CallContext, CoreContext } from '../../context';
-import { NotFoundError, ValidationError } from '../../errors';
 import { readFlag } from '../../jobs/read-job';
-import { keys } from '../../keys';
 import {
   abandon,
   DEFAULT_CHECK_OPTIONS,
-  loadCheckpoint,
   newReport,
   trimToCheckpoint,
   type Checkpoint,
 } from '../../migration/check-state';
-import { checkStore } from '../../migration/check-store';
-import type { CheckInput } from '../../migration/divergence-check';
+import { savedCheckpoint, scopeOf, type CheckInput } from '../../migration/divergence-check';
 import { readFlagHistory } from '../../migration/flags';
 import { estimateTotal } from '../../migration/progress';
 import { fileReport } from '../../migration/report-store';
@@ -44,12 +40,7 @@ export async function divergenceCheckCluster(
     readFlag(ctx),
     scopeOf(ctx, input),
   ]);
-  const saved = await loadCheckpoint(ctx, scope);
-  if (input.report_id && saved?.report.id !== input.report_id)
-    throw new NotFoundError(
-      `Check ${input.report_id} cannot be resumed: it finished, or a newer check of the same scope replaced it. Run a new check.`,
-      { report_id: input.report_id },
-    );
+  const saved = await savedCheckpoint(ctx, scope, input);
   let cp: Checkpoint;
   if (saved && input.resume && saved.run_id === SLOT_POSITION) {
     cp = saved;
@@ -66,25 +57,4 @@ export async function divergenceCheckCluster(
   cp.report.flag_skew_ms = skewMs;
   const timeline = { history, current: flag.value, skewMs };
   return new ClusterDivergenceRun(ctx, cp, timeline, call, opts).run();
-}
-
-/** The scope to check or resume: the workspace given, or the one of the report to resume. */
-async function scopeOf(ctx: CoreContext, input: CheckInput): Promise<string> {
-  if (!input.report_id) return input.workspace_id ?? '*';
-  if (!input.resume)
-    throw new ValidationError('report_id names a check to resume; pass resume too.', {
-      field: 'report_id',
-    });
-  const text = await checkStore(ctx).get(keys.divergenceReport(input.report_id));
-  if (!text)
-    throw new NotFoundError(`No divergence report ${input.report_id} is kept.`, {
-      report_id: input.report_id,
-    });
-  const scope = (JSON.parse(text) as DivergenceReport).workspace_id ?? '*';
-  if (input.workspace_id && input.workspace_id !== scope)
-    throw new ValidationError(
-      `Check ${input.report_id} was of ${scope === '*' ? 'every workspace' : `workspace ${scope}`}, not ${input.workspace_id}.`,
-      { field: 'workspace_id' },
-    );
-  return scope;
 }

@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import type { Cluster } from 'ioredis';
+import { parseNodeView } from '../../electron/core/cluster/node-view';
 import type { ClusterNode } from './redis-cluster';
 
 /** A node's cluster id (CLUSTER MYID). */
@@ -46,4 +48,48 @@ export async function startReshard(
   );
   done.catch(() => undefined);
   return { done };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Starts a resharding of the lowest `hotSlots` slots from slot 0's master to another master, one
+ * key per MIGRATE, with a `beforeBatch` hook for a walk stepping `stepSlots` slots at a time: a
+ * step over those slots waits until its slots are being moved, so the walk reads them mid-move.
+ * `readWhileMigrating()` counts the steps that did; `done` is the resharding's end.
+ */
+export async function reshardUnderWalk(
+  masters: ClusterNode[],
+  client: Cluster,
+  hotSlots: number,
+  stepSlots: number,
+): Promise<{
+  done: Promise<void>;
+  beforeBatch: (from: number) => Promise<void>;
+  readWhileMigrating: () => number;
+}> {
+  const ownerPort = Number(client.slots[0]![0]!.split(':')[1]);
+  const source = masters.find((n) => n.port === ownerPort)!;
+  const target = masters.find((n) => n !== source)!;
+  const { done } = await startReshard(source, target, hotSlots, 1);
+  let finished = false;
+  void done.then(
+    () => (finished = true),
+    () => (finished = true),
+  );
+  let readWhileMigrating = 0;
+  const beforeBatch = async (from: number): Promise<void> => {
+    if (from >= hotSlots) return;
+    while (!finished) {
+      const view = parseNodeView(String(await source.client().call('CLUSTER', 'NODES')));
+      const moving = [...(view?.migrating.keys() ?? [])];
+      if (moving.some((slot) => slot >= from && slot < from + stepSlots)) {
+        readWhileMigrating++;
+        return;
+      }
+      if (moving.some((slot) => slot >= from + stepSlots)) return;
+      await sleep(2);
+    }
+  };
+  return { done, beforeBatch, readWhileMigrating: () => readWhileMigrating };
 }

@@ -4,7 +4,7 @@ import type { DivergenceReport } from '../../shared/contract';
 import { clusterContext } from '../../electron/core/cluster-guard';
 import { divergenceCheckCluster } from '../../electron/core/cluster/divergence/check';
 import type { ClusterCheckOptions } from '../../electron/core/cluster/divergence/run';
-import { parseNodeView, refreshSlots } from '../../electron/core/cluster/node-view';
+import { refreshSlots } from '../../electron/core/cluster/node-view';
 import { enqueueOnCluster, SimulatedCrash } from '../../electron/core/cluster/enqueue-protocol';
 import type { CoreContext } from '../../electron/core/context';
 import { divergenceCheck } from '../../electron/core/migration/divergence-check';
@@ -20,7 +20,7 @@ import {
 } from '../helpers/cluster-divergence';
 import { preparedJob, protocolEnv, useClusterEnqueueFixture } from '../helpers/cluster-enqueue';
 import type { RedisCluster } from '../helpers/redis-cluster';
-import { startReshard } from '../helpers/cluster-reshard';
+import { reshardUnderWalk } from '../helpers/cluster-reshard';
 
 /**
  * docs/topologies.md "Divergence check on a cluster": on a real 3-master cluster the check finds
@@ -229,37 +229,15 @@ describe('the divergence check on a cluster (docs/topologies.md "Divergence chec
   it('finds exactly the planted divergences on all three masters while a resharding moves slots under the walk', async () => {
     // The resharding moves the lowest slots of slot 0's master first, one key per MIGRATE; the
     // walk's steps over them wait until their slots are being moved, so it reads them mid-move.
-    const masters = await cluster.masters();
-    const ownerPort = Number(direct.slots[0]![0]!.split(':')[1]);
-    const source = masters.find((n) => n.port === ownerPort)!;
-    const target = masters.find((n) => n !== source)!;
-    const { done } = await startReshard(source, target, HOT_SLOTS, 1);
-    let finished = false;
-    void done.then(
-      () => (finished = true),
-      () => (finished = true),
+    const { done, beforeBatch, readWhileMigrating } = await reshardUnderWalk(
+      await cluster.masters(),
+      direct,
+      HOT_SLOTS,
+      4,
     );
-    let readWhileMigrating = 0;
-    const report = await checkOnCluster({
-      walk: {
-        slotsPerBatch: 4,
-        beforeBatch: async (from) => {
-          if (from >= HOT_SLOTS) return;
-          while (!finished) {
-            const view = parseNodeView(String(await source.client().call('CLUSTER', 'NODES')));
-            const moving = [...(view?.migrating.keys() ?? [])];
-            if (moving.some((slot) => slot >= from && slot < from + 4)) {
-              readWhileMigrating++;
-              return;
-            }
-            if (moving.some((slot) => slot >= from + 4)) return;
-            await sleep(2);
-          }
-        },
-      },
-    });
+    const report = await checkOnCluster({ walk: { slotsPerBatch: 4, beforeBatch } });
     await done;
-    expect(readWhileMigrating).toBeGreaterThan(0);
+    expect(readWhileMigrating()).toBeGreaterThan(0);
     expectEveryCategory(report);
     expect(fullSignature(report)).toEqual(expected);
     await cluster.waitHealthy();

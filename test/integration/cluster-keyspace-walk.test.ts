@@ -2,8 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Cluster } from 'ioredis';
 import { KeyspaceWalker, type WalkOptions } from '../../electron/core/cluster/keyspace-walk';
 import { startRedisCluster, type RedisCluster } from '../helpers/redis-cluster';
-import { startReshard } from '../helpers/cluster-reshard';
-import { parseNodeView } from '../../electron/core/cluster/node-view';
+import { reshardUnderWalk } from '../helpers/cluster-reshard';
 import { tagOfSlot } from '../../electron/core/cluster/slot-tags';
 
 /**
@@ -13,7 +12,6 @@ import { tagOfSlot } from '../../electron/core/cluster/slot-tags';
 let cluster: RedisCluster;
 let client: Cluster;
 const HOT_SLOTS = 30;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 beforeAll(async () => {
   cluster = await startRedisCluster();
@@ -86,35 +84,15 @@ describe('walking a cluster by hash slot (docs/topologies.md "Walking a cluster"
     for (let slot = 0; slot < HOT_SLOTS; slot++)
       for (let i = 0; i < 100; i++) written.add(`ai:walk:{${tagOfSlot(slot)}}:${i}`);
     await Promise.all([...written].map((key) => client.set(key, '1')));
-    const masters = await cluster.masters();
-    const ownerPort = Number(client.slots[0]![0]!.split(':')[1]);
-    const source = masters.find((n) => n.port === ownerPort)!;
-    const target = masters.find((n) => n !== source)!;
-    const { done } = await startReshard(source, target, HOT_SLOTS, 1);
-    let readWhileMigrating = 0;
-    let finished = false;
-    void done.then(
-      () => (finished = true),
-      () => (finished = true),
+    const { done, beforeBatch, readWhileMigrating } = await reshardUnderWalk(
+      await cluster.masters(),
+      client,
+      HOT_SLOTS,
+      4,
     );
-    const seen = await walkAll({
-      slotsPerBatch: 4,
-      beforeBatch: async (from) => {
-        if (from >= HOT_SLOTS) return;
-        while (!finished) {
-          const view = parseNodeView(String(await source.client().call('CLUSTER', 'NODES')));
-          const moving = [...(view?.migrating.keys() ?? [])];
-          if (moving.some((slot) => slot >= from && slot < from + 4)) {
-            readWhileMigrating++;
-            return;
-          }
-          if (moving.some((slot) => slot >= from + 4)) return;
-          await sleep(2);
-        }
-      },
-    });
+    const seen = await walkAll({ slotsPerBatch: 4, beforeBatch });
     await done;
-    expect(readWhileMigrating).toBeGreaterThan(0);
+    expect(readWhileMigrating()).toBeGreaterThan(0);
     expectExactly(seen);
     await cluster.waitHealthy();
   }, 120_000);

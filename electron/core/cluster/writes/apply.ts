@@ -3,6 +3,7 @@ import { wrongWorkspace } from '../../jobs/update-status';
 import {
   casCopy,
   changedMeanwhile,
+  isHash,
   leftSplit,
   undoOf,
   type CasReply,
@@ -15,6 +16,21 @@ export interface CopyStep {
   copy: CopyRead;
   workspace: string;
   change: CopyChange;
+}
+
+/**
+ * The steps of a change to both copies: each copy that is a hash, the old one first; only the old
+ * copy carries the job's workspace, so only it is checked against `workspace` ('' = unchecked).
+ */
+export function copySteps(
+  oldCopy: CopyRead,
+  newCopy: CopyRead | null,
+  workspace: string,
+  change: CopyChange,
+): CopyStep[] {
+  return [oldCopy, newCopy]
+    .filter(isHash)
+    .map((copy) => ({ copy, workspace: copy === oldCopy ? workspace : '', change }));
 }
 
 function refusedError(jobId: string, step: CopyStep, reply: Exclude<CasReply, { ok: true }>) {

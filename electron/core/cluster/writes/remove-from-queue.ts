@@ -12,7 +12,7 @@ import {
   type RemoveFromQueueInput,
 } from '../../triage/queue';
 import { clusterRemovalClaim } from '../slot-tags';
-import { applyToCopies, type CopyStep } from './apply';
+import { applyToCopies, copySteps, type CopyStep } from './apply';
 import { isHash, readCopy, undoOf, wrongTyped, type CopyRead } from './copies';
 
 /** The one registered workspace whose new key holds the job, each probed in its own slot. */
@@ -100,9 +100,7 @@ export async function removeFromQueueCluster(
     const change = {
       set: { status: 'failed', result: removalResult(input, now), finished_at: now },
     };
-    const steps = [oldCopy, newCopy]
-      .filter(isHash)
-      .map((copy) => ({ copy, workspace: copy === oldCopy ? given : '', change }));
+    const steps = copySteps(oldCopy, newCopy, given, change);
     try {
       await applyToCopies(cluster, jobId, steps);
     } catch (error) {

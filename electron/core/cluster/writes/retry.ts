@@ -5,7 +5,7 @@ import { keys } from '../../keys';
 import { readBackCommitted } from '../../jobs/read-job';
 import { retryRefusal } from '../../jobs/retry';
 import { QUEUE_REACH } from '../../triage/queue';
-import { applyToCopies } from './apply';
+import { applyToCopies, copySteps } from './apply';
 import {
   casCopy,
   isHash,
@@ -70,10 +70,7 @@ export async function retryCluster(
   const attempts = (Number(source.fields.attempts) || 0) + 1;
   const now = new Date().toISOString();
   const change = retryChange(attempts, now, actor);
-  const steps = [oldCopy, newCopy]
-    .filter(isHash)
-    .map((copy) => ({ copy, workspace: copy === oldCopy ? workspaceId : '', change }));
-  await applyToCopies(cluster, jobId, steps);
+  await applyToCopies(cluster, jobId, copySteps(oldCopy, newCopy, workspaceId, change));
   await pushOnce(cluster, jobId, retryToken(jobId, attempts), 0);
   return readBackCommitted(ctx, jobId, workspaceId, 'retry', {
     status: 'pending',

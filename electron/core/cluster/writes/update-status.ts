@@ -5,7 +5,7 @@ import { keys } from '../../keys';
 import { serializeJsonObject } from '../../jobs/prepare-job';
 import { readBackCommitted } from '../../jobs/read-job';
 import { statusRefusal, writtenByStatus, type UpdateStatusInput } from '../../jobs/update-status';
-import { applyToCopies, type CopyStep } from './apply';
+import { applyToCopies, copySteps } from './apply';
 import {
   casCopy,
   isHash,
@@ -90,10 +90,7 @@ export async function updateStatusCluster(
   const queueType = requeue ? await cluster.type(keys.queue) : 'none';
   if (queueType !== 'none' && queueType !== 'list') throw refuse(-1, keys.queue);
   const change = changeFor(input.status, now, result);
-  const steps: CopyStep[] = [oldCopy, newCopy]
-    .filter(isHash)
-    .map((copy) => ({ copy, workspace: copy === oldCopy ? ws : '', change }));
-  await applyToCopies(cluster, input.job_id, steps);
+  await applyToCopies(cluster, input.job_id, copySteps(oldCopy, newCopy, ws, change));
   if (requeue) {
     await pushOnce(cluster, input.job_id, requeueToken(input.job_id, source, now), 0);
   }

@@ -24,7 +24,10 @@ export const LEASE_MS = 150;
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Starts a 3-master, 3-replica cluster for the file's tests, stopped after them. */
+/**
+ * Starts a 3-master, 3-replica cluster for the file's tests, stopped after them: the setting of
+ * every cluster test that needs a core and a client of its own beside it, not only the enqueue's.
+ */
 export function useClusterEnqueueFixture(): ClusterEnqueueFixture {
   const f = {} as ClusterEnqueueFixture;
   beforeAll(async () => {
@@ -32,7 +35,7 @@ export function useClusterEnqueueFixture(): ClusterEnqueueFixture {
     f.core = new QueueCore({ connection: { url: f.cluster.url } });
     f.direct = new Cluster([{ host: '127.0.0.1', port: f.cluster.nodes[0]!.port }]);
     registerScripts(f.direct as unknown as Redis);
-  }, 40_000);
+  }, 60_000);
   afterAll(async () => {
     f.direct?.disconnect();
     await f.core?.close();

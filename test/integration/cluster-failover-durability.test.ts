@@ -1,13 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Cluster, type Redis } from 'ioredis';
-import { QueueCore } from '../../electron/core/core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Cluster, Redis } from 'ioredis';
+import type { QueueCore } from '../../electron/core/core';
 import { keys } from '../../electron/core/keys';
 import { sweepIntents } from '../../electron/core/cluster/enqueue-cluster';
 import { INTENT_PREFIX } from '../../electron/core/cluster/slot-tags';
-import { registerScripts } from '../../electron/core/scripts';
-import { protocolEnv } from '../helpers/cluster-enqueue';
+import { protocolEnv, useClusterEnqueueFixture } from '../helpers/cluster-enqueue';
 import { sampleJob } from '../helpers/core';
-import { startRedisCluster, type ClusterNode, type RedisCluster } from '../helpers/redis-cluster';
+import type { ClusterNode, RedisCluster } from '../helpers/redis-cluster';
 
 /**
  * docs/topologies.md "Acknowledged means durable" and "Cluster enqueue": `CLUSTER FAILOVER
@@ -28,16 +27,9 @@ const TAKEOVER_AT = [80, 240, 400];
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-beforeAll(async () => {
-  cluster = await startRedisCluster();
-  core = new QueueCore({ connection: { url: cluster.url } });
-  direct = new Cluster([{ host: '127.0.0.1', port: cluster.nodes[0]!.port }]);
-  registerScripts(direct as unknown as Redis);
-}, 60_000);
-afterAll(async () => {
-  direct?.disconnect();
-  await core?.close();
-  await cluster?.stop();
+const fixture = useClusterEnqueueFixture();
+beforeAll(() => {
+  ({ cluster, core, direct } = fixture);
 });
 
 /** The node that owns the queue's slot now. */

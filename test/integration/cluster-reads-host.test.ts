@@ -1,13 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Cluster, type Redis } from 'ioredis';
-import { QueueCore } from '../../electron/core/core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Cluster } from 'ioredis';
+import type { QueueCore } from '../../electron/core/core';
 import { keys, minuteOf } from '../../electron/core/keys';
 import { clusterFlagHistory, slotOf } from '../../electron/core/cluster/slot-tags';
-import { registerScripts } from '../../electron/core/scripts';
 import { sampleDepthOnce, startDepthSampler } from '../../electron/core/telemetry/depth-sampler';
 import { run } from '../../electron/cli/run';
 import { buildKeyspace, type KeyWriter } from '../helpers/cluster-keyspace';
-import { startRedisCluster, type RedisCluster } from '../helpers/redis-cluster';
+import { useClusterEnqueueFixture } from '../helpers/cluster-enqueue';
+import type { RedisCluster } from '../helpers/redis-cluster';
 import { startReshard } from '../helpers/cluster-reshard';
 
 /**
@@ -53,17 +53,9 @@ async function cli(...argv: string[]) {
   return { code, out, err };
 }
 
-beforeAll(async () => {
-  cluster = await startRedisCluster();
-  core = new QueueCore({ connection: { url: cluster.url } });
-  direct = new Cluster([{ host: '127.0.0.1', port: cluster.nodes[0]!.port }]);
-  registerScripts(direct as unknown as Redis);
-}, 60_000);
-
-afterAll(async () => {
-  direct?.disconnect();
-  await core?.close();
-  await cluster?.stop();
+const fixture = useClusterEnqueueFixture();
+beforeAll(() => {
+  ({ cluster, core, direct } = fixture);
 });
 
 describe('Hosts and the command line on a cluster (docs/topologies.md "Redis Cluster")', () => {

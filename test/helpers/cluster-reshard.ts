@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import type { Cluster } from 'ioredis';
 import { parseNodeView } from '../../electron/core/cluster/node-view';
-import type { ClusterNode } from './redis-cluster';
+import type { ClusterNode, RedisCluster } from './redis-cluster';
 
 /** A node's cluster id (CLUSTER MYID). */
 export async function nodeId(node: ClusterNode): Promise<string> {
@@ -92,4 +92,23 @@ export async function reshardUnderWalk(
     }
   };
   return { done, beforeBatch, readWhileMigrating: () => readWhileMigrating };
+}
+
+/**
+ * A `beforeBatch` hook that starts a failover once the walk has read its first step, and holds
+ * the steps from slot 12,000 on until the failover is over, so the walk spans it.
+ * `started()` is the failover, or null while it has not started.
+ */
+export function failoverUnderWalk(cluster: RedisCluster): {
+  beforeBatch: (from: number) => Promise<void>;
+  started: () => Promise<unknown> | null;
+} {
+  let failover: Promise<unknown> | null = null;
+  const beforeBatch = async (from: number): Promise<void> => {
+    if (from > 0 && !failover) {
+      failover = cluster.failover();
+      failover.catch(() => undefined);
+    } else if (failover && from >= 12_000) await failover;
+  };
+  return { beforeBatch, started: () => failover };
 }

@@ -20,7 +20,7 @@ import {
 } from '../helpers/cluster-divergence';
 import { preparedJob, protocolEnv, useClusterEnqueueFixture } from '../helpers/cluster-enqueue';
 import type { RedisCluster } from '../helpers/redis-cluster';
-import { reshardUnderWalk } from '../helpers/cluster-reshard';
+import { failoverUnderWalk, reshardUnderWalk } from '../helpers/cluster-reshard';
 
 /**
  * docs/topologies.md "Divergence check on a cluster": on a real 3-master cluster the check finds
@@ -175,20 +175,10 @@ describe('the divergence check on a cluster (docs/topologies.md "Divergence chec
   });
 
   it('finds exactly the planted divergences on all three masters through a CLUSTER FAILOVER during the check', async () => {
-    let failover: Promise<unknown> | null = null;
-    const report = await checkOnCluster({
-      walk: {
-        slotsPerBatch: 128,
-        beforeBatch: async (from) => {
-          if (from > 0 && !failover) {
-            failover = cluster.failover();
-            failover.catch(() => undefined);
-          } else if (failover && from >= 12_000) await failover;
-        },
-      },
-    });
-    expect(failover).not.toBeNull();
-    await failover;
+    const { beforeBatch, started } = failoverUnderWalk(cluster);
+    const report = await checkOnCluster({ walk: { slotsPerBatch: 128, beforeBatch } });
+    expect(started()).not.toBeNull();
+    await started();
     expectEveryCategory(report);
     expect(fullSignature(report)).toEqual(expected);
   }, 120_000);

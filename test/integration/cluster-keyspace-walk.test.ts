@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Cluster } from 'ioredis';
 import { KeyspaceWalker, type WalkOptions } from '../../electron/core/cluster/keyspace-walk';
 import { startRedisCluster, type RedisCluster } from '../helpers/redis-cluster';
-import { reshardUnderWalk } from '../helpers/cluster-reshard';
+import { failoverUnderWalk, reshardUnderWalk } from '../helpers/cluster-reshard';
 import { tagOfSlot } from '../../electron/core/cluster/slot-tags';
 
 /**
@@ -98,18 +98,10 @@ describe('walking a cluster by hash slot (docs/topologies.md "Walking a cluster"
   }, 120_000);
 
   it('yields every key exactly once through a CLUSTER FAILOVER during the walk', async () => {
-    let failover: Promise<unknown> | null = null;
-    const seen = await walkAll({
-      slotsPerBatch: 64,
-      beforeBatch: async (from) => {
-        if (from > 0 && !failover) {
-          failover = cluster.failover();
-          failover.catch(() => undefined);
-        } else if (failover && from >= 12_000) await failover;
-      },
-    });
-    expect(failover).not.toBeNull();
-    await failover;
+    const { beforeBatch, started } = failoverUnderWalk(cluster);
+    const seen = await walkAll({ slotsPerBatch: 64, beforeBatch });
+    expect(started()).not.toBeNull();
+    await started();
     expectExactly(seen);
     // The walk read at least one slot from a node that is a replica now.
     const replicas = (await cluster.replicas()).map((n) => n.port);

@@ -18,9 +18,9 @@ export const STAGING_TTL_MS = 60 * 60 * 1000;
 /**
  * A connection of its own for WATCH, which lives on one connection. It never reconnects and never
  * queues a command while down: after a reconnect the WATCH would be gone and EXEC would run
- * unchecked.
+ * unchecked. The repair on a cluster opens it to the target's master (cluster/repair/copy-pair.ts).
  */
-async function watchConnection(redis: Redis): Promise<Redis> {
+export async function watchConnection(redis: Redis): Promise<Redis> {
   const conn = redis.duplicate({
     lazyConnect: true,
     enableAutoPipelining: false,

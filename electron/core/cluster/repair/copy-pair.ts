@@ -2,6 +2,7 @@ import type { Cluster, Redis } from 'ioredis';
 import { keys } from '../../keys';
 import { fingerprintOfPairs } from '../../migration/fingerprint';
 import { readPairsInSteps, type HashPairs } from '../../migration/hash-steps';
+import { watchConnection } from '../../migration/repair-large';
 import { outcomeOfError, skippedFor, type FixOutcome } from '../../migration/repair-outcome';
 import { scripts } from '../../scripts';
 import { mastersOf } from '../confirm-masters';
@@ -34,21 +35,11 @@ const STAGING_TTL_MS = 60 * 60 * 1000;
 export const clusterStaging = (target: string, jobId: string) =>
   `${keys.repairStaging('')}${tagBeside(target)}:${jobId}`;
 
-/** A connection of its own to the target's master, for WATCH (never reconnects, never queues). */
-async function watchConnection(cluster: Cluster, key: string): Promise<Redis> {
+/** A connection of its own to the target's master, for WATCH (repair-large.ts's, on that master). */
+async function watchOnMaster(cluster: Cluster, key: string): Promise<Redis> {
   const master = mastersOf(cluster, [key])[0];
   if (!master) throw new Error(`no master is known for ${key}`);
-  const conn = master.duplicate({
-    lazyConnect: true,
-    enableAutoPipelining: false,
-    enableOfflineQueue: false,
-    autoResendUnfulfilledCommands: false,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-  });
-  conn.on('error', () => undefined);
-  await conn.connect();
-  return conn;
+  return watchConnection(master);
 }
 
 async function stage(cluster: Cluster, stagingKey: string, pairs: HashPairs): Promise<void> {
@@ -119,7 +110,7 @@ export async function copyPair(cluster: Cluster, copy: PairCopy): Promise<FixOut
     // Staged through the Cluster client first, then the target and the staging key are WATCHed
     // together on the target's master: an EXEC of the staging would have ended a WATCH begun before.
     if (copy.source !== '') await stage(cluster, staging, source);
-    conn = await watchConnection(cluster, copy.target);
+    conn = await watchOnMaster(cluster, copy.target);
     outcome = await commitUnderWatch(conn, copy, source, staging);
   } catch (error) {
     outcome = outcomeOfError(error, copy.jobId);

@@ -9,7 +9,6 @@ import { enqueueOnCluster, SimulatedCrash } from '../../electron/core/cluster/en
 import type { CoreContext } from '../../electron/core/context';
 import { divergenceCheck } from '../../electron/core/migration/divergence-check';
 import type { QueueCore } from '../../electron/core/core';
-import { run } from '../../electron/cli/run';
 import { contextOf, useRedis } from '../helpers/core';
 import {
   fullSignature,
@@ -20,6 +19,7 @@ import {
 } from '../helpers/cluster-divergence';
 import { preparedJob, protocolEnv, useClusterEnqueueFixture } from '../helpers/cluster-enqueue';
 import type { RedisCluster } from '../helpers/redis-cluster';
+import { runCli } from '../helpers/cli';
 import { failoverUnderWalk, reshardUnderWalk } from '../helpers/cluster-reshard';
 
 /**
@@ -67,16 +67,9 @@ async function replicasCaughtUp(): Promise<void> {
   }
 }
 
-async function cli(...argv: string[]) {
-  let out = '';
-  let err = '';
-  const code = await run(argv, {
-    stdout: { write: (text: string) => (out += text) },
-    stderr: { write: (text: string) => (err += text) },
-    env: { REDIS_URL: cluster.url, QUEUESCOPE_OPERATOR: 'ops' },
-  });
-  return { code, out, err };
-}
+/** The command line against the cluster, as operator "ops". */
+const cli = (...argv: string[]) =>
+  runCli({ REDIS_URL: cluster.url, QUEUESCOPE_OPERATOR: 'ops' }, argv);
 
 const checkOnCluster = (options: Partial<ClusterCheckOptions> = {}) =>
   divergenceCheckCluster(clusterCtx, {}, {}, { ...OPTS, ...options });

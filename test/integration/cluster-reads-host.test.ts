@@ -4,10 +4,10 @@ import type { QueueCore } from '../../electron/core/core';
 import { keys, minuteOf } from '../../electron/core/keys';
 import { clusterFlagHistory, slotOf } from '../../electron/core/cluster/slot-tags';
 import { sampleDepthOnce, startDepthSampler } from '../../electron/core/telemetry/depth-sampler';
-import { run } from '../../electron/cli/run';
 import { buildKeyspace, type KeyWriter } from '../helpers/cluster-keyspace';
 import { useClusterEnqueueFixture } from '../helpers/cluster-enqueue';
 import type { RedisCluster } from '../helpers/redis-cluster';
+import { runCli } from '../helpers/cli';
 import { startReshard } from '../helpers/cluster-reshard';
 
 /**
@@ -42,16 +42,9 @@ async function indexed(): Promise<number> {
 /** Jobs of the keyspace: every id with an old or a new copy (buildKeyspace). */
 const JOBS = 180;
 
-async function cli(...argv: string[]) {
-  let out = '';
-  let err = '';
-  const code = await run(argv, {
-    stdout: { write: (s: string) => (out += s) },
-    stderr: { write: (s: string) => (err += s) },
-    env: { REDIS_URL: cluster.url, QUEUESCOPE_OPERATOR: 'ops' },
-  });
-  return { code, out, err };
-}
+/** The command line against the cluster, as operator "ops". */
+const cli = (...argv: string[]) =>
+  runCli({ REDIS_URL: cluster.url, QUEUESCOPE_OPERATOR: 'ops' }, argv);
 
 const fixture = useClusterEnqueueFixture();
 beforeAll(() => {

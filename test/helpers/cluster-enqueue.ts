@@ -8,7 +8,7 @@ import { enqueueInput } from '../../shared/contract';
 import type { ClusterEnqueueEnv, EnqueueStep } from '../../electron/core/cluster/enqueue-protocol';
 import { INTENT_PREFIX } from '../../electron/core/cluster/slot-tags';
 import { sampleJob } from './core';
-import { startRedisCluster, type RedisCluster } from './redis-cluster';
+import { startRedisCluster, type ClusterNode, type RedisCluster } from './redis-cluster';
 
 /** The cluster enqueue tests' setting (docs/topologies.md "Cluster enqueue"): a real cluster. */
 export interface ClusterEnqueueFixture {
@@ -80,4 +80,19 @@ export async function intentsOnMasters(direct: Cluster): Promise<number> {
     n += (await node.keys(`${INTENT_PREFIX}*`)).length;
   }
   return n;
+}
+
+/** The master that owns the queue's slot now: the one that answers for the key without MOVED. */
+export async function queueMaster(cluster: RedisCluster): Promise<ClusterNode> {
+  for (const m of await cluster.masters()) {
+    const owns = await m
+      .client()
+      .exists(keys.queue)
+      .then(
+        () => true,
+        () => false,
+      );
+    if (owns) return m;
+  }
+  throw new Error('no master owns the queue');
 }

@@ -9,6 +9,7 @@ import {
   keysOnMasters,
   queuedTimes,
   sleep,
+  queueMaster,
   useClusterEnqueueFixture,
 } from '../helpers/cluster-enqueue';
 
@@ -167,18 +168,7 @@ describe('Cluster enqueue (docs/topologies.md "Cluster enqueue")', () => {
   });
   it("a failover of the queue's master during a burst: every request id retried until answered gives one job, queued once", async () => {
     await setFlag('on');
-    const masters = await cluster.masters();
-    let queueMaster = masters[0]!;
-    for (const m of masters) {
-      const owns = await m
-        .client()
-        .exists(keys.queue)
-        .then(
-          () => true,
-          () => false,
-        );
-      if (owns) queueMaster = m;
-    }
+    const owner = await queueMaster(cluster);
     // The callers go on until the failover is over, at least 150 calls, paced so it falls mid-burst.
     const answers = new Map<string, string>();
     let failedAttempts = 0;
@@ -189,7 +179,7 @@ describe('Cluster enqueue (docs/topologies.md "Cluster enqueue")', () => {
     const caller = async () => {
       while ((next < 150 || !failoverDone || afterFailover < 40) && next < 3000) {
         const i = next++;
-        if (i === 50) failover = cluster.failover(queueMaster).finally(() => (failoverDone = true));
+        if (i === 50) failover = cluster.failover(owner).finally(() => (failoverDone = true));
         if (failoverDone) afterFailover += 1;
         for (let attempt = 0; ; attempt++) {
           try {

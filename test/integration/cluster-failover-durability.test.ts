@@ -4,7 +4,7 @@ import type { QueueCore } from '../../electron/core/core';
 import { keys } from '../../electron/core/keys';
 import { sweepIntents } from '../../electron/core/cluster/enqueue-cluster';
 import { INTENT_PREFIX } from '../../electron/core/cluster/slot-tags';
-import { protocolEnv, useClusterEnqueueFixture } from '../helpers/cluster-enqueue';
+import { protocolEnv, queueMaster, useClusterEnqueueFixture } from '../helpers/cluster-enqueue';
 import { sampleJob } from '../helpers/core';
 import type { ClusterNode, RedisCluster } from '../helpers/redis-cluster';
 
@@ -31,21 +31,6 @@ const fixture = useClusterEnqueueFixture();
 beforeAll(() => {
   ({ cluster, core, direct } = fixture);
 });
-
-/** The node that owns the queue's slot now. */
-async function queueMaster(): Promise<ClusterNode> {
-  for (const m of await cluster.masters()) {
-    const owns = await m
-      .client()
-      .exists(keys.queue)
-      .then(
-        () => true,
-        () => false,
-      );
-    if (owns) return m;
-  }
-  throw new Error('no master owns the queue');
-}
 
 /** CLUSTER FAILOVER TAKEOVER on the master's replica, then waits until the cluster is whole. */
 async function takeOver(master: ClusterNode): Promise<void> {
@@ -78,7 +63,7 @@ describe('Cluster failover durability (docs/topologies.md "Acknowledged means du
         const i = next++;
         if (TAKEOVER_AT.includes(i))
           takeovers = takeovers.then(async () => {
-            await takeOver(await queueMaster());
+            await takeOver(await queueMaster(cluster));
             takeoversDone += 1;
           });
         if (takeoversDone === TAKEOVER_AT.length) afterLast += 1;

@@ -1,4 +1,14 @@
+import { cpus, loadavg } from 'node:os';
 import type { Redis } from 'ioredis';
+
+/** The host's load when the bench started, before its own servers ran: figures from a busy host read lower. */
+const LOAD_AT_START = loadavg()[0]!;
+
+/** What the figures were measured on, as read off the host rather than assumed. */
+export function machineNote(detail?: string): string {
+  const load = `${cpus().length} cores, load average ${LOAD_AT_START.toFixed(2)} when the bench started${LOAD_AT_START >= 1 ? ' (other work on the host)' : ' (a quiet host)'}`;
+  return detail ? `${load}; ${detail}` : load;
+}
 
 /** Runs `total` calls of `fn`, at most `inFlight` at a time, each caller awaiting its previous call. */
 export async function runInFlight(

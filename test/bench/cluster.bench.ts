@@ -10,7 +10,7 @@
 import { QueueCore } from '../../electron/core/core';
 import { startRedisCluster } from '../helpers/redis-cluster';
 import { startRedisServer } from '../helpers/redis-server';
-import { expectCount, runBatches, runInFlight } from './bench-kit';
+import { expectCount, machineNote, runBatches, runInFlight } from './bench-kit';
 import { divergenceOn, type DivergenceFigures } from './cluster-divergence';
 import { failoverBurst } from './cluster-failover';
 import {
@@ -141,8 +141,9 @@ async function main(): Promise<void> {
     const summary = {
       jobs: JOBS,
       pairs: PAIRS,
-      machine:
-        'shared 2-core host, loaded by other work during the run; six cluster servers, the standalone server and the bench share the two cores',
+      machine: machineNote(
+        'six cluster servers, the standalone server and the bench share the cores',
+      ),
       cluster_enqueue_64: clusterEnqueue.enqueue_64.perSec,
       standalone_enqueue_64: standaloneEnqueue.enqueue_64.perSec,
       cluster_enqueue_bulk: clusterEnqueue.enqueue_bulk.perSec,

@@ -11,6 +11,7 @@ import { QueueCore } from '../../electron/core/core';
 import { keys } from '../../electron/core/keys';
 import { reportItems } from '../../electron/core/migration/report-store';
 import { startRedisServer } from '../helpers/redis-server';
+import { machineNote } from './bench-kit';
 import { hostStalls } from './host-stalls';
 import { baselineCheck, obviousCheck, scanOneWorkspace } from './migration-baselines';
 import {
@@ -218,7 +219,7 @@ async function main(): Promise<void> {
       jobs: JOBS,
       data: SHAPE,
       cores: pinned,
-      machine: 'shared 2-core host, loaded by other work during the run',
+      machine: machineNote(),
       check_pairs_per_s: Math.round(checkRate),
       naive_pairs_per_s: Math.round(naiveRate),
       'check/naive': round2(checkRate / naiveRate),

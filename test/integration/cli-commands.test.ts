@@ -1,24 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { run } from '../../electron/cli/run';
-import type { CliIo } from '../../electron/cli/io';
+import { runCli } from '../helpers/cli';
 import { sampleJob, useRedis } from '../helpers/core';
 import { freePort } from '../helpers/redis-server';
 
 const env = useRedis();
 
 /** Runs the command line in-process against the test's Redis and captures what it prints. */
-async function cli(...argv: string[]) {
-  let out = '';
-  let err = '';
-  const io: CliIo = {
-    stdout: { write: (s: string) => (out += s) },
-    stderr: { write: (s: string) => (err += s) },
-    // The person at the shell, whom every write is audited as (docs/doors.md "The audit's actor").
-    env: { REDIS_URL: env.server.url, QUEUESCOPE_OPERATOR: 'ops-kim' },
-  };
-  const code = await run(argv, io);
-  return { code, out, err, json: () => JSON.parse(out), error: () => JSON.parse(err) };
-}
+// The person at the shell, whom every write is audited as (docs/doors.md "The audit's actor").
+const cli = (...argv: string[]) =>
+  runCli({ REDIS_URL: env.server.url, QUEUESCOPE_OPERATOR: 'ops-kim' }, argv);
 
 const enqueueArgs = (ws = 'acme', extra: string[] = []) => [
   'enqueue',

@@ -2,8 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CliIo } from '../../electron/cli/io';
-import { run } from '../../electron/cli/run';
+import { runCli } from '../helpers/cli';
 import { useRedis } from '../helpers/core';
 
 const env = useRedis();
@@ -15,17 +14,8 @@ beforeAll(async () => {
   await env.redis.config('SET', 'requirepass', PASSWORD);
 });
 
-async function cli(argv: string[], vars: Record<string, string> = {}) {
-  let out = '';
-  let err = '';
-  const io: CliIo = {
-    stdout: { write: (s: string) => (out += s) },
-    stderr: { write: (s: string) => (err += s) },
-    env: { REDIS_URL: env.server.url, QUEUESCOPE_OPERATOR: 'ops-kim', ...vars },
-  };
-  const code = await run(argv, io);
-  return { code, out, err };
-}
+const cli = (argv: string[], vars: Record<string, string> = {}) =>
+  runCli({ REDIS_URL: env.server.url, QUEUESCOPE_OPERATOR: 'ops-kim', ...vars }, argv);
 
 describe('the CLI takes its Redis password from outside the URL (docs/desktop.md "Secrets")', () => {
   it('from QUEUESCOPE_REDIS_PASSWORD', async () => {

@@ -1,21 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { run } from '../../electron/cli/run';
-import type { CliIo } from '../../electron/cli/io';
+import { runCli } from '../helpers/cli';
 import { sampleJob, useRedis } from '../helpers/core';
 
 const env = useRedis();
 
-async function cli(...argv: string[]) {
-  let out = '';
-  let err = '';
-  const io: CliIo = {
-    stdout: { write: (s: string) => (out += s) },
-    stderr: { write: (s: string) => (err += s) },
-    env: { REDIS_URL: env.server.url },
-  };
-  const code = await run(argv, io);
-  return { code, out, err, json: () => JSON.parse(out), error: () => JSON.parse(err) };
-}
+const cli = (...argv: string[]) => runCli({ REDIS_URL: env.server.url }, argv);
 
 /** docs/triage.md: overview, find, queue and unqueue on the command line. */
 describe('queuescope overview, find, queue, unqueue', () => {

@@ -5,8 +5,7 @@ import { keys } from '../../electron/core/keys';
 import { updateStatusCluster } from '../../electron/core/cluster/writes/update-status';
 import { retryCluster } from '../../electron/core/cluster/writes/retry';
 import { removeFromQueueCluster } from '../../electron/core/cluster/writes/remove-from-queue';
-import { run } from '../../electron/cli/run';
-import type { CliIo } from '../../electron/cli/io';
+import { runCli } from '../helpers/cli';
 import { clusterRemovalClaim } from '../../electron/core/cluster/slot-tags';
 import { sampleJob } from '../helpers/core';
 import {
@@ -231,20 +230,15 @@ describe('Acknowledged means durable on a cluster (docs/topologies.md "Acknowled
   });
 
   it('the command line exits 6 for an unconfirmed cluster write, and 0 when the retry finds it', async () => {
-    const cli = async (...argv: string[]) => {
-      let out = '';
-      let err = '';
-      const io: CliIo = {
-        stdout: { write: (t: string) => (out += t) },
-        stderr: { write: (t: string) => (err += t) },
-        env: {
+    const cli = (...argv: string[]) =>
+      runCli(
+        {
           REDIS_URL: fixture.cluster.url,
           QUEUESCOPE_OPERATOR: 'ops',
           QUEUESCOPE_WAIT_TIMEOUT_MS: '300',
         },
-      };
-      return { code: await run(argv, io), out, err };
-    };
+        argv,
+      );
     const args = ['--json', 'enqueue', '--workspace', WS, '--provider', 'p', '--action', 'a'];
     const first = await withReplicaPaused(keys.queue, () =>
       cli(...args, '--actor', 'u', '--request-id', 'cli-1'),

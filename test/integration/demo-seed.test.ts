@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { run } from '../../electron/cli/run';
 import type { CliIo } from '../../electron/cli/io';
+import { runCli } from '../helpers/cli';
 import { seedDemo, startDemoWorker } from '../../electron/demo';
 import { useRedis } from '../helpers/core';
 
@@ -11,16 +12,7 @@ async function eventually(check: () => Promise<boolean>): Promise<void> {
   while (!(await check())) await new Promise((r) => setTimeout(r, 50));
 }
 
-async function cli(...argv: string[]) {
-  let out = '';
-  let err = '';
-  const io: CliIo = {
-    stdout: { write: (s: string) => (out += s) },
-    stderr: { write: (s: string) => (err += s) },
-    env: { REDIS_URL: env.server.url },
-  };
-  return { code: await run(argv, io), out, err };
-}
+const cli = (...argv: string[]) => runCli({ REDIS_URL: env.server.url }, argv);
 
 describe('demo seeding', () => {
   it('writes old-only, dual-written, divergent and failed jobs, and turns dual-write on (audited)', async () => {

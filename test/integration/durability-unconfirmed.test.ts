@@ -2,8 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Redis } from 'ioredis';
 import { QueueCore, type CoreOptions } from '../../electron/core/core';
 import { keys } from '../../electron/core/keys';
-import { run } from '../../electron/cli/run';
-import type { CliIo } from '../../electron/cli/io';
+import { runCli } from '../helpers/cli';
 import { sampleJob } from '../helpers/core';
 import { startRedisServer, type RedisServer } from '../helpers/redis-server';
 
@@ -200,16 +199,8 @@ describe('writes wait for a replica where the primary has one', () => {
 });
 
 describe('the command line', () => {
-  async function cli(env: Record<string, string>, ...argv: string[]) {
-    let out = '';
-    let err = '';
-    const io: CliIo = {
-      stdout: { write: (s: string) => (out += s) },
-      stderr: { write: (s: string) => (err += s) },
-      env: { REDIS_URL: primary.url, QUEUESCOPE_OPERATOR: 'ops', ...env },
-    };
-    return { code: await run(argv, io), out, err };
-  }
+  const cli = (env: Record<string, string>, ...argv: string[]) =>
+    runCli({ REDIS_URL: primary.url, QUEUESCOPE_OPERATOR: 'ops', ...env }, argv);
   const enqueue = [
     'enqueue',
     '--workspace',

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QueueCore } from '../../electron/core/core';
-import { run } from '../../electron/cli/run';
+import { runCli } from '../helpers/cli';
 import { sampleJob } from '../helpers/core';
 import { freePort, startRedisServer, type RedisServer } from '../helpers/redis-server';
 import { makeTlsFiles, tlsUnavailable, type TlsFiles } from '../helpers/tls-certs';
@@ -24,22 +24,7 @@ let mtlsPort: number;
 let locked: RedisServer;
 const cores: QueueCore[] = [];
 
-async function cli(...argv: string[]) {
-  let out = '';
-  let err = '';
-  const code = await run(argv, {
-    stdout: { write: (s: string) => (out += s) },
-    stderr: { write: (s: string) => (err += s) },
-    env: { QUEUESCOPE_OPERATOR: 'ops' },
-  });
-  return {
-    code,
-    out,
-    err,
-    error: () =>
-      JSON.parse(err) as { code: string; message: string; details?: Record<string, unknown> },
-  };
-}
+const cli = (...argv: string[]) => runCli({ QUEUESCOPE_OPERATOR: 'ops' }, argv);
 
 function tlsArgs(port: number, authClients: 'yes' | 'no'): string[] {
   return [

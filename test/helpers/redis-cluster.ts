@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { freePort, redisServerBinary } from './redis-server';
+import { freePort, probeClient, redisServerBinary } from './redis-server';
 
 /** One redis-server of the test cluster; its role may change through failovers. */
 export interface ClusterNode {
@@ -49,22 +49,9 @@ function redisCliBinary(): string {
   return 'redis-cli';
 }
 
-function probe(port: number): Redis {
-  const client = new Redis({
-    port,
-    host: '127.0.0.1',
-    lazyConnect: true,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-    connectTimeout: 1000,
-  });
-  client.on('error', () => undefined);
-  return client;
-}
-
 /** Runs one command on a node with a throwaway client; null when the node does not answer. */
 async function ask(port: number, ...args: string[]): Promise<string | null> {
-  const client = probe(port);
+  const client = probeClient(port);
   try {
     await client.connect();
     return String(await client.call(args[0]!, ...args.slice(1)));

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { freePort, redisServerBinary } from './redis-server';
+import { freePort, probeClient, redisServerBinary } from './redis-server';
 
 /** A data node of the set (primary or replica; the roles swap on failover). */
 export interface SentinelDataNode {
@@ -42,15 +42,7 @@ export interface SentinelSetOptions {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function ask(port: number, ...args: string[]): Promise<unknown> {
-  const client = new Redis({
-    port,
-    host: '127.0.0.1',
-    lazyConnect: true,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-    connectTimeout: 1000,
-  });
-  client.on('error', () => undefined);
+  const client = probeClient(port);
   try {
     await client.connect();
     return await client.call(args[0]!, ...args.slice(1));

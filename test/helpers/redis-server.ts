@@ -38,17 +38,27 @@ export function redisServerBinary(): string {
 /** A free loopback port, the same way the app finds one for its local sandbox. */
 export const freePort = freeLoopbackPort;
 
+/**
+ * A throwaway client for one question to a local server that may be down: it connects when told,
+ * never retries, never queues, and keeps its errors to the caller.
+ */
+export function probeClient(port: number): Redis {
+  const client = new Redis({
+    port,
+    host: '127.0.0.1',
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    connectTimeout: 1000,
+  });
+  client.on('error', () => undefined);
+  return client;
+}
+
 async function waitForPing(port: number, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const probe = new Redis({
-      port,
-      host: '127.0.0.1',
-      lazyConnect: true,
-      maxRetriesPerRequest: 0,
-      retryStrategy: () => null,
-    });
-    probe.on('error', () => undefined);
+    const probe = probeClient(port);
     try {
       await probe.connect();
       if ((await probe.ping()) === 'PONG') return;

@@ -1,3 +1,5 @@
+import type { AuditEntry } from './contract';
+
 /**
  * CSV for every export of the console (audit, divergence report), docs/doors.md "Hostile input".
  * Job ids, hash field names, Redis keys and actor names come from other producers and from
@@ -16,4 +18,24 @@ export function csvCell(value: unknown): string {
 /** One line of cells, without its line end. */
 export function csvRow(cells: readonly unknown[]): string {
   return cells.map(csvCell).join(',');
+}
+
+/** The audit export's columns; the host's OS user last, so readers of the first six are not disturbed. */
+export const AUDIT_CSV_COLUMNS = [
+  'time',
+  'actor',
+  'operation',
+  'target',
+  'outcome',
+  'details',
+  'host_user',
+] as const;
+
+/** The audit entries as CSV with a header row and CRLF line ends: one export for every door. */
+export function auditToCsv(entries: readonly AuditEntry[]): string {
+  const lines = [AUDIT_CSV_COLUMNS.join(',')];
+  for (const entry of entries) {
+    lines.push(csvRow(AUDIT_CSV_COLUMNS.map((column) => entry[column] ?? '')));
+  }
+  return `${lines.join('\r\n')}\r\n`;
 }

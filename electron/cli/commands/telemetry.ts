@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import { contract, METRIC_WINDOWS } from '../../../shared/contract';
 import { ValidationError } from '../../core/errors';
 import { writeLines } from '../io';
-import { auditCsv, auditText } from '../format/audit';
+import { auditToCsv } from '../../../shared/csv';
+import { auditText } from '../format/audit';
 import { metricsText } from '../format/reports';
 import { numberFlag } from '../parse';
 import type { CliSession } from '../session';
@@ -78,7 +79,7 @@ export function addTelemetryCommands(program: Command, session: CliSession): voi
       );
       if (opts.csv) {
         // CSV is data for a file; on a terminal its control characters are shown escaped.
-        const csv = auditCsv(entries);
+        const csv = auditToCsv(entries);
         if (session.io.stdout.isTTY) writeLines(session.io.stdout, csv);
         else session.io.stdout.write(csv);
         return;

@@ -1,18 +1,6 @@
 import type { AuditEntry, DivergenceReport } from '../../../shared/contract';
-import { csvRow } from '../../../shared/csv';
 import { divergentCount } from './reports';
 import { table, truncate } from './table';
-
-/** The columns of the console's audit export, in its order: one CSV for both doors. */
-const AUDIT_CSV_COLUMNS = [
-  'time',
-  'actor',
-  'operation',
-  'target',
-  'outcome',
-  'details',
-  'host_user',
-] as const;
 
 export function auditText(entries: AuditEntry[]): string {
   if (entries.length === 0) return 'No audited action matches.';
@@ -27,13 +15,6 @@ export function auditText(entries: AuditEntry[]): string {
       truncate(e.details ?? '', 60),
     ]),
   );
-}
-
-/** Formula-safe CSV (shared/csv.ts), CRLF line ends, as the console exports it. */
-export function auditCsv(entries: AuditEntry[]): string {
-  const lines = [AUDIT_CSV_COLUMNS.join(',')];
-  for (const e of entries) lines.push(csvRow(AUDIT_CSV_COLUMNS.map((c) => e[c] ?? '')));
-  return `${lines.join('\r\n')}\r\n`;
 }
 
 export function reportsText(reports: DivergenceReport[]): string {

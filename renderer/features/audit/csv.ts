@@ -1,27 +1,7 @@
 import type { AuditEntry } from '../../../shared/contract';
-import { csvCell, csvRow } from '../../../shared/csv';
+import { auditToCsv, csvCell } from '../../../shared/csv';
 
-export { csvCell };
-
-/** The host's OS user comes last, so readers of the first six columns are not disturbed. */
-export const CSV_COLUMNS = [
-  'time',
-  'actor',
-  'operation',
-  'target',
-  'outcome',
-  'details',
-  'host_user',
-] as const;
-
-/** The audit entries as CSV text with a header row, CRLF line ends. */
-export function auditToCsv(entries: AuditEntry[]): string {
-  const lines = [CSV_COLUMNS.join(',')];
-  for (const entry of entries) {
-    lines.push(csvRow(CSV_COLUMNS.map((column) => entry[column] ?? '')));
-  }
-  return `${lines.join('\r\n')}\r\n`;
-}
+export { auditToCsv, csvCell };
 
 export function isFailure(entry: AuditEntry): boolean {
   return entry.outcome !== 'ok';

@@ -96,7 +96,7 @@ export const scripts = {
     perItemKeys: [],
   }),
   compareOldToNew: script({
-    command: 'qs_compare_old_to_new_v3',
+    command: 'qs_compare_old_to_new_v4',
     file: 'compare-old-to-new.lua',
     lua: withIncludes(compareOldToNewLua),
     keys: [],
@@ -347,14 +347,37 @@ type ScriptCall = (
   argv: Array<string | number>,
 ) => Promise<unknown>;
 
-/** Calls a registered script; ioredis flattens the two arrays once, so no spread copies here. */
+/** Calls a registered command; ioredis flattens the two arrays once, so no spread copies here. */
+function callRegistered(
+  redis: Redis,
+  command: string,
+  keyList: string[],
+  argv: Array<string | number>,
+): Promise<unknown> {
+  const call = (redis as unknown as Record<string, ScriptCall>)[command];
+  if (!call) throw new Error(`script ${command} is not registered on this client`);
+  return call.call(redis, keyList.length, keyList, argv);
+}
+
+/** Calls a registered script. */
 export function runScript(
   redis: Redis,
   def: ScriptDef,
   keyList: string[],
   argv: Array<string | number>,
 ): Promise<unknown> {
-  const call = (redis as unknown as Record<string, ScriptCall>)[def.command];
-  if (!call) throw new Error(`script ${def.command} is not registered on this client`);
-  return call.call(redis, keyList.length, keyList, argv);
+  return callRegistered(redis, def.command, keyList, argv);
+}
+
+/**
+ * Calls a registered script through ioredis's Buffer variant: bulk replies arrive as bytes, for a
+ * script that returns job data a producer may have written in bytes that are not UTF-8.
+ */
+export function runScriptBuffer(
+  redis: Redis,
+  def: ScriptDef,
+  keyList: string[],
+  argv: Array<string | number>,
+): Promise<unknown> {
+  return callRegistered(redis, `${def.command}Buffer`, keyList, argv);
 }

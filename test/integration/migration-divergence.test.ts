@@ -197,6 +197,31 @@ describe('divergence check', () => {
     expect(ws9.items.map((i) => [i.category, i.job_id])).toEqual([['workspace_mismatch', 'ok-4']]);
   });
 
+  it('spares a copy found in place its new -> old read, and still reports a second copy of its job under another workspace', async () => {
+    const core = env.core();
+    await core.invoke('setFlag', { value: 'on', actor_id: 'ops' });
+    await enqueueMany(core, 20_000, 'many');
+    const extra = Array.from({ length: 20 }, (_, i) => `many-${i * 997}`);
+    for (const id of extra) await env.redis.copy(keys.newJob('ws-1', id), keys.newJob('ws-7', id));
+    const orphaned = Array.from({ length: 20 }, (_, i) => `many-${i * 991 + 1}`);
+    for (const id of orphaned) await env.redis.del(keys.oldJob(id));
+    await env.redis.config('RESETSTAT');
+    const report = await core.invoke('divergenceCheck', {});
+    const hgetCalls = Number(
+      /cmdstat_hget:calls=(\d+)/.exec(await env.redis.info('commandstats'))?.[1],
+    );
+    const ids = (category: string) =>
+      report.items
+        .filter((i) => i.category === category)
+        .map((i) => i.job_id)
+        .sort();
+    expect(ids('workspace_mismatch')).toEqual([...extra].sort());
+    expect(ids('missing_in_old')).toEqual([...orphaned].sort());
+    expect(report.in_sync).toBe(20_000 - 20);
+    // Each new -> old read is one HGET of the old hash's workspace; 20,020 new keys were walked.
+    expect(hgetCalls).toBeLessThan(18_000);
+  });
+
   it('never writes a job key and runs on a read-only core', async () => {
     const writer = env.core();
     await plantEveryCategory(writer);

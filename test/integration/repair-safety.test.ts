@@ -151,6 +151,33 @@ describe('repair never loses a copy', () => {
     expect(await stagingLeft(r, [large])).toEqual([]);
   });
 
+  it('copies a job whose values are not UTF-8: the fingerprint the check hands out is the one repair compares', async () => {
+    const core = env.core({ defaultFlag: 'on' });
+    await dualWriteOnSettled(core);
+    const oldKey = keys.oldJob('bytes-1');
+    const fields = {
+      job_id: 'bytes-1',
+      workspace_id: 'ws-1',
+      status: 'pending',
+      enqueued_at: new Date().toISOString(),
+      params: Buffer.from([0xff, 0x00, 0x80]),
+    };
+    await env.redis.hset(oldKey, fields);
+    const report = await core.invoke('divergenceCheck', {});
+    expect(report.items.map((i) => [i.category, i.job_id])).toEqual([
+      ['missing_in_new', 'bytes-1'],
+    ]);
+    const result = await core.invoke('repair', {
+      report_id: report.id,
+      dry_run: false,
+      actor_id: 'ops',
+    });
+    expect(result.applied).toBe(1);
+    expect(await env.redis.hgetallBuffer(keys.newJob('ws-1', 'bytes-1'))).toEqual(
+      await env.redis.hgetallBuffer(oldKey),
+    );
+  });
+
   it('a worker updating a large job during its repair: the fix is skipped, not overwritten', async () => {
     const core = env.core({ defaultFlag: 'on' });
     const worker = env.core({ defaultFlag: 'on' });

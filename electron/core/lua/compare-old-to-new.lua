@@ -26,21 +26,22 @@
     ARGV[7] longest differing value decoded here as JSON
 
   Output:
-    { in_sync_count, processed_count, then 7 values per other job:
-      job_id, code, workspace_id, detail, old_fingerprint, new_fingerprint, enqueued_at }
+    { in_sync_count, processed_count, found_new_keys, then 7 values per other job:
+      job_id, code, workspace_id, detail, old_pairs, new_pairs, enqueued_at }
+    found_new_keys lists the new key of every job whose new copy was found under the old hash's
+    workspace (in sync, mismatch or large): the new -> old pass has nothing to say of those keys,
+    so the caller can spare them that call (docs/guarantees.md, "Divergence check").
     codes:
       'gone'            the old key vanished since it was scanned (nothing to compare)
       'missing_in_new'  no new copy under the old hash's workspace
       'mismatch'        both exist and differ; detail = differing fields joined by ','
       'wrong_type'      a key holds another Redis type; detail = '{key} is a {type}'
       'large'           too big for one bounded call; detail = the new key; nothing else is set
-    Fingerprints are sha1 of the hash's sorted field/value pairs ('' when absent), the
-    compare-and-set token of the repair script; '?' when the hash was too big to hash here (the
-    caller computes it in bounded steps).
+    old_pairs and new_pairs are the copy's field/value pairs as read here ('' when absent), from
+    which the caller computes its fingerprint, the repair's compare-and-set token: hashing them
+    here would cost Redis a sort and a sha1 per reported job, mostly jobs awaiting backfill.
 ]]
 local newPrefix, oldPrefix, budget = ARGV[1], ARGV[2], tonumber(ARGV[3]) or 0
-
--- @include fingerprint
 
 -- @include json-equal
 
@@ -108,12 +109,13 @@ local function longDifference(old, new)
 end
 
 local inSync = 0
-local out = { 0, 0 }
+local found = {}
+local out = { 0, 0, found }
 local overBudget = timeBox(budget)
 local function report(jobId, code, ws, detail, oldFlat, newFlat)
   local n = #out
   out[n + 1], out[n + 2], out[n + 3], out[n + 4] = jobId, code, ws or '', detail or ''
-  out[n + 5], out[n + 6] = fingerprint(oldFlat), fingerprint(newFlat)
+  out[n + 5], out[n + 6] = oldFlat or '', newFlat or ''
   out[n + 7] = (oldFlat and field(oldFlat, 'enqueued_at')) or ''
 end
 
@@ -149,6 +151,7 @@ local function compareJob(oldKey)
   if type(newFields) == 'table' then return typeError(jobId, ws, newKey) or oldBytes end
   if newFields == 0 then return report(jobId, 'missing_in_new', ws, '', old, nil) or oldBytes end
   local newHeavy, newBytes = heavy(newKey, newFields, maxFields, maxBytes)
+  found[#found + 1] = newKey
   if newHeavy then return report(jobId, 'large', ws, newKey) or oldBytes + newBytes end
   local new = redis.call('HGETALL', newKey)
   if identical(old, new) or sameBytes(old, new) then

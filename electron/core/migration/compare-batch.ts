@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import { NEW_JOB_PREFIX, OLD_JOB_PREFIX } from '../keys';
-import { runScript, scripts, type ScriptDef } from '../scripts';
+import { runScript, runScriptBuffer, scripts, type ScriptDef } from '../scripts';
+import { fingerprintOfPairs, type FieldPair } from './fingerprint';
 import { compareLargeJob, completeFingerprints } from './large-job';
 
 /** What a compare script said about one job that was not in sync. */
@@ -25,6 +26,11 @@ export interface BatchResult {
   /** Jobs found in sync (old -> new) or new copies checked (new -> old). */
   count: number;
   findings: Finding[];
+  /**
+   * Old -> new only: the new keys found under their old hash's workspace, which the new -> old
+   * pass has nothing to report of (claimed-copies.ts).
+   */
+  found?: string[];
 }
 
 /**
@@ -43,21 +49,41 @@ export const COMPARE_BUDGET_US = 1000;
  */
 export const INLINE_LIMITS = { fields: 1000, bytes: 64 * 1024, jsonBytes: 1024 };
 
-function parse(reply: unknown): BatchResult & { processed: number } {
-  const flat = reply as Array<string | number>;
+type ReplyValue = string | number | Buffer | ReplyValue[];
+
+const text = (value: ReplyValue | undefined) =>
+  Buffer.isBuffer(value) ? value.toString() : String(value ?? '');
+
+/** A fingerprint slot: a sha1 as text, '' or '?', or the copy's field/value pairs to hash here. */
+function fingerprintOf(value: ReplyValue | undefined): string {
+  if (!Array.isArray(value)) return text(value);
+  const pairs: FieldPair[] = [];
+  const bytes = (v: ReplyValue | undefined) => (Buffer.isBuffer(v) ? v : Buffer.from(text(v)));
+  for (let i = 0; i + 1 < value.length; i += 2) pairs.push([bytes(value[i]), bytes(value[i + 1])]);
+  return fingerprintOfPairs(pairs);
+}
+
+/**
+ * A compare script's reply: counts, then (old -> new only) the new keys it found in place, then 7
+ * values per finding.
+ */
+function parse(reply: unknown, withFound: boolean): BatchResult & { processed: number } {
+  const flat = reply as ReplyValue[];
+  const first = withFound ? 3 : 2;
   const findings: Finding[] = [];
-  for (let i = 2; i + 6 < flat.length; i += 7) {
+  for (let i = first; i + 6 < flat.length; i += 7) {
     findings.push({
-      job_id: String(flat[i]),
-      code: String(flat[i + 1]) as Finding['code'],
-      workspace_id: String(flat[i + 2]),
-      detail: String(flat[i + 3]),
-      old_fp: String(flat[i + 4]),
-      new_fp: String(flat[i + 5]),
-      enqueued_at: String(flat[i + 6]),
+      job_id: text(flat[i]),
+      code: text(flat[i + 1]) as Finding['code'],
+      workspace_id: text(flat[i + 2]),
+      detail: text(flat[i + 3]),
+      old_fp: fingerprintOf(flat[i + 4]),
+      new_fp: fingerprintOf(flat[i + 5]),
+      enqueued_at: text(flat[i + 6]),
     });
   }
-  return { count: Number(flat[0]), processed: Number(flat[1]), findings };
+  const found = withFound ? (flat[2] as ReplyValue[]).map(text) : undefined;
+  return { count: Number(flat[0]), processed: Number(flat[1]), findings, found };
 }
 
 /** Runs a time-boxed compare script over every key, sending what a call left over again. */
@@ -66,12 +92,16 @@ async function compareAll(
   def: ScriptDef,
   keyList: string[],
   argv: Array<string | number>,
+  /** Old -> new: the reply lists the new keys found in place and holds job data as bytes. */
+  withFound: boolean,
 ): Promise<BatchResult> {
-  const total: BatchResult = { count: 0, findings: [] };
+  const run = withFound ? runScriptBuffer : runScript;
+  const total: BatchResult = { count: 0, findings: [], found: withFound ? [] : undefined };
   for (let rest = keyList; rest.length > 0;) {
-    const result = parse(await runScript(redis, def, rest, argv));
+    const result = parse(await run(redis, def, rest, argv), withFound);
     total.count += result.count;
     total.findings.push(...result.findings);
+    if (result.found) total.found!.push(...result.found);
     // A script always finishes its first key, so this ends.
     rest = rest.slice(Math.max(1, result.processed));
   }
@@ -92,7 +122,7 @@ async function settleHeavyJobs(redis: Redis, result: BatchResult): Promise<Batch
       else count++;
     }
   }
-  return { count, findings };
+  return { ...result, count, findings };
 }
 
 /** The arguments both compare scripts take after their two key prefixes. */
@@ -111,11 +141,13 @@ function limitsArgv(scope: string): Array<string | number> {
  * jobs whose old hash names that workspace.
  */
 export function compareOldToNew(redis: Redis, oldKeys: string[], scope = ''): Promise<BatchResult> {
-  return compareAll(redis, scripts.compareOldToNew, oldKeys, [
-    NEW_JOB_PREFIX,
-    OLD_JOB_PREFIX,
-    ...limitsArgv(scope),
-  ]);
+  return compareAll(
+    redis,
+    scripts.compareOldToNew,
+    oldKeys,
+    [NEW_JOB_PREFIX, OLD_JOB_PREFIX, ...limitsArgv(scope)],
+    true,
+  );
 }
 
 /**
@@ -123,9 +155,11 @@ export function compareOldToNew(redis: Redis, oldKeys: string[], scope = ''): Pr
  * only copies filed under it or whose old hash names it.
  */
 export function compareNewToOld(redis: Redis, newKeys: string[], scope = ''): Promise<BatchResult> {
-  return compareAll(redis, scripts.compareNewToOld, newKeys, [
-    OLD_JOB_PREFIX,
-    NEW_JOB_PREFIX,
-    ...limitsArgv(scope).slice(0, 4),
-  ]);
+  return compareAll(
+    redis,
+    scripts.compareNewToOld,
+    newKeys,
+    [OLD_JOB_PREFIX, NEW_JOB_PREFIX, ...limitsArgv(scope).slice(0, 4)],
+    false,
+  );
 }

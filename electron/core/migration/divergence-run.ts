@@ -8,6 +8,7 @@ import { checkIdempotencyKeys, orphanQueueEntries } from './orphans';
 import { recheck, type Recheck } from './recheck';
 import type { CheckOptions, Checkpoint } from './check-state';
 import { DivergenceRunBase, type QueuePage, type StepFindings } from './divergence-run-base';
+import { FoundCopies } from './found-copies';
 import { streamSteps } from './step-stream';
 
 const NEW_BATCH = 200;
@@ -21,6 +22,8 @@ const STEPS_AHEAD = 3;
 export class DivergenceRun extends DivergenceRunBase {
   /** Compare calls in flight across every step of the scan. */
   private readonly limit: LimitFunction;
+  /** New keys the old -> new calls found in place: the new -> old calls skip them. */
+  private readonly found = new FoundCopies();
 
   constructor(
     ctx: CoreContext,
@@ -91,8 +94,16 @@ export class DivergenceRun extends DivergenceRunBase {
     const orphans = idemKeys.length ? checkIdempotencyKeys(this.ctx, idemKeys) : null;
     orphans?.catch(() => undefined); // awaited below; a failure must not go unhandled meanwhile
     const results = await Promise.all([
-      ...this.batches(oldKeys, COMPARE_BATCH, 'old', compareOldToNew),
-      ...this.batches(newKeys, NEW_BATCH, 'new', compareNewToOld),
+      ...this.batches(oldKeys, COMPARE_BATCH, 'old', async (redis, batch, scope) => {
+        const result = await compareOldToNew(redis, batch, scope);
+        for (const key of result.found ?? []) this.found.add(key);
+        return result;
+      }),
+      // Sifted when the call starts, so every old -> new call answered by then has counted.
+      ...this.batches(newKeys, NEW_BATCH, 'new', (redis, batch, scope) => {
+        const rest = batch.filter((key) => !this.found.take(key));
+        return rest.length ? compareNewToOld(redis, rest, scope) : { count: 0, findings: [] };
+      }),
     ]);
     return { results, orphans: orphans ? await orphans : [] };
   }
@@ -102,7 +113,11 @@ export class DivergenceRun extends DivergenceRunBase {
     keyList: string[],
     size: number,
     side: 'old' | 'new',
-    compare: (redis: CoreContext['redis'], batch: string[], scope: string) => Promise<BatchResult>,
+    compare: (
+      redis: CoreContext['redis'],
+      batch: string[],
+      scope: string,
+    ) => BatchResult | Promise<BatchResult>,
   ): Array<Promise<BatchResult & { side: 'old' | 'new' }>> {
     const calls: Array<Promise<BatchResult & { side: 'old' | 'new' }>> = [];
     for (let i = 0; i < keyList.length; i += size) {

@@ -222,19 +222,30 @@ export abstract class DivergenceRunBase {
         : keys.divergenceSuspects(this.report.id, round);
       this.tick('recheck', 0);
       if (round > 1 || Number(this.cp.cursor) === 0) await this.pause(round);
-      for (let offset = Number(this.cp.cursor); ; offset += size) {
-        const raw = await this.store.lrange(source, offset, offset + size - 1);
+      // Several batches are read again at once: one at a time, a round waited on a round trip per
+      // batch and left Redis idle for most of it.
+      const span = size * this.opts.inFlight;
+      for (let offset = Number(this.cp.cursor); ; offset += span) {
+        const raw = await this.store.lrange(source, offset, offset + span - 1);
         if (raw.length === 0) break;
-        const still = await settleSuspects(
-          this.ctx,
-          raw.map((t) => JSON.parse(t) as DivergenceItem),
-          this.flag,
-          this.moved,
-          this.report,
-          rounds > 0,
-          this.filter,
-          (batch) => this.readAgain(batch),
+        const items = raw.map((t) => JSON.parse(t) as DivergenceItem);
+        const batches: DivergenceItem[][] = [];
+        for (let i = 0; i < items.length; i += size) batches.push(items.slice(i, i + size));
+        const settled = await Promise.all(
+          batches.map((batch) =>
+            settleSuspects(
+              this.ctx,
+              batch,
+              this.flag,
+              this.moved,
+              this.report,
+              rounds > 0,
+              this.filter,
+              (again) => this.readAgain(again),
+            ),
+          ),
         );
+        const still = settled.flat();
         if (final) for (const item of still) this.countWorkspace(item);
         await this.push(target, still);
         this.cp.cursor = String(offset + raw.length);

@@ -35,6 +35,7 @@ import fingerprintLua from './lua/includes/fingerprint.lua?raw';
 import jsonEqualLua from './lua/includes/json-equal.lua?raw';
 import timeBoxLua from './lua/includes/time-box.lua?raw';
 import sizeGateLua from './lua/includes/size-gate.lua?raw';
+import weighLua from './lua/includes/weigh.lua?raw';
 import intentHeldLua from './lua/includes/intent-held.lua?raw';
 
 /** Shared Lua, one local function a file, pulled into a script by a `-- @include name` line. */
@@ -44,6 +45,7 @@ const INCLUDES: Record<string, string> = {
   'json-equal': jsonEqualLua,
   'time-box': timeBoxLua,
   'size-gate': sizeGateLua,
+  weigh: weighLua,
   'intent-held': intentHeldLua,
 };
 
@@ -96,7 +98,7 @@ export const scripts = {
     perItemKeys: [],
   }),
   compareOldToNew: script({
-    command: 'qs_compare_old_to_new_v4',
+    command: 'qs_compare_old_to_new_v5',
     file: 'compare-old-to-new.lua',
     lua: withIncludes(compareOldToNewLua),
     keys: [],

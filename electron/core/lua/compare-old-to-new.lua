@@ -8,7 +8,7 @@
   A call stops early once it has run for ARGV[3] microseconds (TIME is read after a count of work
   done: every ten or so jobs, sooner after heavy ones), so no call blocks Redis for long whatever
   the batch size or the host's speed; the caller sends the jobs past `processed` again. A job too
-  big to read or compare within that budget (ARGV[5] fields, ARGV[6] bytes, or a differing value
+  big to read or compare within that budget (over ARGV[6] bytes, or with a differing value
   longer than ARGV[7] bytes that would need decoding) is not read here: it comes back as 'large'
   and the caller compares it in bounded steps. Copies of equal bytes are never decoded: JSON is
   parsed only for a field whose two values differ by bytes.
@@ -21,7 +21,7 @@
     ARGV[3] time budget of the call in microseconds (0 = none)
     ARGV[4] workspace scope: only jobs whose old hash names it are compared ("" = every job);
             the others are skipped, neither counted nor reported
-    ARGV[5] most fields of a hash compared here
+    ARGV[5] not read: one MEMORY USAGE call bounds the fields too (includes/weigh.lua)
     ARGV[6] most bytes (MEMORY USAGE) of a hash compared here
     ARGV[7] longest differing value decoded here as JSON
 
@@ -91,9 +91,9 @@ end
 
 -- @include time-box
 
--- @include size-gate
+-- @include weigh
 
-local scope, maxFields, maxBytes = ARGV[4] or '', tonumber(ARGV[5]) or 1000, tonumber(ARGV[6]) or 65536
+local scope, maxBytes = ARGV[4] or '', tonumber(ARGV[6]) or 65536
 local inlineJson = tonumber(ARGV[7]) or 4096
 
 -- A value that differs by bytes and is too long to decode within the call's budget: the caller
@@ -123,37 +123,45 @@ local function typeError(jobId, ws, key)
   report(jobId, 'wrong_type', ws, key .. ' is a ' .. redis.call('TYPE', key).ok)
 end
 
--- Compares one job; returns its weight in bytes for the time box.
+-- A key that is not a hash names no workspace: only an unscoped check reports it.
+local function notHash(jobId, oldKey)
+  if scope == '' then typeError(jobId, '', oldKey) end
+  return 0
+end
+
+-- Compares one job; returns its weight in bytes for the time box. Each copy costs one call to size
+-- it and one to read it (docs/guarantees.md, "Bounded calls").
 local function compareJob(oldKey)
   local jobId = string.sub(oldKey, #oldPrefix + 1)
-  local oldFields = redis.pcall('HLEN', oldKey)
-  if type(oldFields) == 'table' then
-    -- Not a hash, so it names no workspace: only an unscoped check reports it.
-    if scope == '' then typeError(jobId, '', oldKey) end
-    return 0
-  end
-  if oldFields == 0 then return report(jobId, 'gone') or 0 end
+  local oldBytes, oldHeavy = weigh(oldKey, maxBytes)
+  if not oldBytes then return report(jobId, 'gone') or 0 end
   -- The workspace is read on its own only where it is needed before the whole hash is.
   local ws
   if scope ~= '' then
-    ws = redis.call('HGET', oldKey, 'workspace_id') or ''
-    if ws ~= scope then return 0 end
+    ws = redis.pcall('HGET', oldKey, 'workspace_id')
+    if type(ws) == 'table' then return notHash(jobId, oldKey) end
+    if (ws or '') ~= scope then return 0 end
   end
-  local oldHeavy, oldBytes = heavy(oldKey, oldFields, maxFields, maxBytes)
   if oldHeavy then
+    if redis.call('TYPE', oldKey).ok ~= 'hash' then return notHash(jobId, oldKey) end
     ws = ws or redis.call('HGET', oldKey, 'workspace_id') or ''
     return report(jobId, 'large', ws, newPrefix .. ws .. ':' .. jobId) or oldBytes
   end
-  local old = redis.call('HGETALL', oldKey)
+  local old = redis.pcall('HGETALL', oldKey)
+  if old.err then return notHash(jobId, oldKey) end
   ws = ws or field(old, 'workspace_id') or ''
   local newKey = newPrefix .. ws .. ':' .. jobId
-  local newFields = redis.pcall('HLEN', newKey)
-  if type(newFields) == 'table' then return typeError(jobId, ws, newKey) or oldBytes end
-  if newFields == 0 then return report(jobId, 'missing_in_new', ws, '', old, nil) or oldBytes end
-  local newHeavy, newBytes = heavy(newKey, newFields, maxFields, maxBytes)
+  local newBytes, newHeavy = weigh(newKey, maxBytes)
+  if not newBytes then return report(jobId, 'missing_in_new', ws, '', old, nil) or oldBytes end
+  local new
+  if newHeavy then
+    if redis.call('TYPE', newKey).ok ~= 'hash' then return typeError(jobId, ws, newKey) or oldBytes end
+  else
+    new = redis.pcall('HGETALL', newKey)
+    if new.err then return typeError(jobId, ws, newKey) or oldBytes end
+  end
   found[#found + 1] = newKey
   if newHeavy then return report(jobId, 'large', ws, newKey) or oldBytes + newBytes end
-  local new = redis.call('HGETALL', newKey)
   if identical(old, new) or sameBytes(old, new) then
     inSync = inSync + 1
   elseif longDifference(old, new) then

@@ -21,6 +21,7 @@ function outcomeChip(outcome: string): string {
 import { useAudit } from './queries';
 import '../../ui/screen.css';
 import './audit.css';
+import { plural } from '../../ui/plural';
 
 export function AuditPage() {
   const filter = useAuditFilter();
@@ -69,7 +70,7 @@ export function AuditPage() {
           <option value="failed">Failed</option>
         </select>
         <span className="muted" aria-live="polite">
-          {audit.data === undefined ? 'Loading…' : `${entries.length} actions`}
+          {audit.data === undefined ? 'Loading…' : plural(entries.length, 'action')}
           {(audit.isError || away) && audit.data !== undefined && (
             <>
               {' '}

@@ -10,6 +10,7 @@ import { Time } from '../../ui/Time';
 import { CATEGORY_LABELS } from './categories';
 import { useLongOperation } from './long-operation';
 import { ProgressBar } from './ProgressBar';
+import { plural } from '../../ui/plural';
 
 const SHOWN = 200;
 /** What a backfill repairs (docs/repair.md): the jobs that have no new copy yet. */
@@ -21,9 +22,6 @@ const TEXT = {
   repair: { title: 'Repair divergent jobs', verb: 'Repair', done: 'Repaired' },
   backfill: { title: 'Backfill the new schema', verb: 'Backfill', done: 'Backfilled' },
 } as const;
-
-const plural = (n: number, one: string, many = `${one}s`) =>
-  `${n.toLocaleString()} ${n === 1 ? one : many}`;
 
 function Plan({ plan, mode }: { plan: RepairResult; mode: RepairMode }) {
   const count = plan.planned_count ?? plan.planned.length;

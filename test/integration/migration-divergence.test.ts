@@ -222,6 +222,23 @@ describe('divergence check', () => {
     expect(hgetCalls).toBeLessThan(18_000);
   });
 
+  it('a job awaiting backfill whose one copy is filed under another workspace is reported once, as a workspace mismatch', async () => {
+    const core = env.core();
+    await core.invoke('setFlag', { value: 'off', actor_id: 'ops' });
+    await core.invoke('enqueue', sampleJob({ job_id: 'early-moved' }));
+    await core.invoke('enqueue', sampleJob({ job_id: 'early-waiting' }));
+    await dualWriteOnSettled(core);
+    await enqueueMany(core, 50, 'late');
+    const old = await env.redis.hgetall(keys.oldJob('early-moved'));
+    await env.redis.hset(keys.newJob('ws-5', 'early-moved'), old);
+    const report = await core.invoke('divergenceCheck', {});
+    expect(report.items.map((i) => [i.category, i.job_id]).sort()).toEqual([
+      ['awaiting_backfill', 'early-waiting'],
+      ['workspace_mismatch', 'early-moved'],
+    ]);
+    expect(report.counts.awaiting_backfill).toBe(1);
+  });
+
   it('never writes a job key and runs on a read-only core', async () => {
     const writer = env.core();
     await plantEveryCategory(writer);

@@ -28,7 +28,7 @@ export interface BatchResult {
   findings: Finding[];
   /**
    * Old -> new only: the new keys found under their old hash's workspace, which the new -> old
-   * pass has nothing to report of (claimed-copies.ts).
+   * pass has nothing to report of (divergence-run.ts).
    */
   found?: string[];
 }

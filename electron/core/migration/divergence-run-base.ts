@@ -15,6 +15,7 @@ import {
 import { checkStore, type CheckStore } from './check-store';
 import { pushItems, readReport, saveReport } from './report-store';
 import { ProgressMeter } from './progress';
+import { BoundedKeySet } from './bounded-key-set';
 
 /** What the compare calls of one walk step found; counted only once the cursor passes the step. */
 export interface StepFindings {
@@ -48,6 +49,12 @@ export abstract class DivergenceRunBase {
   private readonly elapsedBefore: number;
   /** Reports, checkpoint and working lists: Redis, or this process on a read-only connection. */
   private readonly store: CheckStore;
+  /**
+   * Jobs this run listed as awaiting backfill. Complete (every job on the list is in it) unless the
+   * run resumed a list begun before it or the set filled up; then the list is read to know.
+   */
+  private readonly awaitingJobs = new BoundedKeySet();
+  private awaitingJobsComplete: boolean;
 
   constructor(
     protected readonly ctx: CoreContext,
@@ -64,6 +71,7 @@ export abstract class DivergenceRunBase {
     this.elapsedBefore = cp.report.elapsed_s ?? 0;
     this.meter = new ProgressMeter(call, cp.report.scanned);
     this.store = checkStore(ctx);
+    this.awaitingJobsComplete = !this.lengths[keys.divergenceAwaiting(cp.report.id)];
   }
 
   /** The walk of the keyspace (phase 'scan'); false when cancelled midway (the cursor is saved). */
@@ -178,6 +186,8 @@ export abstract class DivergenceRunBase {
       if (item.category !== 'awaiting_backfill') this.lastSuspectAt = Date.now();
       this.report.counts[item.category]++;
       if (item.near_flip) this.report.near_flip = (this.report.near_flip ?? 0) + 1;
+      if (item.category === 'awaiting_backfill' && !this.awaitingJobs.add(item.job_id))
+        this.awaitingJobsComplete = false;
       (item.category === 'awaiting_backfill' ? this.awaiting : this.suspects).push(item);
     }
   }
@@ -290,6 +300,10 @@ export abstract class DivergenceRunBase {
    */
   private async dropMovedFromAwaiting(): Promise<void> {
     if (this.moved.size === 0) return;
+    // The list is rewritten only if a moved job may be on it: at a million jobs it holds tens of
+    // thousands of records, and a moved job is mostly reported missing in new, not awaiting.
+    if (this.awaitingJobsComplete && ![...this.moved].some((id) => this.awaitingJobs.has(id)))
+      return;
     const list = keys.divergenceAwaiting(this.report.id);
     await dropMovedJobs(this.ctx, list, keys.divergenceSuspects(this.report.id, 99), this.moved);
     this.lengths[list] = await this.store.llen(list);

@@ -8,7 +8,7 @@ import { checkIdempotencyKeys, orphanQueueEntries } from './orphans';
 import { recheck, type Recheck } from './recheck';
 import type { CheckOptions, Checkpoint } from './check-state';
 import { DivergenceRunBase, type QueuePage, type StepFindings } from './divergence-run-base';
-import { FoundCopies } from './found-copies';
+import { BoundedKeySet } from './bounded-key-set';
 import { streamSteps } from './step-stream';
 
 const NEW_BATCH = 200;
@@ -23,7 +23,7 @@ export class DivergenceRun extends DivergenceRunBase {
   /** Compare calls in flight across every step of the scan. */
   private readonly limit: LimitFunction;
   /** New keys the old -> new calls found in place: the new -> old calls skip them. */
-  private readonly found = new FoundCopies();
+  private readonly found = new BoundedKeySet();
 
   constructor(
     ctx: CoreContext,

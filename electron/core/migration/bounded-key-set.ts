@@ -1,13 +1,12 @@
 /**
- * New keys the old -> new pass of a check found in place: the new copy under its old hash's
- * workspace. The new -> old pass asks of each new key only whether its old hash exists and names
- * that workspace, which such a key has just shown, so a key found here is not sent to Redis again
- * (docs/guarantees.md, "Divergence check").
+ * A set of strings held as 64-bit fingerprints in an open-addressing table, so its memory stays
+ * bounded whatever the keyspace: the table grows up to MAX_SLOTS (16 MiB); once that is three
+ * quarters full, `add` holds no more and says so. A string another one shares a fingerprint with
+ * would be taken for it: among a million strings, a chance below one in 10^7 per lookup run.
  *
- * Memory stays bounded whatever the keyspace: keys are held as 64-bit fingerprints of their names
- * in an open-addressing table that grows up to MAX_SLOTS (16 MiB); once that is three quarters full,
- * further keys are not held and are checked in Redis as before. A new key another name shares a
- * fingerprint with would be skipped: for a check of a million jobs, a chance below one in 10^7.
+ * A divergence check uses it for what its walk has seen and may act on later without asking Redis
+ * again (docs/guarantees.md, "Divergence check"): the new keys the old -> new pass found in place,
+ * the jobs it listed as awaiting backfill.
  */
 const MIN_SLOTS = 1 << 16;
 const MAX_SLOTS = 1 << 21;
@@ -30,7 +29,7 @@ function fingerprint(key: string): [hi: number, lo: number] {
   return [h1 >>> 0 || 1, h2 >>> 0];
 }
 
-export class FoundCopies {
+export class BoundedKeySet {
   private hi = new Uint32Array(MIN_SLOTS);
   private lo = new Uint32Array(MIN_SLOTS);
   /** Slots holding a key or a taken mark. */
@@ -39,36 +38,45 @@ export class FoundCopies {
   /** Keys held now (added and not yet taken). */
   size = 0;
 
-  /** Holds a key found in place; a no-op once the table is full. */
-  add(key: string): void {
-    if (this.used >= (this.hi.length * 3) / 4 && !this.grow()) return;
+  /** Holds a key; false when the table is full and the key is not held. */
+  add(key: string): boolean {
+    if (this.used >= (this.hi.length * 3) / 4 && !this.grow()) return false;
     const [hi, lo] = fingerprint(key);
     const mask = this.hi.length - 1;
     for (let i = lo & mask; ; i = (i + 1) & mask) {
-      if (this.hi[i] === hi && this.lo[i] === lo) return;
+      if (this.hi[i] === hi && this.lo[i] === lo) return true;
       if (this.hi[i] === 0 && this.lo[i] === 0) {
         this.hi[i] = hi;
         this.lo[i] = lo;
         this.used++;
         this.size++;
-        return;
+        return true;
       }
     }
   }
 
-  /** Whether the key was held; it is forgotten then, so a key listed twice is checked once. */
+  /** Whether the key is held. */
+  has(key: string): boolean {
+    return this.slotOf(key) >= 0;
+  }
+
+  /** Whether the key was held; it is forgotten then, so a key listed twice is answered once. */
   take(key: string): boolean {
-    if (this.size === 0) return false;
+    const slot = this.slotOf(key);
+    if (slot < 0) return false;
+    this.hi[slot] = 0;
+    this.lo[slot] = TAKEN_LO;
+    this.size--;
+    return true;
+  }
+
+  private slotOf(key: string): number {
+    if (this.size === 0) return -1;
     const [hi, lo] = fingerprint(key);
     const mask = this.hi.length - 1;
     for (let i = lo & mask; ; i = (i + 1) & mask) {
-      if (this.hi[i] === 0 && this.lo[i] === 0) return false;
-      if (this.hi[i] === hi && this.lo[i] === lo) {
-        this.hi[i] = 0;
-        this.lo[i] = TAKEN_LO;
-        this.size--;
-        return true;
-      }
+      if (this.hi[i] === 0 && this.lo[i] === 0) return -1;
+      if (this.hi[i] === hi && this.lo[i] === lo) return i;
     }
   }
 

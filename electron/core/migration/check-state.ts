@@ -27,7 +27,7 @@ export interface CheckOptions {
 export const DEFAULT_CHECK_OPTIONS: CheckOptions = {
   recheckRounds: 2,
   recheckPauseMs: 200,
-  inFlight: 16,
+  inFlight: 32,
   scanCount: 1000,
   checkpointEveryMs: 1000,
 };

@@ -14,6 +14,12 @@ if (!existsSync(chromium)) {
     `Chromium was not found at ${chromium} (the end-to-end tests drive it). Install it: \`apt-get install -y chromium\`, or set CHROMIUM_PATH.`,
   );
 }
+const locales = spawnSync('locale', ['-a'], { encoding: 'utf8' }).stdout ?? '';
+if (!/^en_US\.utf-?8$/im.test(locales)) {
+  problems.push(
+    'The en_US.UTF-8 locale is missing (a test runs Redis under a collation that is not byte order). Generate it: `localedef -i en_US -f UTF-8 en_US.UTF-8` (Debian: `apt-get install -y locales` first).',
+  );
+}
 if (problems.length) {
   process.stderr.write(`Cannot run the test suite:\n- ${problems.join('\n- ')}\n`);
   process.exit(1);

@@ -9,6 +9,8 @@ export interface RedisServerOptions {
   /** Extra redis-server arguments, e.g. ['--maxmemory', '2mb']. */
   args?: string[];
   appendonly?: boolean;
+  /** Environment of the server process, over this process's (e.g. a locale: LC_ALL). */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface RedisServer {
@@ -95,7 +97,7 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
   let child: ChildProcess;
   const clients: Redis[] = [];
   const launch = async () => {
-    child = spawn(binary, args, { stdio: 'ignore' });
+    child = spawn(binary, args, { stdio: 'ignore', env: { ...process.env, ...options.env } });
     await waitForPing(port);
   };
   await launch();

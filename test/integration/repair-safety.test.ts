@@ -249,46 +249,92 @@ describe('repair never loses a copy', () => {
   }, 60_000);
 });
 
-describe('fingerprint: the TypeScript and Lua definitions agree', () => {
-  const env = useRedis();
+const FINGERPRINT_CASES: Array<[string, Array<[string | Buffer, string | Buffer]>]> = [
+  ['an absent hash', []],
+  ['one field', [['status', 'pending']]],
+  [
+    'lengths that sort apart from their text',
+    [
+      ['a', 'x'.repeat(10)],
+      ['b', 'x'.repeat(9)],
+    ],
+  ],
+  [
+    'upper and lower case (byte order, not a locale)',
+    [
+      ['B', '1'],
+      ['a', '2'],
+      ['_', '3'],
+    ],
+  ],
+  [
+    'UTF-8 and JSON',
+    [
+      ['params', '{"to":"é"}'],
+      ['é', 'ü'],
+    ],
+  ],
+  ['bytes that are not UTF-8', [[Buffer.from([0xff, 0x00]), Buffer.from([0x80, 0x7f])]]],
+  [
+    'empty values',
+    [
+      ['result', ''],
+      ['', 'x'],
+    ],
+  ],
+];
+
+/**
+ * docs/repair.md "Notes": both definitions sort by bytes, on a server under the C locale and on one
+ * whose collation is not byte order (Redis takes LC_COLLATE from its environment).
+ */
+describe.each([
+  ['the C locale', 'C'],
+  ['en_US.UTF-8, whose collation is not byte order', 'en_US.UTF-8'],
+])('fingerprint: the TypeScript and Lua definitions agree on a server under %s', (_, locale) => {
+  const env = useRedis({ env: { LC_ALL: locale } });
   const lua = withIncludes('-- @include fingerprint\nreturn fingerprint(ARGV)');
-  const cases: Array<[string, Array<[string | Buffer, string | Buffer]>]> = [
-    ['an absent hash', []],
-    ['one field', [['status', 'pending']]],
-    [
-      'lengths that sort apart from their text',
-      [
-        ['a', 'x'.repeat(10)],
-        ['b', 'x'.repeat(9)],
-      ],
-    ],
-    [
-      'upper and lower case (byte order, not a locale)',
-      [
-        ['B', '1'],
-        ['a', '2'],
-        ['_', '3'],
-      ],
-    ],
-    [
-      'UTF-8 and JSON',
-      [
-        ['params', '{"to":"é"}'],
-        ['é', 'ü'],
-      ],
-    ],
-    ['bytes that are not UTF-8', [[Buffer.from([0xff, 0x00]), Buffer.from([0x80, 0x7f])]]],
-    [
-      'empty values',
-      [
-        ['result', ''],
-        ['', 'x'],
-      ],
-    ],
-  ];
-  it.each(cases)('%s', async (_, pairs) => {
+
+  it('the server collates as its locale says', async () => {
+    // Under en_US.UTF-8 'a' sorts before 'B'; if the locale is missing, Redis falls back to C and
+    // this test would prove nothing (.ci/run generates it; `localedef -i en_US -f UTF-8 en_US.UTF-8`).
+    const byteOrder = await env.redis.eval("return tostring('B' < 'a')", 0);
+    expect(byteOrder).toBe(locale === 'C' ? 'true' : 'false');
+  });
+
+  it.each(FINGERPRINT_CASES)('%s', async (_, pairs) => {
     const bytes = pairs.map(([f, v]) => [Buffer.from(f), Buffer.from(v)] as const);
     const fromLua = await env.redis.eval(lua, 0, ...bytes.flat());
     expect(fingerprintOfPairs(bytes)).toBe(fromLua);
+  });
+
+  it('a check and a repair of jobs whose fields sort apart under the locale: every fix applied', async () => {
+    const core = env.core({ defaultFlag: 'on' });
+    await dualWriteOnSettled(core);
+    for (const id of ['loc-1', 'loc-2']) {
+      const fields = {
+        job_id: id,
+        workspace_id: 'ws-1',
+        status: 'pending',
+        enqueued_at: new Date().toISOString(),
+        Zeta: 'upper',
+        alpha: 'lower',
+        _under: 'score',
+      };
+      await env.redis.hset(keys.oldJob(id), fields);
+      if (id === 'loc-2') await env.redis.hset(keys.newJob('ws-1', id), { ...fields, alpha: 'x' });
+    }
+    const report = await core.invoke('divergenceCheck', {});
+    expect(report.items.map((i) => [i.category, i.job_id]).sort()).toEqual([
+      ['mismatch', 'loc-2'],
+      ['missing_in_new', 'loc-1'],
+    ]);
+    const result = await core.invoke('repair', {
+      report_id: report.id,
+      dry_run: false,
+      actor_id: 'ops',
+    });
+    expect(result.skipped).toEqual([]);
+    expect(result.applied).toBe(2);
   });
 });

@@ -6,8 +6,8 @@ export type FieldPair = readonly [field: Buffer, value: Buffer];
 /**
  * A hash's compare-and-set token as the Lua include `fingerprint` computes it: sha1 of its
  * field/value pairs, each `{bytes}:{field}{bytes}:{value}`, sorted bytewise and joined by '\n'; ''
- * for an absent (empty) hash. Lua sorts with strcoll, which is byte order under the C and C.UTF-8
- * locales Redis runs with (docs/repair.md).
+ * for an absent (empty) hash. The Lua include sorts by bytes too, whatever collation the server
+ * runs under (docs/repair.md).
  */
 export function fingerprintOfPairs(pairs: Iterable<FieldPair>): string {
   const entries: Buffer[] = [];

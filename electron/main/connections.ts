@@ -82,6 +82,7 @@ export class Connections {
       case 'profile': {
         const p = target.profile;
         const password = this.options.store.password(p.id);
+        const sentinelPassword = this.options.store.sentinelPassword(p.id);
         return {
           url: p.url,
           connection: {
@@ -89,6 +90,7 @@ export class Connections {
             tls: tlsConnectionOf(p),
             ...(p.username ? { username: p.username } : {}),
             ...(password ? { password } : {}),
+            ...(sentinelPassword ? { sentinelPassword } : {}),
           },
           label: p.name,
           key: `profile:${p.id}`,
@@ -200,6 +202,7 @@ export class Connections {
       tls_insecure: p.tls_insecure,
       username: p.username,
       password: this.options.store.keeping(p),
+      sentinel_password: this.options.store.keeping(p, 'sentinel_password'),
       writes_unlocked: this.unlockedFor(p),
       active: this.isActiveProfile(p.id),
     };

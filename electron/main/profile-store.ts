@@ -9,6 +9,7 @@ import type {
 import { NotFoundError, ValidationError } from '../core/errors';
 import {
   describeTarget,
+  isSentinelUrl,
   splitRedisUrl,
   targetIdentity,
   type ProfileTarget,
@@ -29,6 +30,8 @@ export interface StoredProfile extends ProfileTarget {
   name: string;
   /** The password encrypted by the OS keychain via safeStorage, base64; never plain text. */
   password_encrypted: string | null;
+  /** The sentinels' own password (Sentinel URLs only), kept as the password is. */
+  sentinel_password_encrypted: string | null;
 }
 
 interface ProfileFile {
@@ -45,14 +48,26 @@ interface Secret {
 
 const NONE: Secret = { encrypted: null, session: null };
 
+/** The two secrets of a profile: the Redis password, and the sentinels' own (docs/desktop.md "Secrets"). */
+export type SecretKind = 'password' | 'sentinel_password';
+
+const SECRETS = {
+  password: { stored: 'password_encrypted', what: 'password' },
+  sentinel_password: { stored: 'sentinel_password_encrypted', what: 'sentinel password' },
+} as const satisfies Record<SecretKind, { stored: keyof StoredProfile; what: string }>;
+
 /**
- * Connection profiles in one JSON file in the app's data folder (docs/desktop.md). A password is
- * kept either encrypted by the system keychain (never where the keychain is missing) or only in
+ * Connection profiles in one JSON file in the app's data folder (docs/desktop.md). A password (and
+ * a Sentinel URL's sentinel password) is kept either encrypted by the system keychain (never where the keychain is missing) or only in
  * this process for this run; both are bound to the target they were entered for.
  */
 export class ProfileStore {
   private data: ProfileFile;
-  private readonly session = new Map<string, { identity: string; password: string }>();
+  /** Per kind of secret: profile id -> a secret kept for this run, and the target it was entered for. */
+  private readonly session = {
+    password: new Map<string, { identity: string; password: string }>(),
+    sentinel_password: new Map<string, { identity: string; password: string }>(),
+  };
 
   constructor(
     private readonly file: string,
@@ -105,9 +120,9 @@ export class ProfileStore {
     return { can_store: true, backend };
   }
 
-  keeping(profile: StoredProfile): PasswordKeeping {
-    if (this.sessionPassword(profile) !== undefined) return 'session';
-    return profile.password_encrypted ? 'stored' : 'none';
+  keeping(profile: StoredProfile, kind: SecretKind = 'password'): PasswordKeeping {
+    if (this.sessionSecret(profile, kind) !== undefined) return 'session';
+    return profile[SECRETS[kind].stored] ? 'stored' : 'none';
   }
 
   /** Adds or changes a profile; nothing is written when any part of it is refused. */
@@ -124,21 +139,29 @@ export class ProfileStore {
       ...tlsSettingsOf(input, tls || url.startsWith('rediss')),
     };
     const entered = input.password !== undefined ? input.password : passwordFromUrl;
-    const secret = this.nextSecret(previous, target, entered, input.password_keeping ?? 'stored');
+    const keeping = input.password_keeping ?? 'stored';
+    const secret = this.nextSecret('password', previous, target, entered, keeping);
+    const sentinelSecret = this.nextSecret(
+      'sentinel_password',
+      previous,
+      target,
+      input.sentinel_password,
+      keeping,
+    );
     const profile: StoredProfile = {
       id: previous?.id ?? randomUUID(),
       name,
       ...target,
       password_encrypted: secret.encrypted,
+      sentinel_password_encrypted: sentinelSecret.encrypted,
     };
     const index = this.data.profiles.findIndex((p) => p.id === profile.id);
     const profiles = [...this.data.profiles];
     if (index === -1) profiles.push(profile);
     else profiles[index] = profile;
     this.write({ ...this.data, profiles });
-    if (secret.session === null) this.session.delete(profile.id);
-    else
-      this.session.set(profile.id, { identity: targetIdentity(target), password: secret.session });
+    this.keepForSession('password', profile.id, target, secret);
+    this.keepForSession('sentinel_password', profile.id, target, sentinelSecret);
     return { ...profile };
   }
 
@@ -149,68 +172,96 @@ export class ProfileStore {
       profiles,
       last_used: this.data.last_used === id ? null : this.data.last_used,
     });
-    this.session.delete(id);
+    this.session.password.delete(id);
+    this.session.sentinel_password.delete(id);
   }
 
   /** The password to log in with, only ever held in memory; never one entered for another target. */
   password(id: string): string | undefined {
+    return this.secret(id, 'password');
+  }
+
+  /** The sentinels' own password, held like the password and bound to the target the same way. */
+  sentinelPassword(id: string): string | undefined {
+    return this.secret(id, 'sentinel_password');
+  }
+
+  private secret(id: string, kind: SecretKind): string | undefined {
     const profile = this.get(id);
-    const session = this.sessionPassword(profile);
+    const session = this.sessionSecret(profile, kind);
     if (session !== undefined) return session;
-    if (!profile.password_encrypted) return undefined;
+    const encrypted = profile[SECRETS[kind].stored];
+    if (!encrypted) return undefined;
     try {
-      return this.box.decryptString(Buffer.from(profile.password_encrypted, 'base64'));
+      return this.box.decryptString(Buffer.from(encrypted, 'base64'));
     } catch {
+      const what = SECRETS[kind].what;
       throw new ValidationError(
-        `The stored password of ${profile.name} cannot be decrypted here (the keychain that encrypted it is not available). Enter the password again in the profile.`,
-        { field: 'password', reason: 'undecryptable' },
+        `The stored ${what} of ${profile.name} cannot be decrypted here (the keychain that encrypted it is not available). Enter the ${what} again in the profile.`,
+        { field: kind, reason: 'undecryptable' },
       );
     }
   }
 
-  private sessionPassword(profile: StoredProfile): string | undefined {
-    const held = this.session.get(profile.id);
+  private sessionSecret(profile: StoredProfile, kind: SecretKind): string | undefined {
+    const held = this.session[kind].get(profile.id);
     return held && held.identity === targetIdentity(profile) ? held.password : undefined;
   }
 
-  /** What the saved profile's password will be: a new one, none, or the current one kept. */
+  private keepForSession(kind: SecretKind, id: string, target: ProfileTarget, secret: Secret) {
+    if (secret.session === null) this.session[kind].delete(id);
+    else this.session[kind].set(id, { identity: targetIdentity(target), password: secret.session });
+  }
+
+  /** What the saved profile's secret will be: a new one, none, or the current one kept. */
   private nextSecret(
+    kind: SecretKind,
     previous: StoredProfile | null,
     target: ProfileTarget,
     entered: string | null | undefined,
     keeping: 'stored' | 'session',
   ): Secret {
     if (entered === null || entered === '') return NONE;
+    if (kind === 'sentinel_password' && !isSentinelUrl(target.url)) {
+      // Kept or typed, it would go nowhere: only a Sentinel URL has sentinels to send it to.
+      const kept = entered === undefined && previous && this.keeping(previous, kind) !== 'none';
+      if (entered === undefined && !kept) return NONE;
+      throw new ValidationError(
+        `A sentinel password is only for a redis+sentinel:// or rediss+sentinel:// URL; ${target.url} reaches Redis directly. ${kept ? 'Remove the sentinel password' : 'Leave the sentinel password empty'}, or give a Sentinel URL.`,
+        { field: kind, reason: 'not_sentinel' },
+      );
+    }
     if (entered !== undefined) {
       return keeping === 'session'
         ? { encrypted: null, session: entered }
-        : { encrypted: this.encrypt(entered), session: null };
+        : { encrypted: this.encrypt(entered, kind), session: null };
     }
     if (!previous) return NONE;
     const kept: Secret = {
-      encrypted: previous.password_encrypted,
-      session: this.sessionPassword(previous) ?? null,
+      encrypted: previous[SECRETS[kind].stored],
+      session: this.sessionSecret(previous, kind) ?? null,
     };
-    const hasPassword = kept.encrypted !== null || kept.session !== null;
-    if (hasPassword && targetIdentity(previous) !== targetIdentity(target)) {
+    const hasSecret = kept.encrypted !== null || kept.session !== null;
+    if (hasSecret && targetIdentity(previous) !== targetIdentity(target)) {
+      const what = SECRETS[kind].what;
       throw new ValidationError(
-        `This profile now points at ${describeTarget(target)} instead of ${describeTarget(previous)}. Its password is never sent to another target without being entered again: type the password again, or remove it.`,
-        { field: 'password', reason: 'target_changed' },
+        `This profile now points at ${describeTarget(target)} instead of ${describeTarget(previous)}. Its ${what} is never sent to another target without being entered again: type the ${what} again, or remove it.`,
+        { field: kind, reason: 'target_changed' },
       );
     }
     return kept;
   }
 
-  private encrypt(password: string): string {
+  private encrypt(secret: string, kind: SecretKind): string {
     const storage = this.storage();
     if (!storage.can_store) {
       throw new ValidationError(storage.reason ?? 'A password cannot be stored here.', {
-        field: 'password',
+        field: kind,
         reason: 'no_keyring',
         backend: storage.backend,
       });
     }
-    return this.box.encryptString(password).toString('base64');
+    return this.box.encryptString(secret).toString('base64');
   }
 
   /** Replaces the file (write, then rename) and only then the data in memory. */
@@ -256,6 +307,8 @@ function sanitize(p: Partial<StoredProfile>): StoredProfile[] {
       username: typeof p.username === 'string' && p.username ? p.username : null,
       ...tlsSettingsFromFile(p),
       password_encrypted: typeof p.password_encrypted === 'string' ? p.password_encrypted : null,
+      sentinel_password_encrypted:
+        typeof p.sentinel_password_encrypted === 'string' ? p.sentinel_password_encrypted : null,
     },
   ];
 }

@@ -27,7 +27,8 @@ export const NO_TLS_SETTINGS = {
   tls_insecure: false,
 } as const;
 
-const isSentinelUrl = (url: string) => /^rediss?\+sentinel:/i.test(url);
+/** Whether the URL names a Sentinel-managed primary (redis+sentinel:// or rediss+sentinel://). */
+export const isSentinelUrl = (url: string) => /^rediss?\+sentinel:/i.test(url);
 
 /** Whether the profile connects over TLS: its switch, or a rediss:// or rediss+sentinel:// URL. */
 export function usesTls(target: ProfileTarget): boolean {
@@ -159,7 +160,8 @@ export function splitRedisUrl(raw: string): SplitUrl {
 /**
  * A Sentinel URL read by the core's address parser (docs/topologies.md "Addresses"), written back
  * without credentials: every sentinel with its port, the master name, `?db=` and the sentinels' own
- * user. A sentinel password is refused: the URL is kept in the profile file as plain text.
+ * user. A sentinel password is refused: the URL is kept in the profile file as plain text, and the
+ * profile has a field of its own for it (docs/desktop.md "Secrets").
  */
 function splitSentinelUrl(raw: string): SplitUrl {
   let address: SentinelAddress;
@@ -172,8 +174,8 @@ function splitSentinelUrl(raw: string): SplitUrl {
   }
   if (address.sentinelPassword !== undefined) {
     throw new ValidationError(
-      'A profile URL takes no sentinel_password: the URL is saved as plain text. Sentinels that need a password of their own can be reached with the command line (--redis).',
-      { field: 'url' },
+      'A profile URL takes no sentinel_password: the URL is saved as plain text. Take it out of the URL and type it into the profile\'s "Sentinel password" field (sentinel_password), which keeps it as the password is kept.',
+      { field: 'url', reason: 'sentinel_password_in_url' },
     );
   }
   const hosts = address.sentinels

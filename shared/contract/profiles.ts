@@ -28,6 +28,8 @@ export interface ProfileView {
   tls_insecure: boolean;
   username: string | null;
   password: PasswordKeeping;
+  /** The sentinels' own password (Sentinel URLs only), kept as the password is. */
+  sentinel_password: PasswordKeeping;
   /**
    * Writes are unlocked for this profile's current target (host, port, db, user, TLS and its
    * settings; for Sentinel the sentinels and master name) in this run
@@ -116,7 +118,19 @@ const profileInput = z
       .max(4096, { error: 'password must be at most 4096 characters' })
       .nullable()
       .optional(),
-    /** Where a new password is kept: encrypted on disk (default) or for this run of the app only. */
+    /**
+     * The sentinels' own password, for a Sentinel URL whose sentinels require one (`requirepass`);
+     * null removes it, absent keeps it (same target only). Never part of the URL.
+     */
+    sentinel_password: z
+      .string({ error: 'sentinel_password must be a string or null' })
+      .max(4096, { error: 'sentinel_password must be at most 4096 characters' })
+      .nullable()
+      .optional(),
+    /**
+     * Where a new password or sentinel password is kept: encrypted on disk (default) or for this
+     * run of the app only.
+     */
     password_keeping: z
       .enum(['stored', 'session'], {
         error: (i) => `password_keeping must be stored or session (got ${describe(i.input)})`,

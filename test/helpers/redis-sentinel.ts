@@ -37,12 +37,21 @@ export interface SentinelSetOptions {
   masterName?: string;
   /** Extra redis-server arguments for both data nodes. */
   args?: string[];
+  /** `requirepass` on the three sentinels: a client then needs it as its sentinel password. */
+  sentinelPassword?: string;
+}
+
+/** A server to ask, and the password it requires (the sentinels' own). */
+interface Probe {
+  port: number;
+  password?: string;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function ask(port: number, ...args: string[]): Promise<unknown> {
-  const client = probeClient(port);
+async function ask(port: number | Probe, ...args: string[]): Promise<unknown> {
+  const { port: to, password } = typeof port === 'number' ? { port } : port;
+  const client = probeClient(to, password);
   try {
     await client.connect();
     return await client.call(args[0]!, ...args.slice(1));
@@ -83,7 +92,7 @@ export async function startSentinelSet(options: SentinelSetOptions = {}): Promis
     children.push(child);
     return child;
   };
-  const answers = (port: number) => async () => (await ask(port, 'PING')) === 'PONG';
+  const answers = (port: number | Probe) => async () => (await ask(port, 'PING')) === 'PONG';
 
   const stop = async () => {
     for (const c of clients) c.disconnect();
@@ -147,6 +156,7 @@ export async function startSentinelSet(options: SentinelSetOptions = {}): Promis
     await until('the replica did not sync', 15_000, inSync);
 
     const sentinelPorts = [await freePort(), await freePort(), await freePort()];
+    const sentinel = (port: number): Probe => ({ port, password: options.sentinelPassword });
     for (const port of sentinelPorts) {
       const file = join(root, `sentinel-${port}.conf`);
       writeFileSync(
@@ -159,16 +169,17 @@ export async function startSentinelSet(options: SentinelSetOptions = {}): Promis
           `sentinel down-after-milliseconds ${masterName} 1000`,
           `sentinel failover-timeout ${masterName} 5000`,
           `sentinel parallel-syncs ${masterName} 1`,
+          ...(options.sentinelPassword ? [`requirepass ${options.sentinelPassword}`] : []),
           '',
         ].join('\n'),
       );
       launch([file, '--sentinel']);
     }
     for (const port of sentinelPorts)
-      await until(`sentinel ${port} did not answer`, 10_000, answers(port));
+      await until(`sentinel ${port} did not answer`, 10_000, answers(sentinel(port)));
     await until('the sentinels did not all see the replica', 15_000, async () => {
       for (const port of sentinelPorts) {
-        const replicas = await ask(port, 'SENTINEL', 'REPLICAS', masterName);
+        const replicas = await ask(sentinel(port), 'SENTINEL', 'REPLICAS', masterName);
         if (!Array.isArray(replicas) || replicas.length === 0) return false;
         if (!replicas.some((r) => !/s_down|o_down|disconnected/.test(field(r, 'flags') ?? '')))
           return false;
@@ -179,7 +190,7 @@ export async function startSentinelSet(options: SentinelSetOptions = {}): Promis
     const byPort = (port: number) => nodes.find((n) => n.port === port)!;
     const primaryPort = async (): Promise<number | null> => {
       for (const port of sentinelPorts) {
-        const addr = await ask(port, 'SENTINEL', 'GET-MASTER-ADDR-BY-NAME', masterName);
+        const addr = await ask(sentinel(port), 'SENTINEL', 'GET-MASTER-ADDR-BY-NAME', masterName);
         if (Array.isArray(addr)) return Number(addr[1]);
       }
       return null;
@@ -200,7 +211,7 @@ export async function startSentinelSet(options: SentinelSetOptions = {}): Promis
         const to = nodes.find((n) => n !== from)!;
         await until('SENTINEL FAILOVER was not accepted', 15_000, async () => {
           // NOGOODSLAVE while a sentinel's view of the replica is stale: ask again.
-          const answer = await ask(sentinelPorts[0]!, 'SENTINEL', 'FAILOVER', masterName);
+          const answer = await ask(sentinel(sentinelPorts[0]!), 'SENTINEL', 'FAILOVER', masterName);
           return answer === 'OK';
         });
         await until('the sentinels did not switch to the promoted replica', 20_000, async () => {

@@ -42,12 +42,13 @@ export const freePort = freeLoopbackPort;
 
 /**
  * A throwaway client for one question to a local server that may be down: it connects when told,
- * never retries, never queues, and keeps its errors to the caller.
+ * never retries, never queues, and keeps its errors to the caller. A password is sent with AUTH.
  */
-export function probeClient(port: number): Redis {
+export function probeClient(port: number, password?: string): Redis {
   const client = new Redis({
     port,
     host: '127.0.0.1',
+    ...(password ? { password } : {}),
     lazyConnect: true,
     maxRetriesPerRequest: 0,
     retryStrategy: () => null,

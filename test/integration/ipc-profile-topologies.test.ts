@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { EventMap, InvokeResponse, ProfileView } from '../../shared/contract';
 import { useRedis, sampleJob } from '../helpers/core';
@@ -82,6 +84,94 @@ describe('a profile behind Sentinel', () => {
     expect(JSON.stringify(moved)).not.toContain('hunter2');
     await save(made, { id: profile.id, name: 'ha', url: renamed, password: null });
     expect(connection(made)).toMatchObject({ read_only: true });
+  });
+});
+
+describe('a profile behind sentinels that require a password of their own', () => {
+  const sentinelSecret = 'sentinels-own-s3cret';
+  let set: SentinelSet;
+  beforeAll(async () => {
+    set = await startSentinelSet({ masterName: 'qs-guarded', sentinelPassword: sentinelSecret });
+  }, 60_000);
+  afterAll(async () => {
+    await set?.stop();
+  });
+
+  it('refuses the sentinel password inside the URL, pointing at the field, never echoing it', async () => {
+    const made = await app();
+    const answer = await made.call('saveProfile', {
+      name: 'ha',
+      url: `${set.url}?sentinel_password=${sentinelSecret}`,
+    });
+    expect(answer).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION', details: { field: 'url' } },
+    });
+    expect(JSON.stringify(answer)).toMatch(/\\"Sentinel password\\" field/);
+    expect(JSON.stringify(answer)).not.toContain(sentinelSecret);
+  });
+
+  it('connects with the stored sentinel password, which stays out of the profile file', async () => {
+    const made = await app();
+    const profile = await save(made, {
+      name: 'ha',
+      url: set.url,
+      sentinel_password: sentinelSecret,
+    });
+    expect(profile).toMatchObject({ url: set.url, password: 'none', sentinel_password: 'stored' });
+    expect(JSON.stringify(profile)).not.toContain(sentinelSecret);
+    expect(readFileSync(join(made.userDataDir, 'profiles.json'), 'utf8')).not.toContain(
+      sentinelSecret,
+    );
+    await made.call('connectProfile', { id: profile.id });
+    const primary = await set.currentPrimary();
+    expect(data(await made.call('connectionInfo', {}))).toMatchObject({
+      topology: 'sentinel',
+      server: `127.0.0.1:${primary.port}`,
+      sentinel: { master_name: 'qs-guarded' },
+    });
+    await made.call('setWritesUnlocked', { id: profile.id, unlocked: true });
+    expect(
+      await made.call('enqueue', sampleJob({ job_id: 'past-guarded-sentinels' })),
+    ).toMatchObject({ ok: true, data: { outcome: 'enqueued' } });
+    expect(await primary.client().exists('ai:jobs:past-guarded-sentinels')).toBe(1);
+  });
+
+  it('without it the sentinels refuse the client: no primary is found and commands fail', async () => {
+    const made = await app();
+    const profile = await save(made, { name: 'ha', url: set.url });
+    expect(profile).toMatchObject({ sentinel_password: 'none' });
+    await made.call('connectProfile', { id: profile.id });
+    expect(await made.call('connectionInfo', {})).toMatchObject({
+      ok: true,
+      data: { topology: 'sentinel', server: null },
+    });
+    const answer = await made.call('getFlag', {});
+    expect(answer).toMatchObject({ ok: false, error: { code: 'REDIS_UNAVAILABLE' } });
+  });
+
+  it('kept for this session, it follows the profile until the sentinels change', async () => {
+    const made = await app();
+    const profile = await save(made, {
+      name: 'ha',
+      url: set.url,
+      sentinel_password: sentinelSecret,
+      password_keeping: 'session',
+    });
+    expect(profile).toMatchObject({ sentinel_password: 'session' });
+    await made.call('connectProfile', { id: profile.id });
+    const primary = await set.currentPrimary();
+    expect(data(await made.call('connectionInfo', {}))).toMatchObject({
+      server: `127.0.0.1:${primary.port}`,
+    });
+    const fewer = set.url.replace(/,[^,]+\//, '/');
+    const moved = await made.call('saveProfile', { id: profile.id, name: 'ha', url: fewer });
+    expect(moved).toMatchObject({
+      ok: false,
+      error: { details: { field: 'sentinel_password', reason: 'target_changed' } },
+    });
+    expect(JSON.stringify(moved)).not.toContain(sentinelSecret);
+    expect(made.store.get(profile.id).url).toBe(set.url);
   });
 });
 

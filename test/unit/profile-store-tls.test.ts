@@ -61,6 +61,7 @@ describe('a profile keeps its TLS settings (docs/desktop.md "Connection profiles
       tls: true,
       username: null,
       password_encrypted: null,
+      sentinel_password_encrypted: null,
       tls_ca: null,
       tls_cert: null,
       tls_key: null,

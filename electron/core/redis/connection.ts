@@ -26,6 +26,8 @@ export interface ConnectionOptions {
   connectTimeoutMs?: number;
   username?: string;
   password?: string;
+  /** The sentinels' own password (`requirepass` on the sentinels), as `?sentinel_password=`. */
+  sentinelPassword?: string;
   /** TLS even on a redis:// URL (true), with settings (implying TLS), or as the URL says. */
   tls?: boolean | TlsSettings;
 }
@@ -117,6 +119,10 @@ export function createRedisClient(options: ConnectionOptions): Redis {
   if (options.username) redisOptions.username = options.username;
   if (options.password) redisOptions.password = options.password;
   if (tls) redisOptions.tls = tls;
+  const sentinelPassword =
+    address.kind === 'sentinel'
+      ? (options.sentinelPassword ?? address.sentinelPassword)
+      : undefined;
   const client =
     address.kind === 'sentinel'
       ? new Redis({
@@ -127,7 +133,7 @@ export function createRedisClient(options: ConnectionOptions): Redis {
           ...(address.username && !options.username ? { username: address.username } : {}),
           ...(address.password && !options.password ? { password: address.password } : {}),
           ...(address.sentinelUsername ? { sentinelUsername: address.sentinelUsername } : {}),
-          ...(address.sentinelPassword ? { sentinelPassword: address.sentinelPassword } : {}),
+          ...(sentinelPassword ? { sentinelPassword } : {}),
           ...(tls ? { enableTLSForSentinelMode: true, sentinelTLS: tls } : {}),
           // Without it the client keeps writing to a demoted primary until that one turns
           // replica, and every write in between is lost (docs/topologies.md).

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { ProfileView } from '../../shared/contract';
 import type { DesktopApp } from '../integration/ipc-fakes';
 import { freePort, startRedisServer } from '../helpers/redis-server';
+import { startSentinelSet } from '../helpers/redis-sentinel';
 import { makeTlsFiles, tlsUnavailable } from '../helpers/tls-certs';
 import { openDesktop } from './desktop-harness';
 import { expect, test } from './fixtures';
@@ -298,6 +299,89 @@ test('a profile over TLS with a private CA: the Advanced TLS settings, worded as
     await app.close();
     await tlsServer.stop();
     files.remove();
+  }
+});
+
+test('a profile behind sentinels with a password of their own: the Sentinel password field', async ({
+  page,
+  baseUrl,
+  server,
+}) => {
+  const secret = 'sentinels-only-s3cret';
+  const set = await startSentinelSet({ masterName: 'qs-e2e-guarded', sentinelPassword: secret });
+  const { app, calls } = await openDesktop(page, { redisUrl: server.url });
+  try {
+    await page.goto(baseUrl);
+    const select = page.getByRole('combobox', { name: 'Connection' });
+    await select.selectOption({ label: 'Manage connections…' });
+    const dialog = page.getByRole('dialog', { name: 'Connections' });
+    await dialog.getByRole('button', { name: 'Add connection' }).click();
+    const form = page.getByRole('form', { name: 'New connection' });
+    const field = form.getByLabel('Sentinel password', { exact: true });
+    await expect(field).toHaveAccessibleDescription(/^Only for a Sentinel URL \(redis\+sentinel/);
+    await form.getByLabel('Name', { exact: true }).fill('Guarded');
+    await form.getByLabel('Redis URL', { exact: true }).fill(server.url);
+    // A plain URL has no sentinels to send it to.
+    await expect(field).toBeDisabled();
+
+    // Typed into the URL it is refused, and the message points at the field.
+    await form
+      .getByLabel('Redis URL', { exact: true })
+      .fill(`${set.url}?sentinel_password=${secret}`);
+    await form.getByRole('button', { name: 'Save' }).click();
+    await expect(form.getByRole('alert')).toContainText('"Sentinel password" field');
+    expect(await page.content()).not.toContain(`sentinel_password=${secret}</`);
+
+    await form.getByLabel('Redis URL', { exact: true }).fill(set.url);
+    await expect(field).toBeEnabled();
+    await field.fill(secret);
+    if (shots) await page.screenshot({ path: join(shots, 'connections-form-sentinel.png') });
+    await form.getByRole('button', { name: 'Save' }).click();
+    const added = dialog.getByRole('listitem', { name: 'Guarded' });
+    await expect(added).toContainText('no password · sentinel password stored');
+    expect(calls.filter((c) => c.op === 'saveProfile').map((c) => c.input)[1]).toEqual({
+      name: 'Guarded',
+      url: set.url,
+      tls: false,
+      tls_ca: null,
+      tls_cert: null,
+      tls_key: null,
+      tls_servername: null,
+      tls_insecure: false,
+      username: null,
+      sentinel_password: secret,
+      password_keeping: 'stored',
+    });
+    expect(readFileSync(join(app.userDataDir, 'profiles.json'), 'utf8')).not.toContain(secret);
+    await expect(field).toHaveCount(0);
+    expect(await page.content()).not.toContain(secret);
+
+    // Connected through the guarded sentinels to the current primary.
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    await select.selectOption({ label: 'Guarded' });
+    await expect(page.getByRole('status', { name: 'Connection state: Connected' })).toBeVisible();
+    const primary = await set.currentPrimary();
+    expect(await app.call('connectionInfo', {})).toMatchObject({
+      ok: true,
+      data: { topology: 'sentinel', server: `127.0.0.1:${primary.port}` },
+    });
+
+    // Editing says one is stored, never shows it, and leaving it empty keeps it.
+    await select.selectOption({ label: 'Manage connections…' });
+    await dialog.getByRole('button', { name: 'Edit Guarded' }).click();
+    const edit = page.getByRole('form', { name: 'Edit Guarded' });
+    await expect(edit.getByLabel('Sentinel password', { exact: true })).toHaveValue('');
+    await expect(edit).toContainText('A sentinel password is stored');
+    await expect(edit.getByLabel('Remove the sentinel password')).not.toBeChecked();
+    if (shots) await page.screenshot({ path: join(shots, 'connections-form-sentinel-edit.png') });
+    await edit.getByRole('button', { name: 'Save' }).click();
+    await expect(added).toContainText('sentinel password stored');
+    expect(calls.filter((c) => c.op === 'saveProfile').at(-1)?.input).not.toHaveProperty(
+      'sentinel_password',
+    );
+  } finally {
+    await app.close();
+    await set.stop();
   }
 });
 

@@ -78,7 +78,11 @@ function ProfileList({ onEdit, onClose }: ListProps) {
                   p.tls ? 'TLS' : 'no TLS',
                   p.username ? `user ${p.username}` : 'default user',
                   PASSWORD_META[p.password],
-                ].join(' · ')}
+                  p.sentinel_password !== 'none' &&
+                    `sentinel ${PASSWORD_META[p.sentinel_password]}`,
+                ]
+                  .filter(Boolean)
+                  .join(' · ')}
               </span>
             </div>
             {removing === p.id ? (

@@ -4,6 +4,7 @@ import { ApiCallError } from '../../api/client';
 import { Button } from '../../ui/Button';
 import { ErrorNote } from '../../ui/ErrorNote';
 import { useSaveProfile } from './queries';
+import { SentinelPasswordField, sentinelPasswordInput } from './SentinelPasswordField';
 import { TlsSettingsFields, tlsDraftOf, tlsInputOf } from './TlsSettingsFields';
 
 interface Props {
@@ -41,6 +42,10 @@ export function ProfileForm({ profile, storage, onDone }: Props) {
     profile?.password === 'session' || !canStore ? 'session' : 'stored',
   );
   const passwordRef = useRef<HTMLInputElement>(null);
+  const sentinelPasswordRef = useRef<HTMLInputElement>(null);
+  const [removeSentinelPassword, setRemoveSentinelPassword] = useState(false);
+  const currentSentinel = profile?.sentinel_password ?? 'none';
+  const sentinelUrl = /^rediss?\+sentinel:/i.test(url.trim());
   const current = profile?.password ?? 'none';
   const passwordId = useId();
   const targetChanged =
@@ -52,6 +57,15 @@ export function ProfileForm({ profile, storage, onDone }: Props) {
 
   const submit = () => {
     const typed = passwordRef.current?.value ?? '';
+    const sentinel = sentinelPasswordInput(
+      currentSentinel,
+      sentinelUrl,
+      removeSentinelPassword,
+      sentinelPasswordRef.current?.value ?? '',
+    );
+    const keepingInput = {
+      password_keeping: keeping === 'stored' && canStore ? 'stored' : 'session',
+    } as const;
     const input: ProfileInput = {
       ...(profile ? { id: profile.id } : {}),
       name: name.trim(),
@@ -59,18 +73,14 @@ export function ProfileForm({ profile, storage, onDone }: Props) {
       tls,
       ...tlsInput,
       username: username.trim() || null,
-      ...(removePassword
-        ? { password: null }
-        : typed
-          ? {
-              password: typed,
-              password_keeping: keeping === 'stored' && canStore ? 'stored' : 'session',
-            }
-          : {}),
+      ...(removePassword ? { password: null } : typed ? { password: typed, ...keepingInput } : {}),
+      ...sentinel,
+      ...(sentinel.sentinel_password ? keepingInput : {}),
     };
     save.mutate(input, {
       onSuccess: () => {
         if (passwordRef.current) passwordRef.current.value = '';
+        if (sentinelPasswordRef.current) sentinelPasswordRef.current.value = '';
         onDone();
       },
     });
@@ -137,33 +147,6 @@ export function ProfileForm({ profile, storage, onDone }: Props) {
             sent to the new target. Type it again, or remove it.
           </p>
         )}
-        <fieldset className="password-keeping" disabled={removePassword}>
-          <legend>Keep a new password</legend>
-          <label className="checkbox-field">
-            <input
-              type="radio"
-              name="password-keeping"
-              checked={keeping === 'stored' && canStore}
-              disabled={!canStore}
-              onChange={() => setKeeping('stored')}
-            />
-            <span>Stored, encrypted by the system keychain</span>
-          </label>
-          <label className="checkbox-field">
-            <input
-              type="radio"
-              name="password-keeping"
-              checked={keeping === 'session' || !canStore}
-              onChange={() => setKeeping('session')}
-            />
-            <span>For this session only (never written to disk)</span>
-          </label>
-          {!canStore && storage?.reason && (
-            <p className="muted password-state" role="note">
-              {storage.reason}
-            </p>
-          )}
-        </fieldset>
         {current !== 'none' && (
           <label className="checkbox-field">
             <input
@@ -175,6 +158,44 @@ export function ProfileForm({ profile, storage, onDone }: Props) {
           </label>
         )}
       </div>
+      <SentinelPasswordField
+        current={currentSentinel}
+        sentinelUrl={sentinelUrl}
+        targetChanged={targetChanged}
+        remove={removeSentinelPassword}
+        onRemoveChange={setRemoveSentinelPassword}
+        inputRef={sentinelPasswordRef}
+      />
+      <fieldset
+        className="password-keeping"
+        disabled={removePassword && (!sentinelUrl || removeSentinelPassword)}
+      >
+        <legend>Keep a new password{sentinelUrl ? ' or sentinel password' : ''}</legend>
+        <label className="checkbox-field">
+          <input
+            type="radio"
+            name="password-keeping"
+            checked={keeping === 'stored' && canStore}
+            disabled={!canStore}
+            onChange={() => setKeeping('stored')}
+          />
+          <span>Stored, encrypted by the system keychain</span>
+        </label>
+        <label className="checkbox-field">
+          <input
+            type="radio"
+            name="password-keeping"
+            checked={keeping === 'session' || !canStore}
+            onChange={() => setKeeping('session')}
+          />
+          <span>For this session only (never written to disk)</span>
+        </label>
+        {!canStore && storage?.reason && (
+          <p className="muted password-state" role="note">
+            {storage.reason}
+          </p>
+        )}
+      </fieldset>
       {save.isError && (
         <ErrorNote
           error={save.error}

@@ -36,6 +36,7 @@ import jsonEqualLua from './lua/includes/json-equal.lua?raw';
 import timeBoxLua from './lua/includes/time-box.lua?raw';
 import sizeGateLua from './lua/includes/size-gate.lua?raw';
 import weighLua from './lua/includes/weigh.lua?raw';
+import byteLessLua from './lua/includes/byte-less.lua?raw';
 import intentHeldLua from './lua/includes/intent-held.lua?raw';
 
 /** Shared Lua, one local function a file, pulled into a script by a `-- @include name` line. */
@@ -46,14 +47,18 @@ const INCLUDES: Record<string, string> = {
   'time-box': timeBoxLua,
   'size-gate': sizeGateLua,
   weigh: weighLua,
+  'byte-less': byteLessLua,
   'intent-held': intentHeldLua,
 };
 
-export function withIncludes(lua: string): string {
+export function withIncludes(lua: string, included = new Set<string>()): string {
   return lua.replace(/^-- @include (\S+)$/gm, (_, name: string) => {
-    const included = INCLUDES[name];
-    if (included === undefined) throw new Error(`unknown Lua include "${name}"`);
-    return included.trimEnd();
+    const text = INCLUDES[name];
+    if (text === undefined) throw new Error(`unknown Lua include "${name}"`);
+    // An include may include another; each goes in once, where it is first named.
+    if (included.has(name)) return `-- (${name}: included above)`;
+    included.add(name);
+    return withIncludes(text.trimEnd(), included);
   });
 }
 

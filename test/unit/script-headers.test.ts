@@ -89,6 +89,15 @@ describe('Lua includes', () => {
     expect(scripts.repairJob.lua).toMatch(/local function fingerprint/);
   });
 
+  it('puts an include in once, where it is first named, also when another include names it', () => {
+    const lua = withIncludes('-- @include byte-less\n-- @include fingerprint\nreturn 1');
+    expect(lua.match(/local function byteLess/g)).toHaveLength(1);
+    expect(lua.indexOf('local function byteLess')).toBeLessThan(
+      lua.indexOf('local function fingerprint'),
+    );
+    expect(scripts.repairJob.lua.match(/local function byteLess/g)).toHaveLength(1);
+  });
+
   it('refuses an unknown include instead of shipping a script that fails at run time', () => {
     expect(() => withIncludes('-- @include nope')).toThrow(/unknown Lua include "nope"/);
   });

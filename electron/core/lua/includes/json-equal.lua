@@ -1,3 +1,4 @@
+-- @include byte-less
 -- sameValue(a, b): whether two copies of one job field are equal (nil is an absent field), by the
 -- rule of docs/guarantees.md, "Equality of two copies": equal bytes, or two strict JSON texts
 -- (RFC 8259) denoting the same JSON value. Objects compare by key set and values (the last of
@@ -13,7 +14,8 @@
 -- numbers as sign, significant digits, 'e' and exponent. The parser keeps its own stack rather than
 -- recursing, so nesting depth has no limit, and joins pieces with table.concat, never in a loop.
 -- The helpers live in a block of their own: the including script sees only canonicalJson and
--- sameValue, so none of their names can clash with the script's own.
+-- sameValue, so none of their names can clash with the script's own. Keys sort with byteLess, as
+-- Lua's < follows the server's collation.
 local canonicalJson
 do
   local byte, char, sub, find = string.byte, string.char, string.sub, string.find
@@ -155,16 +157,6 @@ do
       return literal, pos + #literal
     end
     return readNumber(s, pos)
-  end
-
-  -- Lua's < on strings follows the server's collation locale (Redis sets LC_COLLATE from its
-  -- environment); keys must sort by bytes, the order the TypeScript uses too.
-  local function byteLess(a, b)
-    local n = #a < #b and #a or #b
-    local i = 1
-    while i <= n and byte(a, i) == byte(b, i) do i = i + 1 end
-    if i > n then return #a < #b end
-    return byte(a, i) < byte(b, i)
   end
 
   -- Reads '"key" :' into an object frame; returns where its value starts.

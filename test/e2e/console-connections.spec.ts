@@ -17,6 +17,16 @@ async function saveProfile(app: DesktopApp, input: Record<string, unknown>) {
   return response.data;
 }
 
+/** From the console's first page: the connections dialog opened on an empty "New connection" form. */
+async function openNewConnection(page: Page, baseUrl: string) {
+  await page.goto(baseUrl);
+  const select = page.getByRole('combobox', { name: 'Connection' });
+  await select.selectOption({ label: 'Manage connections…' });
+  const dialog = page.getByRole('dialog', { name: 'Connections' });
+  await dialog.getByRole('button', { name: 'Add connection' }).click();
+  return { select, dialog, form: page.getByRole('form', { name: 'New connection' }) };
+}
+
 const enqueueButton = async (page: Page) => {
   await page
     .getByRole('navigation', { name: 'Screens' })
@@ -194,13 +204,7 @@ test('without a keyring, the form keeps a new password for this session only and
   const box = fakeSafeStorage({ backend: 'basic_text' });
   const { app } = await openDesktop(page, { redisUrl: server.url, safeStorage: box });
   try {
-    await page.goto(baseUrl);
-    await page
-      .getByRole('combobox', { name: 'Connection' })
-      .selectOption({ label: 'Manage connections…' });
-    const dialog = page.getByRole('dialog', { name: 'Connections' });
-    await dialog.getByRole('button', { name: 'Add connection' }).click();
-    const form = page.getByRole('form', { name: 'New connection' });
+    const { dialog, form } = await openNewConnection(page, baseUrl);
     await expect(form.getByRole('radio', { name: /Stored, encrypted/ })).toBeDisabled();
     await expect(form.getByRole('radio', { name: /For this session only/ })).toBeChecked();
     await expect(form.getByRole('note')).toContainText('basic_text');
@@ -240,12 +244,7 @@ test('a profile over TLS with a private CA: the Advanced TLS settings, worded as
   });
   const { app, calls } = await openDesktop(page, { redisUrl: server.url });
   try {
-    await page.goto(baseUrl);
-    const select = page.getByRole('combobox', { name: 'Connection' });
-    await select.selectOption({ label: 'Manage connections…' });
-    const dialog = page.getByRole('dialog', { name: 'Connections' });
-    await dialog.getByRole('button', { name: 'Add connection' }).click();
-    const form = page.getByRole('form', { name: 'New connection' });
+    const { select, dialog, form } = await openNewConnection(page, baseUrl);
     await form.getByLabel('Name', { exact: true }).fill('Private CA');
     await form.getByLabel('Redis URL', { exact: true }).fill(`redis://127.0.0.1:${port}`);
     await form.getByText('Advanced TLS').click();
@@ -311,12 +310,7 @@ test('a profile behind sentinels with a password of their own: the Sentinel pass
   const set = await startSentinelSet({ masterName: 'qs-e2e-guarded', sentinelPassword: secret });
   const { app, calls } = await openDesktop(page, { redisUrl: server.url });
   try {
-    await page.goto(baseUrl);
-    const select = page.getByRole('combobox', { name: 'Connection' });
-    await select.selectOption({ label: 'Manage connections…' });
-    const dialog = page.getByRole('dialog', { name: 'Connections' });
-    await dialog.getByRole('button', { name: 'Add connection' }).click();
-    const form = page.getByRole('form', { name: 'New connection' });
+    const { select, dialog, form } = await openNewConnection(page, baseUrl);
     const field = form.getByLabel('Sentinel password', { exact: true });
     await expect(field).toHaveAccessibleDescription(/^Only for a Sentinel URL \(redis\+sentinel/);
     await form.getByLabel('Name', { exact: true }).fill('Guarded');

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ProfileStore } from '../../electron/main/profile-store';
 import { fakeSafeStorage } from '../integration/ipc-fakes';
+import { refusal } from '../helpers/refusal';
 
 /**
  * docs/desktop.md "Secrets": a Sentinel profile's sentinel password is kept as its password is,
@@ -19,15 +20,6 @@ function storeAt(box = fakeSafeStorage()) {
   dirs.push(dir);
   const file = join(dir, 'profiles.json');
   return { file, box, store: new ProfileStore(file, box) };
-}
-
-function refusal(action: () => unknown) {
-  try {
-    action();
-  } catch (error) {
-    return error as Error & { code: string; details?: Record<string, unknown> };
-  }
-  throw new Error('not refused');
 }
 
 const SENTINELS = 'redis+sentinel://10.0.0.1:26379,10.0.0.2:26379/orders';

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { profileOperations } from '../../shared/contract/profiles';
 import { ProfileStore } from '../../electron/main/profile-store';
 import { fakeSafeStorage } from '../integration/ipc-fakes';
+import { refusal } from '../helpers/refusal';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -17,15 +18,6 @@ function storeAt(content?: unknown) {
   const file = join(dir, 'profiles.json');
   if (content !== undefined) writeFileSync(file, JSON.stringify(content));
   return { file, store: new ProfileStore(file, fakeSafeStorage()) };
-}
-
-function refusal(action: () => unknown) {
-  try {
-    action();
-  } catch (error) {
-    return error as Error & { code: string; details?: Record<string, unknown> };
-  }
-  throw new Error('not refused');
 }
 
 const tlsProfile = {

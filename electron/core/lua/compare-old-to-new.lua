@@ -43,6 +43,8 @@
 ]]
 local newPrefix, oldPrefix, budget = ARGV[1], ARGV[2], tonumber(ARGV[3]) or 0
 
+-- @include byte-less
+
 -- @include json-equal
 
 local function toMap(flat)
@@ -83,7 +85,7 @@ local function differingFields(a, b)
   for f in pairs(mb) do
     if ma[f] == nil then out[#out + 1] = f end
   end
-  table.sort(out)
+  table.sort(out, byteLess)
   return out
 end
 

@@ -9,7 +9,7 @@ import {
   UnauthorizedError,
   ValidationError,
 } from './errors';
-import { authMessage } from './redis/connection-problem';
+import { authMessage, sentinelAuthMessage, sentinelAuthRefusal } from './redis/connection-problem';
 
 /** The connection could not be made, so no command went out: nothing of the call ran. */
 const NOT_SENT_PATTERNS = [
@@ -76,6 +76,14 @@ function serverRefusal(message: string): ApiError | null {
     return {
       code: 'REDIS_UNAVAILABLE',
       message: authMessage(message),
+      details: { reason: 'auth' },
+    };
+  }
+  const sentinelRefusal = sentinelAuthRefusal(message);
+  if (sentinelRefusal) {
+    return {
+      code: 'REDIS_UNAVAILABLE',
+      message: sentinelAuthMessage(sentinelRefusal),
       details: { reason: 'auth' },
     };
   }

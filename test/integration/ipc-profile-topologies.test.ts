@@ -137,7 +137,7 @@ describe('a profile behind sentinels that require a password of their own', () =
     expect(await primary.client().exists('ai:jobs:past-guarded-sentinels')).toBe(1);
   });
 
-  it('without it the sentinels refuse the client: no primary is found and commands fail', async () => {
+  it('without it the sentinels refuse the client: commands fail at once as a refused login naming the field', async () => {
     const made = await app();
     const profile = await save(made, { name: 'ha', url: set.url });
     expect(profile).toMatchObject({ sentinel_password: 'none' });
@@ -146,8 +146,19 @@ describe('a profile behind sentinels that require a password of their own', () =
       ok: true,
       data: { topology: 'sentinel', server: null },
     });
+    const started = Date.now();
     const answer = await made.call('getFlag', {});
-    expect(answer).toMatchObject({ ok: false, error: { code: 'REDIS_UNAVAILABLE' } });
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(answer).toMatchObject({
+      ok: false,
+      error: {
+        code: 'REDIS_UNAVAILABLE',
+        details: { reason: 'auth' },
+        message: expect.stringMatching(
+          /^The sentinels require a password.*"Sentinel password" field/,
+        ),
+      },
+    });
   });
 
   it('kept for this session, it follows the profile until the sentinels change', async () => {

@@ -119,6 +119,30 @@ describe('toApiError', () => {
     expect(api.message).toMatch(/maxmemory/);
   });
 
+  it('names sentinels that refused the login as an auth failure saying where their password goes (docs/topologies.md "Login")', () => {
+    const missing = toApiError(
+      new Error(
+        'All sentinels are unreachable and retry is disabled. Last error: NOAUTH Authentication required.',
+      ),
+    );
+    expect(missing).toMatchObject({ code: 'REDIS_UNAVAILABLE', details: { reason: 'auth' } });
+    expect(missing.message).toMatch(/^The sentinels require a password.*\?sentinel_password=/);
+    expect(missing.message).toContain('"Sentinel password"');
+    const wrong = toApiError(
+      new Error(
+        'All sentinels are unreachable. Retrying from scratch after 200ms. Last error: WRONGPASS invalid username-password pair or user is disabled.',
+      ),
+    );
+    expect(wrong).toMatchObject({ code: 'REDIS_UNAVAILABLE', details: { reason: 'auth' } });
+    expect(wrong.message).toMatch(/^The sentinels refused the sentinel password/);
+    // Sentinels that are down are an outage, not a login problem.
+    expect(
+      toApiError(
+        new Error('All sentinels are unreachable. Last error: connect ECONNREFUSED 127.0.0.1:1'),
+      ).details?.reason,
+    ).toBeUndefined();
+  });
+
   it('maps anything else, even a thrown string, to INTERNAL', () => {
     expect(toApiError(new TypeError('x is undefined'))).toMatchObject({ code: 'INTERNAL' });
     expect(toApiError('boom')).toEqual({ code: 'INTERNAL', message: 'Unexpected error: boom' });

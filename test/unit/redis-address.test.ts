@@ -144,6 +144,27 @@ describe('failures named for what the user must fix', () => {
     ).toBeNull();
   });
 
+  it('a sentinel refusing the login is an auth problem naming the sentinel password', () => {
+    const context = { tls: false, everReady: false };
+    const one = new Error(
+      'failed to connect to sentinel 127.0.0.1:26379 because NOAUTH Authentication required.',
+    );
+    expect(classifyConnectionError(one, context)).toMatchObject({
+      reason: 'auth',
+      message: expect.stringMatching(/^The sentinels require a password.*sentinel_password=/),
+    });
+    const all = new Error(
+      'All sentinels are unreachable. Retrying from scratch after 200ms. Last error: WRONGPASS invalid username-password pair or user is disabled.',
+    );
+    expect(classifyConnectionError(all, context)?.message).toMatch(
+      /^The sentinels refused the sentinel password/,
+    );
+    const down = new Error(
+      'failed to connect to sentinel 127.0.0.1:1 because connect ECONNREFUSED',
+    );
+    expect(classifyConnectionError(down, context)).toBeNull();
+  });
+
   it('a refused login is REDIS_UNAVAILABLE with reason auth, not INTERNAL', () => {
     const reply = (message: string) => Object.assign(new Error(message), { name: 'ReplyError' });
     expect(

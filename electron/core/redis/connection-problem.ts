@@ -72,6 +72,10 @@ export function classifyConnectionError(
       cause,
     };
   }
+  const sentinelRefusal = sentinelAuthRefusal(error.message);
+  if (sentinelRefusal) {
+    return { reason: 'auth', message: sentinelAuthMessage(sentinelRefusal), cause };
+  }
   // A server that resets every connection before the first reply, never having answered: over
   // TLS it wants a client certificate; in plaintext the port most likely expects TLS.
   if (!context.everReady && code === 'ECONNRESET') {
@@ -92,15 +96,51 @@ export function authMessage(redisMessage: string): string {
     : `Redis requires a password and none was accepted (${said}). Give it in the URL, redis://:password@host:port (redis://user:password@… with ACL users), or in the connection profile.`;
 }
 
+/**
+ * The login refusal inside ioredis's report that no sentinel could be asked ("All sentinels are
+ * unreachable… Last error: NOAUTH …"), or one sentinel's ("failed to connect to sentinel h:p
+ * because WRONGPASS …"): the sentinels' own `requirepass`, not the primary's password.
+ */
+export function sentinelAuthRefusal(message: string): string | null {
+  const found =
+    /^(?:All sentinels are unreachable\b.*?Last error: |failed to connect to sentinel \S+ because )((?:WRONGPASS|NOAUTH)\b.*)$/s.exec(
+      message,
+    );
+  return found ? found[1]! : null;
+}
+
+/** What to do about sentinels that refused the login (docs/topologies.md "Login"). */
+export function sentinelAuthMessage(redisMessage: string): string {
+  const said = redisMessage.split(/[.\n]/)[0]!.trim();
+  const where =
+    'the URL, redis+sentinel://host:port/master_name?sentinel_password=… (with ?sentinel_username=… for an ACL user), or the connection profile\'s "Sentinel password" field';
+  return redisMessage.startsWith('WRONGPASS')
+    ? `The sentinels refused the sentinel password (${said}). Check the sentinels' own password (their requirepass, not the primary's) in ${where}.`
+    : `The sentinels require a password and none was accepted (${said}). Give the sentinels' own password (their requirepass, not the primary's) in ${where}.`;
+}
+
 /** Starts keeping the last connection problem of a client; a successful connection clears it. */
 export function watchConnectionProblems(client: EventEmitter, tls: boolean): void {
   let everReady = false;
+  // A sentinel that refused the login in this round of asking them all: ioredis's closing
+  // "All sentinels are unreachable" error names only the last sentinel's failure.
+  let sentinelRefusal: ConnectionProblem | null = null;
+  client.on('sentinelError', (error: unknown) => {
+    sentinelRefusal = classifyConnectionError(error, { tls, everReady }) ?? sentinelRefusal;
+  });
   client.on('error', (error: unknown) => {
     const problem = classifyConnectionError(error, { tls, everReady });
     if (problem) problems.set(client, problem);
+    else if (
+      sentinelRefusal &&
+      /^All sentinels are unreachable/.test(String((error as Error)?.message))
+    )
+      problems.set(client, sentinelRefusal);
+    sentinelRefusal = null;
   });
   client.on('ready', () => {
     everReady = true;
+    sentinelRefusal = null;
     problems.delete(client);
   });
 }

@@ -3,7 +3,7 @@ import type { ConnectionOptions as TlsConnectionOptions } from 'node:tls';
 import { Redis, type RedisOptions } from 'ioredis';
 import { ValidationError } from '../errors';
 import { parseRedisAddress, type RedisAddress } from './address';
-import { watchConnectionProblems } from './connection-problem';
+import { sentinelAuthRefusal, watchConnectionProblems } from './connection-problem';
 
 /** TLS beyond Node's defaults: a private CA, a client certificate, the name to verify. */
 export interface TlsSettings {
@@ -98,6 +98,35 @@ function readonlyReconnect(error: Error): 2 | false {
 }
 
 /**
+ * When to ask the sentinels again after none of them named the primary. A client that was never
+ * ready, turned away by the login of every sentinel it asked, gives up at once: its calls then fail
+ * with that refusal instead of waiting out the command timeout, and asking again with the same
+ * password cannot succeed (docs/topologies.md "Login"). Any other failure is retried with backoff.
+ */
+function sentinelRetry() {
+  let everReady = false;
+  let refused = 0;
+  let failed = 0;
+  return {
+    strategy(times: number): number | null {
+      const allRefused = failed > 0 && refused === failed;
+      refused = 0;
+      failed = 0;
+      if (allRefused && !everReady) return null;
+      return Math.min(100 * 2 ** Math.min(times, 5), 2000);
+    },
+    /** Counts the sentinels' refusals of each round; attached before the first round ends. */
+    watch(client: Redis): void {
+      client.on('ready', () => (everReady = true));
+      client.on('sentinelError', (error: unknown) => {
+        failed += 1;
+        if (error instanceof Error && sentinelAuthRefusal(error.message)) refused += 1;
+      });
+    },
+  };
+}
+
+/**
  * An ioredis client whose every failure mode is bounded: a refused, dropped or paused server turns
  * into an error within a few seconds instead of a hang, and the client keeps reconnecting behind it.
  * Behind Sentinel it follows failovers (docs/topologies.md).
@@ -123,6 +152,7 @@ export function createRedisClient(options: ConnectionOptions): Redis {
     address.kind === 'sentinel'
       ? (options.sentinelPassword ?? address.sentinelPassword)
       : undefined;
+  const retry = sentinelRetry();
   const client =
     address.kind === 'sentinel'
       ? new Redis({
@@ -139,9 +169,10 @@ export function createRedisClient(options: ConnectionOptions): Redis {
           // replica, and every write in between is lost (docs/topologies.md).
           failoverDetector: true,
           reconnectOnError: readonlyReconnect,
-          sentinelRetryStrategy: (times) => Math.min(100 * 2 ** Math.min(times, 5), 2000),
+          sentinelRetryStrategy: retry.strategy,
         })
       : new Redis(address.url, redisOptions);
+  if (address.kind === 'sentinel') retry.watch(client);
   records.set(client, { address, options, tls });
   watchConnectionProblems(client, tls !== undefined);
   // Connection errors reach every caller as a failed command (REDIS_UNAVAILABLE); without a

@@ -18,6 +18,16 @@ async function until(check: () => Promise<boolean>, what: string, timeoutMs = 50
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Whether a script call was written on this connection and awaits its reply (ioredis's queue). */
+function scriptInFlight(redis: Redis): boolean {
+  const sent = (
+    redis as unknown as { commandQueue: { toArray(): Array<{ command: { name: string } }> } }
+  ).commandQueue;
+  return sent
+    .toArray()
+    .some(({ command }) => command.name === 'evalsha' || command.name === 'eval');
+}
+
 /** Errors and the audit trail: a write whose reply was lost is "unknown", never "not written". */
 describe('honest outcomes', () => {
   // DEBUG SLEEP keeps the server busy so a command waits in flight; appendonly so a killed
@@ -97,7 +107,7 @@ describe('honest outcomes', () => {
 
     // The server is asleep when the script arrives, so the script waits in its socket; the kill
     // arrives after it, so the script runs first and its reply dies with the connection.
-    const sleeping = busy.call('DEBUG', 'SLEEP', '1');
+    const sleeping = busy.call('DEBUG', 'SLEEP', '2');
     await sleep(200);
     const call = core
       .invoke(
@@ -106,7 +116,9 @@ describe('honest outcomes', () => {
         { actor: 'ops' },
       )
       .catch((e: unknown) => e);
-    await sleep(200);
+    // Killed only once the script is written to the sleeping server (a loaded host may take longer
+    // than a fixed pause to get it there): the core's connection then awaits the script's reply.
+    await until(async () => scriptInFlight(core.redis), 'the script on its way');
     await killer.client('KILL', 'ID', String(coreClientId));
     await sleeping;
 

@@ -15,7 +15,13 @@ import { slotOf } from './slot-tags';
  * client used for that master, so each WAIT answers for this call's writes there.
  */
 
-const nodeName = (node: Redis) => `${node.options.host}:${node.options.port}`;
+/** A node as the cluster's slot map names it: host:port. */
+export const nodeName = (node: Redis) => `${node.options.host}:${node.options.port}`;
+
+/** Not vouched for by any replica: the connection cannot answer for the call's writes. */
+export function unconfirmed(policy: DurabilityPolicy, required: number): Confirmation {
+  return { required, acknowledged: 0, timeoutMs: policy.timeoutMs, connectionChanged: true };
+}
 
 /** The connection epochs of every master before a call writes: passed to confirmOnMasters. */
 export type MasterTickets = Map<string, number>;
@@ -46,8 +52,7 @@ export function mastersOf(cluster: Cluster, keyList: readonly string[] | 'all'):
 /** Unconfirmed unless the master needs no replica: it took its slots over during the call. */
 async function firstMet(node: Redis, policy: DurabilityPolicy): Promise<Confirmation | null> {
   const required = await replicasRequired(node, policy);
-  if (required === 0) return null;
-  return { required, acknowledged: 0, timeoutMs: policy.timeoutMs, connectionChanged: true };
+  return required === 0 ? null : unconfirmed(policy, required);
 }
 
 /**

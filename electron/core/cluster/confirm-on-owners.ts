@@ -7,6 +7,7 @@ import {
   type Confirmation,
   type DurabilityPolicy,
 } from '../redis/durability';
+import { nodeName, unconfirmed } from './confirm-masters';
 import { slotOf, tagOfSlot } from './slot-tags';
 
 /**
@@ -59,13 +60,6 @@ function markerKey(cluster: Cluster, name: string, fallbackSlot: number): string
   return `ai:qs:ack:{${tagOfSlot(slot)}}`;
 }
 
-const nodeName = (node: Redis) => `${node.options.host}:${node.options.port}`;
-
-/** Not vouched for: a key not read back where its slot's master is now (lost, moved, unknown). */
-function notThere(policy: DurabilityPolicy, required: number): Confirmation {
-  return { required, acknowledged: 0, timeoutMs: policy.timeoutMs, connectionChanged: true };
-}
-
 async function confirmOnOwner(
   cluster: Cluster,
   name: string | undefined,
@@ -73,7 +67,7 @@ async function confirmOnOwner(
   policy: DurabilityPolicy,
 ): Promise<Confirmation | null> {
   const node = name ? (cluster.nodes('master') as Redis[]).find((n) => nodeName(n) === name) : null;
-  if (!node) return notThere(policy, policy.replicas === 'auto' ? 1 : policy.replicas);
+  if (!node) return unconfirmed(policy, policy.replicas === 'auto' ? 1 : policy.replicas);
   const required = await replicasRequired(node, policy);
   if (required === 0) return null;
   const ticket = writeTicket(node);
@@ -89,7 +83,8 @@ async function confirmOnOwner(
     Promise.all(answers).then((all) => all.every(Boolean)),
     marker,
   ]).catch(() => [false]);
-  if (!held) return notThere(policy, required);
+  // Not read back where its slot's master is now (lost, moved, unknown): nothing to vouch for.
+  if (!held) return unconfirmed(policy, required);
   return confirmWrite(node, policy, ticket);
 }
 
@@ -107,7 +102,9 @@ export async function confirmOnOwners(
   const byOwner = new Map<string | undefined, ReadBack[]>();
   for (const r of reads) {
     const owner = cluster.slots[slotOf(r.key)]?.[0];
-    byOwner.set(owner, [...(byOwner.get(owner) ?? []), r]);
+    const list = byOwner.get(owner);
+    if (list) list.push(r);
+    else byOwner.set(owner, [r]);
   }
   const each = await Promise.all(
     [...byOwner].map(([owner, list]) => confirmOnOwner(cluster, owner, list, policy)),

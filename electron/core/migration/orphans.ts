@@ -13,6 +13,14 @@ async function existing(ctx: CoreContext, keyList: string[]): Promise<boolean[]>
   return replies.map(([error, n]) => !error && Number(n) > 0);
 }
 
+/**
+ * Whether every key is there, in one EXISTS: the common case of a page or a step, answered without
+ * a command per key. EXISTS counts a key named twice twice, so the sum equals the count only then.
+ */
+async function allExist(ctx: CoreContext, keyList: string[]): Promise<boolean> {
+  return (await ctx.redis.exists(keyList)) === keyList.length;
+}
+
 /** Queue entries at [offset, offset + QUEUE_PAGE) whose old job hash is missing; null at the end. */
 export async function orphanQueueEntries(
   ctx: CoreContext,
@@ -21,8 +29,7 @@ export async function orphanQueueEntries(
   const ids = await ctx.redis.lrange(keys.queue, offset, offset + QUEUE_PAGE - 1);
   if (ids.length === 0) return null;
   const oldKeys = ids.map((id) => keys.oldJob(id));
-  // One EXISTS answers the common case, every entry's job there (a key named twice counts twice).
-  if ((await ctx.redis.exists(oldKeys)) === oldKeys.length) return { read: ids.length, items: [] };
+  if (await allExist(ctx, oldKeys)) return { read: ids.length, items: [] };
   const present = await existing(ctx, oldKeys);
   const items = ids.flatMap((id, i): DivergenceItem[] =>
     present[i]
@@ -50,8 +57,7 @@ export async function checkIdempotencyKeys(
   });
   if (candidates.length === 0) return [];
   const oldKeys = candidates.map((c) => keys.oldJob(c.jobId));
-  // EXISTS counts a key named twice twice, so the sum equals the count only if each is there.
-  if ((await ctx.redis.exists(oldKeys)) === oldKeys.length) return [];
+  if (await allExist(ctx, oldKeys)) return [];
   const present = await existing(
     ctx,
     candidates.flatMap((c) => [keys.oldJob(c.jobId), keys.newJob(c.workspaceId, c.jobId)]),

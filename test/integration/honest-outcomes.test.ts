@@ -18,14 +18,21 @@ async function until(check: () => Promise<boolean>, what: string, timeoutMs = 50
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Whether a script call was written on this connection and awaits its reply (ioredis's queue). */
+/**
+ * Whether a script call was handed to the kernel on this connection and awaits its reply: it is
+ * in ioredis's queue of sent commands and the socket holds nothing unwritten.
+ */
 function scriptInFlight(redis: Redis): boolean {
-  const sent = (
-    redis as unknown as { commandQueue: { toArray(): Array<{ command: { name: string } }> } }
-  ).commandQueue;
-  return sent
-    .toArray()
-    .some(({ command }) => command.name === 'evalsha' || command.name === 'eval');
+  const client = redis as unknown as {
+    commandQueue: { toArray(): Array<{ command: { name: string } }> };
+    stream: { writableLength: number };
+  };
+  return (
+    client.stream.writableLength === 0 &&
+    client.commandQueue
+      .toArray()
+      .some(({ command }) => command.name === 'evalsha' || command.name === 'eval')
+  );
 }
 
 /** Errors and the audit trail: a write whose reply was lost is "unknown", never "not written". */
@@ -101,13 +108,15 @@ describe('honest outcomes', () => {
     await env.redis.hset(keys.oldJob('job-1'), 'status', 'running');
     await env.redis.hset(keys.newJob('ws-1', 'job-1'), 'status', 'running');
     const core = await readyCore(2000);
-    const coreClientId = Number(await core.redis.client('ID'));
     const busy = env.server.client();
-    const killer = env.server.client();
+    await busy.ping();
 
-    // The server is asleep when the script arrives, so the script waits in its socket; the kill
-    // arrives after it, so the script runs first and its reply dies with the connection.
+    // The server is asleep when the script arrives, so the script waits in its socket. The core's
+    // end of the connection is then closed: the server still reads and runs the script when it
+    // wakes, and its reply has nowhere to go. (A CLIENT KILL from another connection could be read
+    // first: the server takes ready sockets in an order of its own.)
     const sleeping = busy.call('DEBUG', 'SLEEP', '2');
+    // busy is connected, so DEBUG SLEEP is on the wire already: the server is asleep well before this.
     await sleep(200);
     const call = core
       .invoke(
@@ -116,10 +125,8 @@ describe('honest outcomes', () => {
         { actor: 'ops' },
       )
       .catch((e: unknown) => e);
-    // Killed only once the script is written to the sleeping server (a loaded host may take longer
-    // than a fixed pause to get it there): the core's connection then awaits the script's reply.
     await until(async () => scriptInFlight(core.redis), 'the script on its way');
-    await killer.client('KILL', 'ID', String(coreClientId));
+    (core.redis as unknown as { stream: { destroy(): void } }).stream.destroy();
     await sleeping;
 
     const error = await call;

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Cluster, Redis } from 'ioredis';
 import type { QueueCore } from '../../electron/core/core';
 import { keys } from '../../electron/core/keys';
-import { sweepIntents } from '../../electron/core/cluster/enqueue-cluster';
+import { DEFAULT_LEASE_MS, sweepIntents } from '../../electron/core/cluster/enqueue-cluster';
 import { INTENT_PREFIX } from '../../electron/core/cluster/slot-tags';
 import { protocolEnv, queueMaster, useClusterEnqueueFixture } from '../helpers/cluster-enqueue';
 import { sampleJob } from '../helpers/core';
@@ -116,11 +116,14 @@ describe('Cluster failover durability (docs/topologies.md "Acknowledged means du
     const twice = [...jobsOf].filter(([, n]) => n > 1).map(([rid]) => rid);
     // A commit the takeover lost leaves its intent behind: the sweep rolls it forward again,
     // finding every write there, and drops it, once its lease has run out (docs/topologies.md
-    // "Cluster enqueue", recovery): a retry that took it over just before a takeover holds a fresh one.
+    // "Cluster enqueue", recovery): the core's calls hold a lease of DEFAULT_LEASE_MS, so one
+    // written just before the last takeover is live for that long; one whose confirmation failed
+    // is kept for the next sweep.
     const env = protocolEnv(direct);
     let swept = await sweepIntents(env);
-    for (let round = 0; swept.live > 0 && round < 6; round++) {
-      await sleep(env.leaseMs);
+    const sweepUntil = Date.now() + 3 * DEFAULT_LEASE_MS;
+    while (swept.live + swept.unconfirmed > 0 && Date.now() < sweepUntil) {
+      await sleep(250);
       swept = await sweepIntents(env);
     }
     const intents = (

@@ -6,7 +6,13 @@ import { SimulatedCrash } from '../../electron/core/cluster/enqueue-protocol';
 import { clusterFlagHistory } from '../../electron/core/cluster/slot-tags';
 import { keys } from '../../electron/core/keys';
 import { registerScripts } from '../../electron/core/scripts';
-import { protocolEnv, preparedJob } from '../helpers/cluster-enqueue';
+import { sweepIntents } from '../../electron/core/cluster/enqueue-cluster';
+import { markInFlight } from '../../electron/core/cluster/in-flight';
+import { readerContext } from '../../electron/core/cluster/reader';
+import { DEFAULT_CONFIG } from '../../electron/core/context';
+import { listJobs, readRows } from '../../electron/core/jobs/list';
+import { DualWriteFailures } from '../../electron/core/telemetry/dual-write-failures';
+import { LEASE_MS, protocolEnv, preparedJob, sleep } from '../helpers/cluster-enqueue';
 import { buildKeyspace, READ_INPUTS, type KeyWriter } from '../helpers/cluster-keyspace';
 import { startRedisCluster, type RedisCluster } from '../helpers/redis-cluster';
 import { startRedisServer, type RedisServer } from '../helpers/redis-server';
@@ -145,6 +151,34 @@ describe('Jobs in flight on a cluster (docs/topologies.md "Cluster reads")', () 
     expect(after.rows[0]).toMatchObject({
       job_id: 'zz-in-flight',
       sync: { state: 'missing_in_new' },
+    });
+    await flushCluster();
+  });
+
+  it("a job whose enqueue commits between the rows' read and the intents' is listed as its copies are then", async () => {
+    await direct.set(keys.flag, 'on');
+    const job = preparedJob({ workspace_id: 'acme', job_id: 'zz-committing' });
+    await expect(enqueueOnCluster(protocolEnv(direct, 'old'), job)).rejects.toBeInstanceOf(
+      SimulatedCrash,
+    );
+    await direct.zadd(keys.workspaceIndex('acme'), Date.now() + 60_000, 'zz-committing');
+    // The listing's own steps (served/reads.ts), with the call committing between them.
+    const reader = readerContext({
+      redis: direct as unknown as Redis,
+      config: { ...DEFAULT_CONFIG, defaultFlag: 'off' },
+      failures: new DualWriteFailures(3600),
+      lastFlag: null,
+    });
+    const { rows } = await listJobs(reader, { workspace_id: 'acme', limit: 3 });
+    expect(rows[0]).toMatchObject({ job_id: 'zz-committing', sync: { state: 'missing_in_new' } });
+    await sleep(LEASE_MS + 50);
+    expect(await sweepIntents(protocolEnv(direct))).toMatchObject({ completed: 1, live: 0 });
+    await markInFlight(direct, rows, (ids) => readRows(reader, 'acme', ids));
+    expect(rows[0]).toMatchObject({
+      job_id: 'zz-committing',
+      old_status: 'pending',
+      new_status: 'pending',
+      sync: { state: 'in_sync' },
     });
     await flushCluster();
   });

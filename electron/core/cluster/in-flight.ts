@@ -51,16 +51,30 @@ function mayBeInFlight(row: JobRow, now: number): boolean {
 /**
  * Rows missing a copy whose enqueue is still in flight are shown as such, not as divergent
  * (docs/topologies.md "Cluster reads"). The intents are looked for (a SCAN of each master) only
- * when a row misses a copy and was enqueued recently enough to have one.
+ * when a row misses a copy and was enqueued recently enough to have one. A call may have
+ * committed between the rows' read and the intents' (its intent goes only once both copies are
+ * written), so a row with no intent left is read again: what it shows then holds without one.
  */
-export async function markInFlight(cluster: Cluster, rows: JobRow[]): Promise<void> {
+export async function markInFlight(
+  cluster: Cluster,
+  rows: JobRow[],
+  readAgain: (ids: string[]) => Promise<JobRow[]>,
+): Promise<void> {
   const now = Date.now();
-  const missing = rows.filter(
-    (row) =>
-      (row.sync.state === 'missing_in_new' || row.sync.state === 'missing_in_old') &&
-      mayBeInFlight(row, now),
+  const missing = rows.flatMap((row, at) =>
+    (row.sync.state === 'missing_in_new' || row.sync.state === 'missing_in_old') &&
+    mayBeInFlight(row, now)
+      ? [at]
+      : [],
   );
   if (missing.length === 0) return;
   const inFlight = await jobsInFlight(cluster);
-  for (const row of missing) if (inFlight.has(row.job_id)) row.sync = { state: 'in_flight' };
+  const settled: number[] = [];
+  for (const at of missing) {
+    if (inFlight.has(rows[at]!.job_id)) rows[at]!.sync = { state: 'in_flight' };
+    else settled.push(at);
+  }
+  if (settled.length === 0) return;
+  const again = await readAgain(settled.map((at) => rows[at]!.job_id));
+  settled.forEach((at, i) => (rows[at] = again[i]!));
 }

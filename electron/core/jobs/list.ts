@@ -84,6 +84,18 @@ function toRow(
   };
 }
 
+/** The rows of these jobs of a workspace, read from both schemas now. */
+export async function readRows(
+  ctx: CoreContext,
+  workspaceId: string,
+  ids: string[],
+): Promise<JobRow[]> {
+  const pairs = await readPairs(ctx, workspaceId, ids);
+  const rows = pairs.map((pair) => toRow(workspaceId, pair));
+  await classifyMissingInNew(ctx, rows);
+  return rows;
+}
+
 /** Index ids a status filter reads per script call. */
 const FILTER_SLICE = 200;
 
@@ -146,9 +158,7 @@ export async function listJobs(ctx: CoreContext, input: ListJobsInput): Promise<
       : { ids: await ctx.redis.zrevrange(indexKey, offset, offset + limit - 1), offset: 0 };
   // Without filters every id read is a row, so the page ends after them.
   const reached = textFilters || input.status ? page.offset : offset + page.ids.length;
-  const pairs = await readPairs(ctx, input.workspace_id, page.ids);
-  const rows = pairs.map((pair) => toRow(input.workspace_id, pair));
-  await classifyMissingInNew(ctx, rows);
+  const rows = await readRows(ctx, input.workspace_id, page.ids);
   const next = reached < total ? String(reached) : null;
   return { rows, next_cursor: next, total, ...(textFilters ? { searched: reached } : {}) };
 }

@@ -1,5 +1,5 @@
 import type { Cluster } from 'ioredis';
-import { listJobs, listWorkspaces } from '../../jobs/list';
+import { listJobs, listWorkspaces, readRows } from '../../jobs/list';
 import { indexStep } from '../../migration/indexer';
 import { readAudit } from '../../telemetry/audit';
 import { prometheusText, readMetrics } from '../../telemetry/metrics';
@@ -33,7 +33,9 @@ export const READS_SERVED: ClusterServed = {
       listWorkspaces: () => listWorkspaces(reader),
       listJobs: async (input) => {
         const page = await listJobs(reader, input);
-        await markInFlight(ctx.redis as unknown as Cluster, page.rows);
+        await markInFlight(ctx.redis as unknown as Cluster, page.rows, (ids) =>
+          readRows(reader, input.workspace_id, ids),
+        );
         return page;
       },
       metrics: (input) => readMetrics(reader, input.window, input.workspace_id),

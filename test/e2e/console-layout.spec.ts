@@ -46,15 +46,25 @@ for (const size of SIZES) {
     );
     expect(pageOverflow).toBeLessThanOrEqual(0);
 
-    // The last column is reachable: in view at once, or by scrolling the table's own pane.
-    const sync = table.getByRole('columnheader', { name: 'Sync' });
+    // Both statuses and their sync verdict are in view at once, at every size; the last column is
+    // reachable: in view too, or by scrolling the table's own pane.
+    for (const name of ['Old', 'New', 'Sync'])
+      await expect(table.getByRole('columnheader', { name, exact: true })).toBeInViewport({
+        ratio: 1,
+      });
+    const last = table.getByRole('columnheader', { name: 'Attempts' });
     const fits = await table.evaluate((el) => el.scrollWidth <= el.clientWidth);
     if (size.width === 1024) expect(fits).toBe(false);
     if (!fits) {
-      await expect(sync).not.toBeInViewport({ ratio: 1 });
+      await expect(last).not.toBeInViewport({ ratio: 1 });
       await table.evaluate((el) => el.scrollTo({ left: el.scrollWidth }));
     }
-    await expect(sync).toBeInViewport({ ratio: 1 });
+    await expect(last).toBeInViewport({ ratio: 1 });
+    // The rows are as wide as the header: a row's last cell is not cut off under it.
+    const lastCell = table.locator('[data-job-id]').first().getByRole('cell').last();
+    await expect(lastCell).toBeInViewport({ ratio: 1 });
+    const [cellBox, headBox] = [await lastCell.boundingBox(), await last.boundingBox()];
+    expect(Math.abs(cellBox!.x + cellBox!.width - (headBox!.x + headBox!.width))).toBeLessThan(1);
     await expect(badge).toBeInViewport({ ratio: 1 });
     if (process.env.QS_SCREENSHOTS)
       await page.screenshot({

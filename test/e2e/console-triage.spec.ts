@@ -42,11 +42,11 @@ test.describe('triage', () => {
   }) => {
     await page.goto(`${baseUrl}#/jobs/${WS}`);
     const headers = table(page).getByRole('columnheader');
-    await expect(headers.nth(6)).toHaveText('Error');
-    await expect(row(page, 't-failed').getByRole('cell').nth(6)).toHaveText(
+    await expect(headers.nth(7)).toHaveText('Error');
+    await expect(row(page, 't-failed').getByRole('cell').nth(7)).toHaveText(
       `invalid_grant: ${LONG_MESSAGE}`,
     );
-    await expect(row(page, 't-ok').getByRole('cell').nth(6)).toHaveText('');
+    await expect(row(page, 't-ok').getByRole('cell').nth(7)).toHaveText('');
 
     await row(page, 't-failed').click();
     const error = drawer(page).getByLabel('Error');

@@ -29,12 +29,12 @@ const COLUMNS = [
   'Actor',
   'Old',
   'New',
+  'Sync',
   'Error',
   'Enqueued',
   'Started',
   'Finished',
   'Attempts',
-  'Sync',
 ];
 
 interface RowProps {
@@ -84,6 +84,9 @@ const Row = memo(function Row({ row, index, top, active, open }: RowProps) {
       <div role="cell">
         <StatusChip status={row.new_status} />
       </div>
+      <div role="cell" className="truncate">
+        <SyncCell sync={row.sync} />
+      </div>
       <div role="cell" className="cell-error" title={row.error}>
         {row.error ?? ''}
       </div>
@@ -98,9 +101,6 @@ const Row = memo(function Row({ row, index, top, active, open }: RowProps) {
       </div>
       <div role="cell" className="cell-num">
         {row.attempts}
-      </div>
-      <div role="cell" className="truncate">
-        <SyncCell sync={row.sync} />
       </div>
     </div>
   );

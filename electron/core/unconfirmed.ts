@@ -61,6 +61,14 @@ export function unconfirmedError(
       details(operation, c, { job_id: jobId }),
     );
   }
+  if (operation === 'repair') {
+    // The fixes stay applied (and marked so on the report): only their survival is not vouched for.
+    const applied = (output as { applied?: number } | null)?.applied ?? 0;
+    return new RedisUnavailableError(
+      `The repair applied ${applied} fix${applied === 1 ? '' : 'es'} on the primary, but ${why(c)}, so a failover now could undo ${applied === 1 ? 'it' : 'them'}. The report's repair marks say which were applied; run a divergence check before repairing again: it finds whatever a failover undid.`,
+      details(operation, c, { applied }),
+    );
+  }
   const what = jobId ? `The change to job ${jobId}` : `The ${operation} write`;
   return new RedisUnavailableError(
     `${what} was applied on the primary, but ${why(c)}, so a failover now could undo it. Read ${jobId ? 'the job' : 'the state'} back before doing it again; if it is missing, redo it.`,

@@ -6,6 +6,7 @@ import { keys } from '../../electron/core/keys';
 import { registerScripts } from '../../electron/core/scripts';
 import { slotOf } from '../../electron/core/cluster/slot-tags';
 import { DualWriteFailures } from '../../electron/core/telemetry/dual-write-failures';
+import { hookedClient, type AfterCommand } from './hooked-client';
 import { startRedisCluster, type ClusterNode, type RedisCluster } from './redis-cluster';
 
 /** The cluster writes tests' setting (docs/topologies.md "Cluster writes"): one real cluster a file. */
@@ -90,31 +91,15 @@ export async function queuedTimes(direct: Cluster, jobId: string): Promise<numbe
   return ((await direct.lpos(keys.queue, jobId, 'COUNT', 0)) as unknown as number[]).length;
 }
 
-/** Called after each script call of the cluster client (by its command name); may write or throw. */
-export type AfterScript = (command: string, nth: number) => Promise<void>;
+/** Called after each script call (by its command name) and transaction ('multi') of the client. */
+export type AfterScript = AfterCommand;
 
 /**
- * A core context over the test's Cluster client whose script calls run `after` once answered:
- * another client's write between two steps, or a crash (a throw) right after one. The client
- * and every command are the real ones; only the moment is chosen.
+ * A core context over the test's Cluster client whose script calls and transactions run `after`
+ * once answered (hooked-client.ts).
  */
 export function hookedContext(direct: Cluster, after: AfterScript): CoreContext {
-  const counts = new Map<string, number>();
-  const redis = new Proxy(direct, {
-    get(target, prop, receiver) {
-      const value = Reflect.get(target, prop, receiver) as unknown;
-      if (typeof value !== 'function') return value;
-      const fn = (value as (...a: unknown[]) => unknown).bind(target);
-      if (typeof prop !== 'string' || !prop.startsWith('qs_cluster_')) return fn;
-      return async (...args: unknown[]) => {
-        const reply = await fn(...args);
-        const nth = (counts.get(prop) ?? 0) + 1;
-        counts.set(prop, nth);
-        await after(prop, nth);
-        return reply;
-      };
-    },
-  });
+  const redis = hookedClient(direct, 'qs_cluster_', after);
   return {
     redis: redis as unknown as Redis,
     config: { ...DEFAULT_CONFIG, defaultFlag: 'off' },

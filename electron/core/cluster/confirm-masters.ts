@@ -1,7 +1,7 @@
 import type { Cluster, Redis } from 'ioredis';
 import {
+  combineConfirmations,
   confirmWrite,
-  isConfirmed,
   replicasRequired,
   writeTicket,
   type Confirmation,
@@ -142,16 +142,5 @@ export async function confirmOnMasters(
       ),
     ])),
   ];
-  const needed = each.filter((c): c is Confirmation => c !== null);
-  if (needed.length === 0) return null;
-  const failed = needed.filter((c) => !isConfirmed(c));
-  const worst = failed[0] ?? needed[0]!;
-  return {
-    required: Math.max(...needed.map((c) => c.required)),
-    acknowledged: failed.length
-      ? Math.min(...failed.map((c) => c.acknowledged))
-      : worst.acknowledged,
-    timeoutMs: policy.timeoutMs,
-    connectionChanged: needed.some((c) => c.connectionChanged),
-  };
+  return combineConfirmations(each);
 }

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { CoreContext } from '../context';
 import { keys } from '../keys';
+import { confirmOwnWrite, durabilityPolicy } from '../redis/durability';
 import { orderKeys, scripts } from '../scripts';
 import { fingerprintOfPairs } from './fingerprint';
 import { readPairsInSteps, type HashPairs } from './hash-steps';
@@ -149,7 +150,8 @@ async function repairUnderWatch(
  * copies, read them in HSCAN steps and compare their fingerprints with the check's, copy the source
  * into a staging key in bounded HSETs, check the staged copy, then RENAME it over the target in one
  * short transaction that runs only if nothing it read has changed. Until that transaction the
- * job's copies are untouched; it applies whole or not at all. Never throws.
+ * job's copies are untouched; it applies whole or not at all. An applied transaction carries its
+ * own confirmation (`commit`). Never throws.
  */
 export async function repairLargeJob(ctx: CoreContext, fix: JobFix): Promise<FixOutcome> {
   const stagingKey = keys.repairStaging(fix.jobId);
@@ -158,6 +160,13 @@ export async function repairLargeJob(ctx: CoreContext, fix: JobFix): Promise<Fix
   try {
     conn = await watchConnection(ctx.redis);
     outcome = await repairUnderWatch(ctx, conn, fix, stagingKey);
+    // The commit is this connection's write: the call's WAIT on ctx.redis covers it only if that
+    // connection happens to write after it (the report's marks are best effort).
+    if (outcome.kind === 'applied')
+      outcome = {
+        ...outcome,
+        commit: await confirmOwnWrite(conn, ctx.redis, durabilityPolicy(ctx.config)),
+      };
   } catch (error) {
     // Nothing that touches a copy is sent before the commit, whose errors commit() turns into
     // outcomes itself: whatever failed here left the job as it was.

@@ -1,5 +1,6 @@
 import type { ApiError } from '../../../shared/contract';
 import { toApiError } from '../error-mapping';
+import type { Confirmation } from '../redis/durability';
 
 export type RepairAction = 'old_to_new' | 'new_to_old' | 'move';
 
@@ -16,13 +17,21 @@ export interface JobFix {
   score: number;
 }
 
-export type FixOutcome =
+export type FixOutcome = (
   | { kind: 'applied' }
   | { kind: 'skipped'; reason: string }
   /** The write went out and its reply was lost: it may or may not have been applied. */
   | { kind: 'unknown'; error: ApiError }
   /** The fix failed and wrote nothing of the job's copies. */
-  | { kind: 'failed'; error: unknown };
+  | { kind: 'failed'; error: unknown }
+) & {
+  /**
+   * The replicas' word on what the fix committed on a WATCH connection of its own, which the
+   * call's WAIT on the pooled connection does not cover (docs/topologies.md "Acknowledged means
+   * durable"); absent when it committed nothing there, null when the policy asks no replica.
+   */
+  commit?: Confirmation | null;
+};
 
 /**
  * A thrown error as the outcome of the fix's write that threw it. A fix is sent on a connection

@@ -10,6 +10,8 @@ import type { CallContext, CoreContext } from '../context';
 import { toApiError } from '../error-mapping';
 import { NotFoundError } from '../errors';
 import { keys } from '../keys';
+import { combineConfirmations, isConfirmed, type Confirmation } from '../redis/durability';
+import { unconfirmedError } from '../unconfirmed';
 import { checkStore } from './check-store';
 import type { CheckOptions } from './check-state';
 import { divergenceCheck, type CheckInput } from './divergence-check';
@@ -123,7 +125,8 @@ function record(result: RepairResult, jobId: string, outcome: FixOutcome): void 
 
 /**
  * Applies a page of fixes, IN_FLIGHT at a time. Once one fails or loses its reply no further fix
- * starts: Redis is out of memory or unreachable, and the result says what went in before.
+ * starts: Redis is out of memory or unreachable, and the result says what went in before. Returns
+ * the confirmation of the commits its fixes made on connections of their own.
  */
 async function applyPage(
   ctx: CoreContext,
@@ -131,18 +134,20 @@ async function applyPage(
   result: RepairResult,
   marks: RepairMarks,
   via: RepairVia,
-): Promise<void> {
+): Promise<Confirmation | null> {
   const limit = pLimit(IN_FLIGHT);
-  await Promise.all(
+  const commits = await Promise.all(
     fixes.map((fix) =>
       limit(async () => {
-        if (result.stopped) return;
+        if (result.stopped) return undefined;
         const outcome = fix.manual ? skippedFor(fix.manual) : await via.applyFix(ctx, fix.item);
         record(result, fix.item.job_id, outcome);
         marks.add(fix.item, outcome);
+        return outcome.commit;
       }),
     ),
   );
+  return combineConfirmations(commits);
 }
 
 /**
@@ -189,6 +194,7 @@ export async function repair(
   if (fresh && fresh.state !== 'completed') return result;
   const meter = new ProgressMeter(call, 0);
   const marks = new RepairMarks(ctx, reportId);
+  let commits: Confirmation | null = null;
   let done = 0;
   try {
     for await (const page of reportItems(ctx, reportId)) {
@@ -211,7 +217,7 @@ export async function repair(
       if (input.dry_run) {
         for (const fix of fixes) if (fix.manual) result.skipped_count!++;
       } else {
-        await applyPage(ctx, fixes, result, marks, via);
+        commits = combineConfirmations([commits, await applyPage(ctx, fixes, result, marks, via)]);
         await marks.flush();
       }
       done += fixes.length;
@@ -224,6 +230,10 @@ export async function repair(
     result.stopped = { job_id: null, error: stoppedError(error, null) };
   }
   meter.update('done', done, done);
+  // A fix committed on a WATCH connection of its own was confirmed there, not by the WAIT the call
+  // ends with on the pooled connection (docs/topologies.md "Acknowledged means durable"): one it
+  // did not confirm makes the repair unconfirmed, its fixes applied all the same.
+  if (!isConfirmed(commits)) throw unconfirmedError('repair', input, result, commits!);
   return result;
 }
 

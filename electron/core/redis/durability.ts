@@ -200,6 +200,50 @@ export async function confirmWrite(
   };
 }
 
+/**
+ * WAIT on a connection a call opened for its own writes (a repair's WATCH connection, closed
+ * after), which a WAIT on `client`, the pooled connection to the same server, does not cover: WAIT
+ * answers only for its own connection's writes. As many replicas as the policy asks of `client`'s
+ * server, and no WAIT when it asks none. The connection never reconnects, so an error or a lost
+ * reply leaves the write unconfirmed. Never throws.
+ */
+export async function confirmOwnWrite(
+  conn: Redis,
+  client: Redis,
+  policy: DurabilityPolicy,
+): Promise<Confirmation | null> {
+  const required = await replicasRequired(client, policy);
+  if (required === 0) return null;
+  const acknowledged = await conn.wait(required, policy.timeoutMs).then(Number, () => null);
+  return {
+    required,
+    acknowledged: acknowledged ?? 0,
+    timeoutMs: policy.timeoutMs,
+    connectionChanged: acknowledged === null,
+  };
+}
+
+/**
+ * One confirmation for the several WAITs of one call: the fewest replicas any of them confirmed
+ * against the most any of them required; null (or absent) ones required none. Null when none did.
+ */
+export function combineConfirmations(
+  each: ReadonlyArray<Confirmation | null | undefined>,
+): Confirmation | null {
+  const needed = each.filter((c): c is Confirmation => c != null);
+  if (needed.length === 0) return null;
+  const failed = needed.filter((c) => !isConfirmed(c));
+  const worst = failed[0] ?? needed[0]!;
+  return {
+    required: Math.max(...needed.map((c) => c.required)),
+    acknowledged: failed.length
+      ? Math.min(...failed.map((c) => c.acknowledged))
+      : worst.acknowledged,
+    timeoutMs: worst.timeoutMs,
+    connectionChanged: needed.some((c) => c.connectionChanged),
+  };
+}
+
 export function isConfirmed(confirmation: Confirmation | null): boolean {
   return (
     confirmation === null ||

@@ -1,5 +1,6 @@
 import type { Cluster, Redis } from 'ioredis';
 import { keys } from '../../keys';
+import { confirmOwnWrite, type DurabilityPolicy } from '../../redis/durability';
 import { fingerprintOfPairs } from '../../migration/fingerprint';
 import { readPairsInSteps, type HashPairs } from '../../migration/hash-steps';
 import { watchConnection } from '../../migration/repair-large';
@@ -35,11 +36,11 @@ const STAGING_TTL_MS = 60 * 60 * 1000;
 export const clusterStaging = (target: string, jobId: string) =>
   `${keys.repairStaging('')}${tagBeside(target)}:${jobId}`;
 
-/** A connection of its own to the target's master, for WATCH (repair-large.ts's, on that master). */
-async function watchOnMaster(cluster: Cluster, key: string): Promise<Redis> {
+/** The pooled connection to the master of `key`, whose duplicate the WATCH connection is. */
+function masterOf(cluster: Cluster, key: string): Redis {
   const master = mastersOf(cluster, [key])[0];
   if (!master) throw new Error(`no master is known for ${key}`);
-  return watchConnection(master);
+  return master;
 }
 
 async function stage(cluster: Cluster, stagingKey: string, pairs: HashPairs): Promise<void> {
@@ -98,9 +99,14 @@ async function commitUnderWatch(
 
 /**
  * Copies the source over the target as the check saw them, or skips: a source that changed since
- * the check, a target that changed since the check (until the commit), a wrong type. Never throws.
+ * the check, a target that changed since the check (until the commit), a wrong type. An applied
+ * commit carries its own confirmation (`commit`). Never throws.
  */
-export async function copyPair(cluster: Cluster, copy: PairCopy): Promise<FixOutcome> {
+export async function copyPair(
+  cluster: Cluster,
+  copy: PairCopy,
+  policy: DurabilityPolicy,
+): Promise<FixOutcome> {
   const staging = clusterStaging(copy.target, copy.jobId);
   let conn: Redis | null = null;
   let outcome: FixOutcome;
@@ -110,8 +116,13 @@ export async function copyPair(cluster: Cluster, copy: PairCopy): Promise<FixOut
     // Staged through the Cluster client first, then the target and the staging key are WATCHed
     // together on the target's master: an EXEC of the staging would have ended a WATCH begun before.
     if (copy.source !== '') await stage(cluster, staging, source);
-    conn = await watchOnMaster(cluster, copy.target);
+    // A connection of its own to the target's master (repair-large.ts's, on that master).
+    const master = masterOf(cluster, copy.target);
+    conn = await watchConnection(master);
     outcome = await commitUnderWatch(conn, copy, source, staging);
+    // The commit is this connection's write: the call's WAIT on the pooled one does not cover it.
+    if (outcome.kind === 'applied')
+      outcome = { ...outcome, commit: await confirmOwnWrite(conn, master, policy) };
   } catch (error) {
     outcome = outcomeOfError(error, copy.jobId);
   }

@@ -9,6 +9,7 @@ import {
   UnauthorizedError,
   ValidationError,
 } from './errors';
+import { clusterUnsettled } from './cluster-unsettled';
 import { authMessage, sentinelAuthMessage, sentinelAuthRefusal } from './redis/connection-problem';
 
 /** The connection could not be made, so no command went out: nothing of the call ran. */
@@ -48,6 +49,8 @@ export interface CallReach {
 export function toApiError(error: unknown, reach?: CallReach): ApiError {
   if (error instanceof QueuescopeError) return error.toJSON();
   const message = error instanceof Error ? error.message : String(error);
+  const unsettled = clusterUnsettled(message, reach);
+  if (unsettled) return unsettled;
   const refusal = serverRefusal(message);
   if (refusal) return refusal;
   const unavailable = unavailableError(message, reach);
@@ -94,7 +97,7 @@ function serverRefusal(message: string): ApiError | null {
       details: { reason: 'replica', redis_error: said },
     };
   }
-  if (['MOVED', 'ASK', 'CROSSSLOT', 'CLUSTERDOWN'].includes(said)) {
+  if (['MOVED', 'ASK', 'CROSSSLOT'].includes(said)) {
     return {
       code: 'INTERNAL',
       message: `This Redis is a node of a Redis Cluster (${message}), and this operation is not supported on a cluster yet; nothing was written. See docs/topologies.md for what works on a cluster today.`,

@@ -1,6 +1,6 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { DivergenceReport } from '../../shared/contract';
 import { keys } from '../../electron/core/keys';
 import { dualWriteOnSettled, sampleJob, useRedis } from '../helpers/core';
@@ -11,10 +11,6 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 const bin = fileURLToPath(new URL('../../bin/queuescope.mjs', import.meta.url));
 const env = useRedis();
 
-beforeAll(() => {
-  execFileSync(process.execPath, ['scripts/build-main.mjs'], { cwd: root, stdio: 'inherit' });
-}, 120_000);
-
 function queuescope(args: string[]) {
   const child = spawn(process.execPath, [bin, '--json', ...args], {
     cwd: root,
@@ -22,11 +18,17 @@ function queuescope(args: string[]) {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
+  let stderr = '';
+  let exited = false;
   child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
   const exit = new Promise<{ code: number | null; stdout: string }>((resolve) =>
-    child.on('close', (code) => resolve({ code, stdout })),
+    child.on('close', (code) => {
+      exited = true;
+      resolve({ code, stdout });
+    }),
   );
-  return { child, exit };
+  return { child, exit, running: () => !exited, stderr: () => stderr };
 }
 
 describe('a divergence check whose process was killed', () => {
@@ -46,6 +48,8 @@ describe('a divergence check whose process was killed', () => {
     for (;;) {
       const text = await env.redis.get(keys.divergenceCheckpoint('*'));
       if (text && (JSON.parse(text) as { cursor: string }).cursor !== '0') break;
+      // A check that ended (or never started) before a checkpoint was seen fails here, not by timeout.
+      expect(killed.running(), `the check ended first: ${killed.stderr()}`).toBe(true);
       await new Promise((r) => setTimeout(r, 10));
     }
     killed.child.kill('SIGKILL');

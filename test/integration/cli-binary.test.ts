@@ -1,20 +1,15 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { useRedis } from '../helpers/core';
 import { freePort } from '../helpers/redis-server';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const bin = fileURLToPath(new URL('../../bin/queuescope.mjs', import.meta.url));
 const env = useRedis();
-
-beforeAll(() => {
-  // The real binary runs the bundle, so build it from the current sources once.
-  execFileSync(process.execPath, ['scripts/build-main.mjs'], { cwd: root, stdio: 'inherit' });
-}, 120_000);
 
 interface Child {
   exit: Promise<{ code: number | null; stdout: string; stderr: string }>;

@@ -1,7 +1,7 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { request } from 'node:http';
 import { fileURLToPath } from 'node:url';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { QueueCore } from '../../electron/core/core';
 import { startMetricsServer, type MetricsServer } from '../../electron/server/metrics-server';
 import { dualWriteOnSettled, useRedis } from '../helpers/core';
@@ -15,11 +15,6 @@ const env = useRedis();
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const bin = fileURLToPath(new URL('../../bin/queuescope.mjs', import.meta.url));
 const opened: MetricsServer[] = [];
-
-beforeAll(() => {
-  // The binary runs the bundle, so build it from the current sources once.
-  execFileSync(process.execPath, ['scripts/build-main.mjs'], { cwd: root, stdio: 'inherit' });
-}, 120_000);
 
 afterEach(async () => {
   await Promise.all(opened.splice(0).map((server) => server.close()));

@@ -1,6 +1,6 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { keys } from '../../electron/core/keys';
 import { STAGING_TTL_MS } from '../../electron/core/migration/repair-large';
 import { dualWriteOnSettled, useRedis } from '../helpers/core';
@@ -23,11 +23,6 @@ const bin = fileURLToPath(new URL('../../bin/queuescope.mjs', import.meta.url));
  */
 describe('repair under real faults', () => {
   const env = useRedis();
-
-  beforeAll(() => {
-    // The killed-process test runs the real binary, so build it from the current sources once.
-    execFileSync(process.execPath, ['scripts/build-main.mjs'], { cwd: root, stdio: 'inherit' });
-  }, 120_000);
 
   /** n small jobs missing their new copy, each ~4 KiB, and `large` 10,000-field mismatches. */
   async function plantMany(n: number, large = 0): Promise<Planted[]> {

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { freeLoopbackPort } from '../../electron/main/local-redis';
+import { freePort } from './free-port';
 
 export interface RedisServerOptions {
   /** Extra redis-server arguments, e.g. ['--maxmemory', '2mb']. */
@@ -37,8 +37,7 @@ export function redisServerBinary(): string {
   return 'redis-server';
 }
 
-/** A free loopback port, the same way the app finds one for its local sandbox. */
-export const freePort = freeLoopbackPort;
+export { freePort } from './free-port';
 
 /**
  * A throwaway client for one question to a local server that may be down: it connects when told,

@@ -110,8 +110,10 @@ describe('Cluster enqueue: crashes and recovery (docs/topologies.md "Cluster enq
     expect(await queued(crashed.jobId)).toBe(0);
     const crashedAt = Date.now();
     const stop = startIntentSweep(env(), 50);
+    // Finished: queued, and the intent dropped, which the sweep does after the queue push.
+    const finished = async () => (await queued(crashed.jobId)) === 1 && (await intentsLeft()) === 0;
     try {
-      while ((await queued(crashed.jobId)) === 0 && Date.now() - crashedAt < 5000) await sleep(20);
+      while (!(await finished()) && Date.now() - crashedAt < 5000) await sleep(20);
     } finally {
       stop();
     }

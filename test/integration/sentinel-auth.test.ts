@@ -29,7 +29,8 @@ describe('sentinels that require a password', () => {
   it('without it: exit 4, reason auth, saying the sentinels require one and where to give it', async () => {
     const started = Date.now();
     const r = await cli('--json', '--redis', set.url, 'flags', 'get');
-    expect(Date.now() - started).toBeLessThan(3000);
+    // At once, not after the 5 s command timeout.
+    expect(Date.now() - started).toBeLessThan(4000);
     expect(r.code).toBe(4);
     expect(r.error()).toMatchObject({ code: 'REDIS_UNAVAILABLE', details: { reason: 'auth' } });
     expect(r.error().message).toMatch(/^The sentinels require a password.*\?sentinel_password=/);
@@ -46,7 +47,8 @@ describe('sentinels that require a password', () => {
       'flags',
       'get',
     );
-    expect(Date.now() - started).toBeLessThan(3000);
+    // At once, not after the 5 s command timeout.
+    expect(Date.now() - started).toBeLessThan(4000);
     expect(r.code).toBe(4);
     expect(r.error()).toMatchObject({ code: 'REDIS_UNAVAILABLE', details: { reason: 'auth' } });
     expect(r.error().message).toMatch(
@@ -68,7 +70,7 @@ describe('sentinels that require a password', () => {
     const started = Date.now();
     await expect(core.invoke('listWorkspaces', {})).rejects.toMatchObject(refused);
     await expect(core.invoke('enqueue', sampleJob())).rejects.toMatchObject(refused);
-    expect(Date.now() - started).toBeLessThan(1000);
+    expect(Date.now() - started).toBeLessThan(2500);
   });
 
   it('the right password works, in the URL and as the connection option', async () => {

@@ -36,24 +36,20 @@ async function dropOrphanIdempotency(cluster: Cluster, item: DivergenceItem): Pr
 }
 
 /** Drops the stray copy of a move, only while it is still what the check saw. */
-async function dropStray(
+function dropStray(
   cluster: Cluster,
   item: DivergenceItem,
   stray: string,
   policy: DurabilityPolicy,
-) {
-  const outcome = await copyPair(
-    cluster,
-    {
-      jobId: item.job_id,
-      source: '',
-      expectSource: '',
-      target: stray,
-      expectTarget: item.new_fingerprint ?? '',
-    },
-    policy,
-  );
-  return outcome;
+): Promise<FixOutcome> {
+  const drop = {
+    jobId: item.job_id,
+    source: '',
+    expectSource: '',
+    target: stray,
+    expectTarget: item.new_fingerprint ?? '',
+  };
+  return copyPair(cluster, drop, policy);
 }
 
 async function repairJob(

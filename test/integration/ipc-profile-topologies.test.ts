@@ -125,11 +125,14 @@ describe('a profile behind sentinels that require a password of their own', () =
     );
     await made.call('connectProfile', { id: profile.id });
     const primary = await set.currentPrimary();
-    expect(data(await made.call('connectionInfo', {}))).toMatchObject({
-      topology: 'sentinel',
-      server: `127.0.0.1:${primary.port}`,
-      sentinel: { master_name: 'qs-guarded' },
-    });
+    // The primary is named once the sentinels have answered the new connection.
+    await expect
+      .poll(async () => data(await made.call('connectionInfo', {})), { timeout: 10_000 })
+      .toMatchObject({
+        topology: 'sentinel',
+        server: `127.0.0.1:${primary.port}`,
+        sentinel: { master_name: 'qs-guarded' },
+      });
     await made.call('setWritesUnlocked', { id: profile.id, unlocked: true });
     expect(
       await made.call('enqueue', sampleJob({ job_id: 'past-guarded-sentinels' })),
